@@ -115,47 +115,56 @@ export class ByteWriter {
 
   /** @example `w.u8(0xff)` */
   u8(v: number): void {
-    this.#buf[this.#room(1)] = v;
+    const at = this.#room(1);
+    this.#buf[at] = v;
   }
 
   /** @example `w.u16le(513)` */
   u16le(v: number): void {
-    this.#view.setUint16(this.#room(2), v, true);
+    const at = this.#room(2);
+    this.#view.setUint16(at, v, true);
   }
 
   /** @example `w.u32le(1)` */
   u32le(v: number): void {
-    this.#view.setUint32(this.#room(4), v >>> 0, true);
+    const at = this.#room(4);
+    this.#view.setUint32(at, v >>> 0, true);
   }
 
   /** @example `w.u32be(1)` */
   u32be(v: number): void {
-    this.#view.setUint32(this.#room(4), v >>> 0, false);
+    const at = this.#room(4);
+    this.#view.setUint32(at, v >>> 0, false);
   }
 
   /** Two's-complement 64-bit little-endian. @example `w.i64le(-1n)` */
   i64le(v: bigint | number): void {
-    this.#view.setBigInt64(this.#room(8), BigInt.asIntN(64, BigInt(v)), true);
+    const at = this.#room(8);
+    this.#view.setBigInt64(at, BigInt.asIntN(64, BigInt(v)), true);
   }
 
   /** @example `w.u64be(1n << 40n)` */
   u64be(v: bigint | number): void {
-    this.#view.setBigUint64(this.#room(8), BigInt.asUintN(64, BigInt(v)), false);
+    const at = this.#room(8);
+    this.#view.setBigUint64(at, BigInt.asUintN(64, BigInt(v)), false);
   }
 
   /** @example `w.f64le(1.5)` */
   f64le(v: number): void {
-    this.#view.setFloat64(this.#room(8), v, true);
+    const at = this.#room(8);
+    this.#view.setFloat64(at, v, true);
   }
 
   /** @example `w.f32le(1.5)` */
   f32le(v: number): void {
-    this.#view.setFloat32(this.#room(4), v, true);
+    const at = this.#room(4);
+    this.#view.setFloat32(at, v, true);
   }
 
   /** @example `w.bytes(new Uint8Array([1, 2]))` */
   bytes(b: Uint8Array): void {
-    this.#buf.set(b, this.#room(b.length));
+    const at = this.#room(b.length);
+    this.#buf.set(b, at);
   }
 
   /** Appends a binary string, one byte per char. @example `w.latin1("REDIS")` */
@@ -163,6 +172,11 @@ export class ByteWriter {
     const at = this.#room(s.length);
     const buf = this.#buf;
     for (let i = 0; i < s.length; i++) buf[at + i] = s.charCodeAt(i);
+  }
+
+  /** Overwrites a byte written earlier (a reserved type byte). @example `w.patchU8(0, 18)` */
+  patchU8(at: number, v: number): void {
+    this.#buf[at] = v;
   }
 
   /** Overwrites a little-endian u32 written earlier (listpack headers). @example `w.patchU32le(0, 9)` */
