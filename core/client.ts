@@ -1,0 +1,88 @@
+/**
+ * Client state: everything Redis keeps per connection that core needs (identity, protocol,
+ * selected db, reply mode, the pending reply) plus a place for modules' own per-client
+ * state.
+ *
+ * A ClientState is also the CommandContext handed to handlers (`ctx.client === ctx`), as
+ * Redis passes its `client *c` everywhere: no allocation per command. The same class backs
+ * network connections, the embedded caller of `call()`, and script clients; only the reply
+ * sink differs.
+ *
+ * Modules keep per-client data in `client.ext` under their own key (or in a WeakMap of
+ * their own), and may add CLIENT LIST flag letters and counters through `flagLetters` and
+ * `counters`. Core never reads module data.
+ */
+
+import type { CommandContext, ReplyWriter } from "./spec.ts";
+import type { Db } from "./keyspace.ts";
+import type { ServerApi } from "./server.ts";
+
+/** How replies are delivered (CLIENT REPLY). */
+export type ReplyMode = "on" | "off" | "skip";
+
+/**
+ * Per-client state; also the command context.
+ *
+ * @example
+ * ```ts
+ * handler(ctx) { ctx.reply.simple(ctx.client.name || "anonymous"); }
+ * ```
+ */
+export class ClientState implements CommandContext {
+  /** Unique, increasing id (CLIENT ID). */
+  readonly id: number;
+  name = "";
+  libName = "";
+  libVer = "";
+  resp: 2 | 3 = 2;
+  db: Db;
+  reply: ReplyWriter;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  /** Whether the client passed AUTH (or needs none). */
+  authenticated = true;
+  user = "default";
+  replyMode: ReplyMode = "on";
+  noEvict = false;
+  noTouch = false;
+  /** Close the connection once pending replies are written (QUIT, protocol errors). */
+  closeAfterReply = false;
+  /** The last command's full name (CLIENT LIST cmd=). */
+  lastCommand = "NULL";
+  /** "host:port" of the peer and the local end; "" for in-process clients. */
+  addr = "";
+  laddr = "";
+  /** Local connections are trusted for protected mode and enable-debug-command local. */
+  isLocal = true;
+  /** Client kind for CLIENT LIST / KILL TYPE: normal, master, replica, pubsub. */
+  kind: "normal" | "master" | "replica" | "pubsub" = "normal";
+  /** Extra CLIENT LIST flag letters modules set (x = MULTI, P = pubsub, b = blocked...). */
+  readonly flagLetters = new Set<string>();
+  /** Counters modules maintain for CLIENT LIST (sub, psub, ssub, multi, watch). */
+  readonly counters: Record<string, number> = {};
+  /** Per-module client data. */
+  readonly ext = new Map<string, unknown>();
+  /** Propagation override for the running command (undefined = verbatim, null = none). */
+  propagation: string[] | null | undefined = undefined;
+
+  constructor(readonly server: ServerApi, id: number, db: Db, reply: ReplyWriter) {
+    this.id = id;
+    this.db = db;
+    this.reply = reply;
+  }
+
+  get client(): ClientState {
+    return this;
+  }
+
+  propagate(argv: string[]): void {
+    this.propagation = argv;
+  }
+
+  preventPropagation(): void {
+    this.propagation = null;
+  }
+
+  /** Called by the transport layer to close the connection; in-process clients ignore it. */
+  kill(): void {}
+}

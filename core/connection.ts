@@ -1,0 +1,139 @@
+/**
+ * A network client: glues a transport Connection to a ClientState through the request
+ * parser and the RESP encoder.
+ *
+ * Per read: feed the parser, run every complete command, then write all replies at once
+ * (one read and one write syscall per batch, as Redis does). A protocol error answers with
+ * Redis's message and closes the connection after the reply; it never affects other
+ * clients. CLIENT REPLY OFF/SKIP are applied here by discarding the command's reply bytes.
+ *
+ * A client can be paused (blocked on a key, or waiting for a long script) with
+ * `suspend()`; pipelined commands stay in the parser until `resume()`.
+ */
+
+import { ClientState } from "./client.ts";
+import { OutputBuffer, RespEncoder } from "./resp/encoder.ts";
+import { ProtocolError, RequestParser } from "./resp/parser.ts";
+import type { Connection, ConnectionHandler } from "./net/transport.ts";
+import type { Server } from "./server.ts";
+
+/**
+ * A client connected over TCP or a Unix socket.
+ *
+ * @example
+ * ```ts
+ * host.listen(target, (conn) => new NetworkClient(server, conn));
+ * ```
+ */
+export class NetworkClient extends ClientState implements ConnectionHandler {
+  readonly parser = new RequestParser();
+  readonly out = new OutputBuffer();
+  readonly encoder: RespEncoder;
+  /** Replies of the running command are discarded (CLIENT REPLY OFF / SKIP). */
+  suppressReply = false;
+  private suspended = 0;
+  private gone = false;
+  private processing = false;
+
+  constructor(server: Server, readonly conn: Connection) {
+    const encoder = new RespEncoder(new OutputBuffer(), 2);
+    super(server, server.allocateClientId(), server.dbs[0], encoder);
+    encoder.out = this.out;
+    encoder.onError = (msg) => server.countError(msg);
+    this.encoder = encoder;
+    this.addr = conn.remoteAddress;
+    this.laddr = conn.localAddress;
+    this.isLocal = conn.isLocal;
+    this.parser.maxBulkLen = server.settings.protoMaxBulkLen;
+    if (server.settings.tcpKeepalive > 0) conn.setKeepAlive(server.settings.tcpKeepalive);
+  }
+
+  /** Whether the connection is closed. */
+  get isClosed(): boolean {
+    return this.gone;
+  }
+
+  data(chunk: Uint8Array): void {
+    if (this.gone) return;
+    this.server.stats.netInputBytes += chunk.length;
+    this.lastInteraction = Date.now();
+    this.parser.feed(chunk);
+    this.processInput();
+    this.parser.retain();
+    this.flush();
+  }
+
+  /** Run every complete command buffered, unless suspended. */
+  processInput(): void {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (this.suspended === 0 && !this.closeAfterReply && !this.gone) {
+        this.parser.authPending = !this.authenticated;
+        this.parser.maxBulkLen = this.server.settings.protoMaxBulkLen;
+        let argv: string[] | null;
+        try {
+          argv = this.parser.next();
+        } catch (err) {
+          if (!(err instanceof ProtocolError)) throw err;
+          this.encoder.error(err.message);
+          this.server.log("verbose", `Protocol error (${err.message}) from client: id=${this.id} addr=${this.addr}`);
+          this.closeAfterReply = true;
+          break;
+        }
+        if (argv === null) break;
+        if (argv.length === 0) continue;
+        const mark = this.out.length;
+        const mode = this.replyMode;
+        this.server.execute(this, argv);
+        if (mode !== "on" || this.suppressReply) {
+          this.out.length = mark;
+          this.suppressReply = false;
+          if (mode === "skip" && this.replyMode === "skip") this.replyMode = "on";
+        }
+      }
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  /** Send buffered replies. */
+  flush(): void {
+    if (this.out.length > 0 && !this.gone) {
+      this.server.stats.netOutputBytes += this.out.length;
+      this.conn.write(this.out.view());
+      this.out.clear();
+    }
+    if (this.closeAfterReply && !this.gone) this.kill();
+  }
+
+  /** Stop running this client's commands until `resume()`. */
+  suspend(): void {
+    this.suspended++;
+  }
+
+  /** Resume after `suspend()`: run what was pipelined meanwhile and flush. */
+  resume(): void {
+    if (this.suspended > 0) this.suspended--;
+    if (this.suspended === 0 && !this.gone) {
+      this.processInput();
+      this.parser.retain();
+      this.flush();
+    }
+  }
+
+  /** Close the connection and forget the client. */
+  override kill(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.conn.close();
+    this.server.removeClient(this);
+  }
+
+  closed(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.parser.reset();
+    this.server.removeClient(this);
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The keyspace: numbered databases of key → value with per-key expiry.
+ *
+ * Each Db keeps two Dicts, like Redis: `main` (key → value) and `expires` (key → absolute
+ * unix time in ms) so that the active expire cycle samples only keys that have a TTL. Values
+ * are binary strings (the string type) or objects carrying their TypeSpec (`value.type`).
+ *
+ * Expiry is lazy and active. Lazy: every lookup checks the key's deadline against the
+ * command's time snapshot (`host.now()`, fixed for the duration of a command as in Redis, so a
+ * key cannot expire half-way through a command or a transaction) and deletes it when past.
+ * Active: `activeExpireCycle` samples volatile keys per database under a time budget and
+ * repeats while more than a quarter of the sample was expired (Redis's adaptive loop), so
+ * keys nobody reads are reclaimed without stalling clients.
+ *
+ * Side effects go out through `DbHost`: keyspace events, key-modified signals (WATCH and
+ * client tracking), propagation of deletions of expired keys, and statistics. The Db never
+ * knows who listens.
+ */
+
+import { Dict } from "./dict.ts";
+import { ReplyError, WRONGTYPE } from "./errors.ts";
+import type { EventClass, TypeSpec, Value } from "./spec.ts";
+import { stringType } from "./string_type.ts";
+
+/** What a Db needs from the server around it. */
+export interface DbHost {
+  /** The current command's time snapshot, in ms. */
+  now(): number;
+  notify(cls: EventClass, event: string, key: string, dbIndex: number): void;
+  keyModified(db: Db, key: string): void;
+  /** A key expired (lazily or actively): count it and propagate its deletion. */
+  expired(db: Db, key: string): void;
+  /** Lookup statistics. */
+  hit(found: boolean): void;
+  /** Whether lookups should refresh access time (false for CLIENT NO-TOUCH callers). */
+  touches(): boolean;
+  /** Whether keys past their deadline are deleted on access (false on replicas). */
+  expiresOnAccess(): boolean;
+}
+
+/**
+ * The type of a stored value.
+ *
+ * @example
+ * ```ts
+ * typeOf("abc").name; // "string"
+ * ```
+ */
+export function typeOf(value: Value): TypeSpec<any> {
+  return typeof value === "string" ? stringType : value.type;
+}
+
+
+/**
+ * One numbered database.
+ *
+ * @example
+ * ```ts
+ * const value = db.lookupWrite(key, listType); // throws WRONGTYPE for other types
+ * if (value === undefined) db.add(key, newList);
+ * db.modified(key);
+ * db.notify("l", "lpush", key);
+ * ```
+ */
+export class Db {
+  main = new Dict<Value>();
+  expires = new Dict<number>(0);
+  /** Average TTL estimate and expire-cycle cursor, as INFO keyspace reports them. */
+  avgTtl = 0;
+
+  constructor(readonly index: number, private readonly host: DbHost) {}
+
+  /** Number of keys (including not yet reclaimed expired ones, like Redis's DBSIZE). */
+  get size(): number {
+    return this.main.size;
+  }
+
+  /** Number of keys with a TTL. */
+  get volatileCount(): number {
+    return this.expires.size;
+  }
+
+  /** Look a key up without type check, expiring it if due. Counts a hit or miss. */
+  lookup(key: string): Value | undefined {
+    const slot = this.main.find(key);
+    if (slot < 0) {
+      this.host.hit(false);
+      return undefined;
+    }
+    if (this.expires.size > 0 && this.expireIfDue(key)) {
+      this.host.hit(false);
+      return undefined;
+    }
+    this.host.hit(true);
+    if (this.host.touches()) this.main.setAux(slot, this.clock());
+    return this.main.valueOf(slot);
+  }
+
+  /** Look a key up for reading; throws WRONGTYPE when it holds another type. */
+  lookupRead<V>(key: string, type: TypeSpec<V>): V | undefined {
+    const v = this.lookup(key);
+    if (v === undefined) return undefined;
+    if (typeOf(v) !== type) throw new ReplyError(WRONGTYPE);
+    return v as V;
+  }
+
+  /** Look a key up for writing (no hit/miss statistics); throws WRONGTYPE on other types. */
+  lookupWrite<V>(key: string, type?: TypeSpec<V>): V | undefined {
+    const v = this.peek(key);
+    if (v === undefined) return undefined;
+    if (type && typeOf(v) !== type) throw new ReplyError(WRONGTYPE);
+    if (this.host.touches()) this.main.setAux(this.main.find(key), this.clock());
+    return v as V;
+  }
+
+  /** Look a key up with lazy expiry but no statistics and no access-time update. */
+  peek(key: string): Value | undefined {
+    const slot = this.main.find(key);
+    if (slot < 0) return undefined;
+    if (this.expires.size > 0 && this.expireIfDue(key)) return undefined;
+    return this.main.valueOf(slot);
+  }
+
+  /** Whether the key exists (lazy expiry applies). */
+  exists(key: string): boolean {
+    return this.peek(key) !== undefined;
+  }
+
+  /** Add a key known to be absent. */
+  add(key: string, value: Value): void {
+    this.main.setAux(this.main.insertNew(key, value), this.clock());
+  }
+
+  /**
+   * Set a key to a value, replacing any old value (Redis's setKey). The TTL is removed
+   * unless `keepTtl`. Signals the modification; the caller still sends its event.
+   */
+  setKey(key: string, value: Value, keepTtl = false): void {
+    let slot = this.main.find(key);
+    if (slot < 0) slot = this.main.insertNew(key, value);
+    else {
+      this.main.setValueOf(slot, value);
+      if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+    }
+    this.main.setAux(slot, this.clock());
+    this.host.keyModified(this, key);
+  }
+
+  /** Replace the value of an existing key, keeping its TTL (no signal). */
+  overwrite(key: string, value: Value): void {
+    const slot = this.main.find(key);
+    if (slot < 0) this.main.insertNew(key, value);
+    else this.main.setValueOf(slot, value);
+  }
+
+  /** Delete a key and its TTL; returns whether it existed. Does not signal. */
+  remove(key: string): boolean {
+    if (this.main.delete(key) === undefined) return false;
+    if (this.expires.size > 0) this.expires.delete(key);
+    return true;
+  }
+
+  /** The absolute expiry time in ms, or -1 when the key has none. */
+  getExpire(key: string): number {
+    if (this.expires.size === 0) return -1;
+    const at = this.expires.get(key);
+    return at === undefined ? -1 : at;
+  }
+
+  /** Set the absolute expiry time (ms) of an existing key. */
+  setExpire(key: string, atMs: number): void {
+    this.expires.set(key, atMs);
+  }
+
+  /** Remove the TTL; returns whether there was one. */
+  persist(key: string): boolean {
+    return this.expires.size > 0 && this.expires.delete(key) !== undefined;
+  }
+
+  /** Whether `key` has a TTL in the past (it may still be stored). */
+  isExpired(key: string): boolean {
+    const at = this.getExpire(key);
+    return at >= 0 && at <= this.host.now();
+  }
+
+  /** Signal that a key changed (WATCH, tracking). */
+  modified(key: string): void {
+    this.host.keyModified(this, key);
+  }
+
+  /** Send a keyspace event about a key of this db. */
+  notify(cls: EventClass, event: string, key: string): void {
+    this.host.notify(cls, event, key, this.index);
+  }
+
+  /** Seconds since the key was last accessed, or -1 when absent. */
+  idleSeconds(key: string): number {
+    const slot = this.main.find(key);
+    return slot < 0 ? -1 : Math.max(0, this.clock() - this.main.auxOf(slot));
+  }
+
+  /** Set a key's access time to `seconds` ago (RESTORE IDLETIME, DEBUG). */
+  setIdleSeconds(key: string, seconds: number): void {
+    const slot = this.main.find(key);
+    if (slot >= 0) this.main.setAux(slot, this.clock() - seconds);
+  }
+
+  /** Seconds clock for access times; relative to 2020 so it fits an Int32 for decades. */
+  private clock(): number {
+    return Math.floor((this.host.now() - 1577836800000) / 1000);
+  }
+
+  /** Remove every key; returns how many there were. */
+  flush(): number {
+    const n = this.main.size;
+    this.main = new Dict<Value>();
+    this.expires = new Dict<number>(0);
+    this.avgTtl = 0;
+    return n;
+  }
+
+  /** Exchange contents with another db (SWAPDB). */
+  swapWith(other: Db): void {
+    [this.main, other.main] = [other.main, this.main];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.avgTtl, other.avgTtl] = [other.avgTtl, this.avgTtl];
+  }
+
+  /**
+   * A random key that is not expired, or undefined (Redis's dbRandomKey: expired keys found
+   * on the way are deleted; when every key is volatile, give up after 100 tries).
+   */
+  randomKey(): string | undefined {
+    let tries = 0;
+    for (;;) {
+      const key = this.main.randomKey();
+      if (key === undefined) return undefined;
+      if (!this.isExpired(key)) return key;
+      if (this.expires.size === this.main.size && ++tries > 100) return key;
+      if (this.expireIfDue(key) && this.main.size === 0) return undefined;
+    }
+  }
+
+  /**
+   * Delete the key if its TTL is due; returns whether it is (now) gone. On a replica the key
+   * is reported as gone but kept until the master's DEL arrives.
+   */
+  expireIfDue(key: string): boolean {
+    const at = this.expires.get(key);
+    if (at === undefined || at > this.host.now()) return false;
+    if (!this.host.expiresOnAccess()) return true;
+    this.remove(key);
+    this.host.expired(this, key);
+    return true;
+  }
+
+  /**
+   * One pass of active expiry over this db: sample up to `perLoop` volatile keys, delete the
+   * expired ones, and repeat while over 25% of a sample had expired and time remains.
+   * Returns the number of keys reclaimed.
+   */
+  activeExpire(deadline: number, perLoop: number): number {
+    let reclaimed = 0;
+    const now = Date.now();
+    for (let loops = 0;; loops++) {
+      const n = this.expires.size;
+      if (n === 0) break;
+      const sample = Math.min(n, perLoop);
+      let expired = 0;
+      let ttlSum = 0;
+      let ttlCount = 0;
+      for (let i = 0; i < sample; i++) {
+        const slot = this.expires.randomSlot();
+        const at = this.expires.valueOf(slot);
+        if (at <= now) {
+          const key = this.expires.keyOf(slot);
+          this.remove(key);
+          this.host.expired(this, key);
+          expired++;
+        } else {
+          ttlSum += at - now;
+          ttlCount++;
+        }
+      }
+      reclaimed += expired;
+      if (ttlCount > 0) {
+        const avg = ttlSum / ttlCount;
+        this.avgTtl = this.avgTtl === 0 ? avg : (this.avgTtl / 50) * 49 + avg / 50;
+      }
+      if (expired * 4 <= sample) break;
+      if ((loops & 15) === 15 && performance.now() > deadline) break;
+    }
+    return reclaimed;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * Incremental request parser: RESP multibulk and inline commands, as Redis reads them.
+ *
+ * A connection feeds whatever bytes arrived; `next()` returns one command's argv at a time
+ * (binary strings) or null when more bytes are needed. Parsing state survives between
+ * reads (bulks already read, the length of the bulk in progress) so a 100 MB argument that
+ * arrives in 64 KB reads is scanned once, not once per read.
+ *
+ * Zero-copy where it can: when nothing is pending, the runtime's read buffer is parsed in
+ * place and only an unfinished tail is copied (`retain()` must be called before the read
+ * buffer is reused). Arguments are copied out as strings, so nothing pins the read buffer.
+ *
+ * Limits and errors are Redis's, word for word: 64 KB for inline requests and count lines,
+ * `proto-max-bulk-len` for bulks, 10 arguments / 16 KB bulks before authentication. A
+ * protocol error is thrown as `ProtocolError`; the connection answers it and closes.
+ */
+
+import { bytesToBinary } from "../bytes.ts";
+
+/** Longest inline request or length line (Redis's PROTO_INLINE_MAX_SIZE). */
+export const INLINE_MAX = 64 * 1024;
+
+/**
+ * A malformed request. `message` is the error reply ("ERR Protocol error: ...").
+ *
+ * @example
+ * ```ts
+ * try { parser.next(); } catch (e) { if (e instanceof ProtocolError) reply(e.message); }
+ * ```
+ */
+export class ProtocolError extends Error {}
+
+/**
+ * Parses requests from a byte stream.
+ *
+ * @example
+ * ```ts
+ * const p = new RequestParser();
+ * p.feed(new TextEncoder().encode("*1\r\n$4\r\nPING\r\n"));
+ * p.next(); // ["PING"]
+ * p.retain();
+ * ```
+ */
+export class RequestParser {
+  /** Largest accepted bulk (proto-max-bulk-len). */
+  maxBulkLen = 512 * 1024 * 1024;
+  /** Whether the client still has to authenticate (tighter limits apply). */
+  authPending = false;
+
+  private buf = new Uint8Array(0);
+  private pos = 0;
+  private end = 0;
+  private owned = new Uint8Array(16 * 1024);
+  private external = false;
+  private pendingArgs = 0;
+  private argv: string[] = [];
+  private bulkLen = -1;
+
+  /** Bytes buffered and not yet parsed (CLIENT LIST qbuf). */
+  get pending(): number {
+    return this.end - this.pos;
+  }
+
+  /** Offer newly read bytes. The parser may read them in place until `retain()`. */
+  feed(chunk: Uint8Array): void {
+    if (this.pos === this.end) {
+      this.buf = chunk;
+      this.pos = 0;
+      this.end = chunk.length;
+      this.external = true;
+      return;
+    }
+    if (this.external) this.retain();
+    const need = this.end - this.pos + chunk.length;
+    if (this.pos + need > this.owned.length) {
+      if (need > this.owned.length) {
+        const bigger = new Uint8Array(Math.max(need, this.owned.length * 2));
+        bigger.set(this.owned.subarray(this.pos, this.end));
+        this.owned = bigger;
+      } else {
+        this.owned.copyWithin(0, this.pos, this.end);
+      }
+      this.end -= this.pos;
+      this.pos = 0;
+      this.buf = this.owned;
+    }
+    this.owned.set(chunk, this.end);
+    this.end += chunk.length;
+  }
+
+  /** Copy any unparsed bytes out of the caller's read buffer into the parser's own. */
+  retain(): void {
+    if (!this.external) return;
+    this.external = false;
+    const n = this.end - this.pos;
+    if (n > this.owned.length) this.owned = new Uint8Array(Math.max(n, this.owned.length * 2));
+    if (n > 0) this.owned.set(this.buf.subarray(this.pos, this.end));
+    this.buf = this.owned;
+    this.pos = 0;
+    this.end = n;
+    if (n === 0 && this.owned.length > 1024 * 1024) this.owned = new Uint8Array(16 * 1024);
+  }
+
+  /** Forget everything buffered (the connection is closing). */
+  reset(): void {
+    this.buf = this.owned;
+    this.pos = this.end = 0;
+    this.external = false;
+    this.pendingArgs = 0;
+    this.argv = [];
+    this.bulkLen = -1;
+  }
+
+  /**
+   * The next complete command, an empty array for an empty request (to be skipped), or
+   * null when more bytes are needed. Throws ProtocolError.
+   */
+  next(): string[] | null {
+    if (this.pendingArgs === 0) {
+      if (this.pos >= this.end) return null;
+      if (this.buf[this.pos] !== 42 /* '*' */) return this.inline();
+      const nl = this.buf.indexOf(13, this.pos);
+      if (nl < 0 || nl >= this.end) {
+        if (this.end - this.pos > INLINE_MAX) {
+          throw new ProtocolError("ERR Protocol error: too big mbulk count string");
+        }
+        return null;
+      }
+      if (nl + 1 >= this.end) return null;
+      const n = this.readNumber(this.pos + 1, nl);
+      if (n === null || n > 2147483647) {
+        throw new ProtocolError("ERR Protocol error: invalid multibulk length");
+      }
+      if (n > 10 && this.authPending) {
+        throw new ProtocolError("ERR Protocol error: unauthenticated multibulk length");
+      }
+      this.pos = nl + 2;
+      if (n <= 0) return [];
+      this.pendingArgs = n;
+      this.argv = [];
+    }
+    while (this.pendingArgs > 0) {
+      if (this.bulkLen < 0) {
+        if (this.pos >= this.end) return null;
+        const nl = this.buf.indexOf(13, this.pos);
+        if (nl < 0 || nl >= this.end) {
+          if (this.end - this.pos > INLINE_MAX) {
+            throw new ProtocolError("ERR Protocol error: too big bulk count string");
+          }
+          return null;
+        }
+        if (nl + 1 >= this.end) return null;
+        if (this.buf[this.pos] !== 36 /* '$' */) {
+          throw new ProtocolError(
+            `ERR Protocol error: expected '$', got '${String.fromCharCode(this.buf[this.pos])}'`,
+          );
+        }
+        const len = this.readNumber(this.pos + 1, nl);
+        if (len === null || len < 0 || len > this.maxBulkLen) {
+          throw new ProtocolError("ERR Protocol error: invalid bulk length");
+        }
+        if (len > 16384 && this.authPending) {
+          throw new ProtocolError("ERR Protocol error: unauthenticated bulk length");
+        }
+        this.pos = nl + 2;
+        this.bulkLen = len;
+      }
+      if (this.end - this.pos < this.bulkLen + 2) {
+        this.reserve(this.bulkLen + 2);
+        return null;
+      }
+      this.argv.push(bytesToBinary(this.buf, this.pos, this.pos + this.bulkLen));
+      this.pos += this.bulkLen + 2;
+      this.bulkLen = -1;
+      this.pendingArgs--;
+    }
+    const argv = this.argv;
+    this.argv = [];
+    return argv;
+  }
+
+  /** Make room for a big bulk in one allocation instead of doubling repeatedly. */
+  private reserve(bytes: number): void {
+    if (this.external || bytes < 32 * 1024) return;
+    const have = this.end - this.pos;
+    if (this.owned.length - this.pos >= bytes) return;
+    const target = new Uint8Array(Math.max(bytes, have));
+    target.set(this.owned.subarray(this.pos, this.end));
+    this.owned = target;
+    this.buf = target;
+    this.end = have;
+    this.pos = 0;
+  }
+
+  private readNumber(from: number, to: number): number | null {
+    if (from >= to) return null;
+    let neg = false;
+    let i = from;
+    if (this.buf[i] === 45) {
+      neg = true;
+      i++;
+      if (i === to) return null;
+    }
+    if (to - i > 18) return null;
+    let v = 0;
+    for (; i < to; i++) {
+      const c = this.buf[i] - 48;
+      if (c < 0 || c > 9) return null;
+      v = v * 10 + c;
+    }
+    return neg ? -v : v;
+  }
+
+  private inline(): string[] | null {
+    const nl = this.buf.indexOf(10, this.pos);
+    if (nl < 0 || nl >= this.end) {
+      if (this.end - this.pos > INLINE_MAX) {
+        throw new ProtocolError("ERR Protocol error: too big inline request");
+      }
+      return null;
+    }
+    let lineEnd = nl;
+    if (lineEnd > this.pos && this.buf[lineEnd - 1] === 13) lineEnd--;
+    const line = bytesToBinary(this.buf, this.pos, lineEnd);
+    this.pos = nl + 1;
+    const args = splitArgs(line);
+    if (args === null) {
+      throw new ProtocolError("ERR Protocol error: unbalanced quotes in request");
+    }
+    return args;
+  }
+}
+
+function isSpace(c: string): boolean {
+  return c === " " || c === "\n" || c === "\r" || c === "\t" || c === "\v" || c === "\f";
+}
+
+function isHex(c: string): boolean {
+  return /^[0-9a-fA-F]$/.test(c);
+}
+
+const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", b: "\b", a: "\x07" };
+
+/**
+ * Split a line into arguments like redis-cli and inline requests do (sdssplitargs):
+ * whitespace-separated words, "double quotes" with \n \r \t \b \a \xHH escapes, 'single
+ * quotes' with only \' escaped. Returns null on unbalanced quotes, or a closing quote not
+ * followed by a space.
+ *
+ * @example
+ * ```ts
+ * splitArgs('set "a b" \'c\''); // ["set", "a b", "c"]
+ * ```
+ */
+export function splitArgs(line: string): string[] | null {
+  const out: string[] = [];
+  let i = 0;
+  const n = line.length;
+  for (;;) {
+    while (i < n && isSpace(line[i])) i++;
+    if (i >= n) return out;
+    let cur = "";
+    let inDq = false;
+    let inSq = false;
+    for (;;) {
+      if (inDq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === "\\" && line[i + 1] === "x" && isHex(line[i + 2] ?? "") && isHex(line[i + 3] ?? "")) {
+          cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (c === "\\" && i + 1 < n) {
+          i++;
+          cur += ESCAPES[line[i]] ?? line[i];
+        } else if (c === '"') {
+          if (i + 1 < n && !isSpace(line[i + 1])) return null;
+          inDq = false;
+          i++;
+          break;
+        } else cur += c;
+        i++;
+      } else if (inSq) {
+        if (i >= n) return null;
+        const c = line[i];
+        if (c === "\\" && line[i + 1] === "'") {
+          i++;
+          cur += "'";
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line[i + 1])) return null;
+          inSq = false;
+          i++;
+          break;
+        } else cur += c;
+        i++;
+      } else {
+        if (i >= n) break;
+        const c = line[i];
+        if (isSpace(c)) break;
+        if (c === '"') inDq = true;
+        else if (c === "'") inSq = true;
+        else cur += c;
+        i++;
+      }
+    }
+    out.push(cur);
+  }
+}

@@ -1,0 +1,533 @@
+/**
+ * The server: owns the keyspace, the command table, the config and module registries and
+ * the clients, and runs the path every command takes.
+ *
+ * The path of a command (the same for a socket, embedded `call()` and scripts):
+ *   argv → command table lookup (unknown command / subcommand errors) → arity check →
+ *   `beforeCommand` hooks, in module load order (auth, MULTI queueing, subscribe mode...;
+ *   a hook that answers stops the command) → `call()`: the handler runs synchronously with
+ *   the command's time snapshot, errors thrown as ReplyError become error replies, statistics
+ *   are counted, and if the command changed the dataset its argv (or the handler's
+ *   replacement) is announced to `propagated` hooks (AOF, replicas) → `afterCommand` hooks.
+ *
+ * Side effects are announced, never pushed into other modules: keyModified (WATCH,
+ * tracking), keyspace events (pub/sub notifications), propagation. Core does not know who
+ * listens; every listener is a module hook, the same for built-ins and plugins.
+ *
+ * The cron runs `hz` times a second: active expiry in short time slices (a slice never
+ * takes more than a couple of milliseconds, and slices stop after 25% of the tick), client
+ * idle timeouts, the instantaneous ops/sec sample, and modules' cron hooks.
+ */
+
+import { CommandTable, arityOk, type CommandEntry, unknownCommandError } from "./commands.ts";
+import { ConfigRegistry } from "./config.ts";
+import { ClientState } from "./client.ts";
+import { Db, type DbHost } from "./keyspace.ts";
+import { ReplyError, wrongArity } from "./errors.ts";
+import { Logger, type LogLevel } from "./log.ts";
+import type { EventClass, ModuleHooks, ModuleSpec, ReplyWriter, TypeSpec } from "./spec.ts";
+import type { Host } from "./net/transport.ts";
+import { ValueBuilder, type ReplyValue } from "./resp/value_builder.ts";
+import { binaryToUtf8, bytesToBinary, utf8ToBinary } from "./bytes.ts";
+import { coreConfigs, type CoreSettings, defaultSettings } from "./core_config.ts";
+
+/** The Redis version Modis implements (INFO redis_version, HELLO version). */
+export const REDIS_VERSION = "7.4.1";
+/** Modis's own version. */
+export const MODIS_VERSION = "0.1.0";
+
+/** Server-wide statistics (INFO stats). */
+export interface ServerStats {
+  totalCommands: number;
+  totalConnections: number;
+  rejectedConnections: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  totalErrorReplies: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Error counts by error code (the first word: ERR, WRONGTYPE...). */
+  errors: Map<string, number>;
+  instantaneousOps: number;
+  /** Longest event-loop stall seen by the cron, in ms (latency self-check). */
+  expiredStalePerc: number;
+  expireCycleCpuMs: number;
+}
+
+/** A loaded module. */
+export interface LoadedModule {
+  spec: ModuleSpec;
+  args: string[];
+  /** Where it was loaded from ("" for built-ins and embedded specs). */
+  path: string;
+}
+
+/** Module loading failures, with a stable code as Fastify does for plugins. */
+export class ModuleError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+type HookName = Exclude<keyof ModuleHooks, "info">;
+
+/** Options for a Server (the embedding API passes them through). */
+export interface ServerOptions {
+  host?: Host | null;
+  /** Log sink (default: stdout via console.log, or `logfile`). */
+  logSink?: (line: string) => void;
+}
+
+/**
+ * A Modis server. Modules see it as `ServerApi`.
+ *
+ * @example
+ * ```ts
+ * const server = new Server({ host: null });
+ * await server.loadModule(myModule);
+ * await server.call("SET", "k", "v");
+ * ```
+ */
+export class Server implements DbHost {
+  readonly version = REDIS_VERSION;
+  readonly modisVersion = MODIS_VERSION;
+  readonly host: Host | null;
+  readonly config: ConfigRegistry;
+  readonly commands = new CommandTable();
+  readonly types = new Map<string, TypeSpec<any>>();
+  readonly modules = new Map<string, LoadedModule>();
+  readonly clients = new Map<number, ClientState>();
+  readonly logger: Logger;
+  readonly settings: CoreSettings;
+  readonly startTime = Date.now();
+  readonly runId: string;
+  dbs: Db[] = [];
+  /** Changes since the last save (Redis's server.dirty). */
+  dirty = 0;
+  readonly stats: ServerStats = {
+    totalCommands: 0,
+    totalConnections: 0,
+    rejectedConnections: 0,
+    expiredKeys: 0,
+    evictedKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    totalErrorReplies: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    errors: new Map(),
+    instantaneousOps: 0,
+    expiredStalePerc: 0,
+    expireCycleCpuMs: 0,
+  };
+  /** The client whose command is running (null between commands). */
+  currentClient: ClientState | null = null;
+  /** Whether the active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
+  activeExpire = true;
+  /** Set while the server is a replica: keys expire only by the master's DEL. */
+  isReplica = false;
+  /** Ends the process (set by the standalone server; null when embedded). */
+  exitProcess: ((code: number) => void) | null = null;
+  /** Info sections contributed by modules, in registration order. */
+  readonly infoSections = new Map<string, (server: Server) => string[]>();
+
+  private readonly hooks: { [K in HookName]: NonNullable<ModuleHooks[K]>[] } = {
+    beforeCommand: [],
+    afterCommand: [],
+    keyModified: [],
+    keyspaceEvent: [],
+    flushed: [],
+    propagated: [],
+    clientConnected: [],
+    clientDisconnected: [],
+    cron: [],
+    shutdown: [],
+  };
+  private nextClientId = 1;
+  private cmdTime = Date.now();
+  private cronTimer: ReturnType<typeof setInterval> | null = null;
+  private opsSample = { at: Date.now(), commands: 0 };
+  private expireDb = 0;
+  private embedded: ClientState | null = null;
+  private embeddedSink: ValueBuilder | null = null;
+  private shuttingDown = false;
+
+  constructor(options: ServerOptions = {}) {
+    this.host = options.host ?? null;
+    this.logger = new Logger(this.host?.pid ?? 0, options.logSink ?? ((line) => console.log(line)));
+    this.runId = Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
+    this.settings = defaultSettings();
+    this.resizeDatabases(16);
+    this.config = new ConfigRegistry(this);
+    for (const spec of coreConfigs()) this.config.register(spec, "core");
+  }
+
+  /** (Re)create the databases; only before any data exists (the `databases` directive). */
+  resizeDatabases(n: number): void {
+    this.dbs = Array.from({ length: n }, (_, i) => new Db(i, this));
+  }
+
+  // ---- DbHost: what the keyspace calls back into -------------------------------------
+
+  /** The running command's time snapshot, in ms. */
+  now(): number {
+    return this.currentClient ? this.cmdTime : Date.now();
+  }
+
+  notify(cls: EventClass, event: string, key: string, dbIndex: number): void {
+    for (const h of this.hooks.keyspaceEvent) h(cls, event, key, dbIndex);
+  }
+
+  keyModified(db: Db, key: string): void {
+    this.dirty++;
+    for (const h of this.hooks.keyModified) h(db, key);
+  }
+
+  expired(db: Db, key: string): void {
+    this.stats.expiredKeys++;
+    this.notify("x", "expired", key, db.index);
+    for (const h of this.hooks.keyModified) h(db, key);
+    this.propagate(db.index, ["DEL", key]);
+  }
+
+  hit(found: boolean): void {
+    if (found) this.stats.keyspaceHits++;
+    else this.stats.keyspaceMisses++;
+  }
+
+  touches(): boolean {
+    return !this.currentClient?.noTouch;
+  }
+
+  expiresOnAccess(): boolean {
+    return !this.isReplica;
+  }
+
+  // ---- Public API for modules ---------------------------------------------------------
+
+  /** Database `i` (no range check: callers validate user input). */
+  db(i: number): Db {
+    return this.dbs[i];
+  }
+
+  /** Write a log line at `level`. */
+  log(level: LogLevel, msg: string): void {
+    this.logger.log(level, msg);
+  }
+
+  /** Announce a write to AOF / replicas (hooks `propagated`). */
+  propagate(dbIndex: number, argv: string[]): void {
+    for (const h of this.hooks.propagated) h(dbIndex, argv);
+  }
+
+  /** Announce that a database was flushed (-1: all). */
+  flushed(dbIndex: number): void {
+    for (const h of this.hooks.flushed) h(dbIndex);
+  }
+
+  /** Count an error reply in INFO errorstats. */
+  countError(msg: string): void {
+    this.stats.totalErrorReplies++;
+    const space = msg.indexOf(" ");
+    const code = space > 0 && space < 32 ? msg.slice(0, space) : "ERR";
+    this.stats.errors.set(code, (this.stats.errors.get(code) ?? 0) + 1);
+  }
+
+  /** A new client id (CLIENT ID is unique and increasing). */
+  allocateClientId(): number {
+    return this.nextClientId++;
+  }
+
+  /** Register a client (connections and long-lived in-process clients). */
+  addClient(c: ClientState): void {
+    this.clients.set(c.id, c);
+    for (const h of this.hooks.clientConnected) h(c);
+  }
+
+  /** Forget a client (its connection closed). */
+  removeClient(c: ClientState): void {
+    if (!this.clients.delete(c.id)) return;
+    for (const h of this.hooks.clientDisconnected) h(c);
+  }
+
+  /** A detached client writing into `reply` (scripts, module calls). */
+  createClient(reply: ReplyWriter): ClientState {
+    return new ClientState(this, this.allocateClientId(), this.dbs[0], reply);
+  }
+
+  // ---- The command path ---------------------------------------------------------------
+
+  /** Run one command for a client: lookup, checks, hooks, then `call`. */
+  execute(c: ClientState, argv: string[]): void {
+    c.lastInteraction = this.cmdTime = Date.now();
+    const e = this.commands.lookup(argv);
+    if (e === undefined) {
+      this.reject(c, null, unknownCommandError(this.commands, argv));
+      return;
+    }
+    if (!arityOk(e, argv.length)) {
+      this.reject(c, e, wrongArity(e.fullName));
+      return;
+    }
+    const hooks = this.hooks.beforeCommand;
+    if (hooks.length > 0) {
+      const errorsBefore = this.stats.totalErrorReplies;
+      for (let i = 0; i < hooks.length; i++) {
+        if (hooks[i](c, e.spec, argv)) {
+          if (this.stats.totalErrorReplies !== errorsBefore) e.rejectedCalls++;
+          return;
+        }
+      }
+    }
+    this.call(c, e, argv);
+  }
+
+  /** Reject a command before it runs (counted as rejected, flags a MULTI as failed). */
+  reject(c: ClientState, e: CommandEntry | null, msg: string): void {
+    if (e) e.rejectedCalls++;
+    for (const h of this.rejectListeners) h(c, msg);
+    c.reply.error(msg);
+  }
+
+  /** Listeners told about rejected commands (MULTI marks the transaction as failed). */
+  readonly rejectListeners: ((c: ClientState, msg: string) => void)[] = [];
+
+  /**
+   * Run a resolved command's handler with statistics and propagation. Used by `execute` and
+   * by modules that run commands themselves (EXEC, scripts).
+   */
+  call(c: ClientState, e: CommandEntry, argv: string[]): void {
+    const prevClient = this.currentClient;
+    this.currentClient = c;
+    const dirtyBefore = this.dirty;
+    const errorsBefore = this.stats.totalErrorReplies;
+    c.propagation = undefined;
+    const t0 = performance.now();
+    try {
+      e.spec.handler!(c, argv);
+    } catch (err) {
+      if (err instanceof ReplyError) c.reply.error(err.message);
+      else {
+        const msg = err instanceof Error ? err.message : String(err);
+        this.log("warning", `Internal error in '${e.fullName}': ${err instanceof Error ? err.stack : msg}`);
+        c.reply.error(`ERR internal error in '${e.fullName}': ${msg}`);
+      }
+    }
+    e.usec += (performance.now() - t0) * 1000;
+    e.calls++;
+    if (this.stats.totalErrorReplies !== errorsBefore) e.failedCalls++;
+    this.stats.totalCommands++;
+    c.lastCommand = e.fullName;
+    if (c.propagation !== null && (c.propagation !== undefined || (this.dirty !== dirtyBefore && e.isWrite))) {
+      this.propagate(c.db.index, c.propagation ?? argv);
+    }
+    this.currentClient = prevClient;
+    const after = this.hooks.afterCommand;
+    for (let i = 0; i < after.length; i++) after[i](c, e.spec, argv);
+  }
+
+  /**
+   * Run a command in-process, through the same path as the network, and return its reply
+   * as a JS value (error replies reject). Strings in replies are decoded from UTF-8 unless
+   * `raw` is set, in which case they are binary strings.
+   */
+  callArgv(argv: (string | Uint8Array | number)[], raw = false): ReplyValue {
+    if (!this.embedded) {
+      this.embeddedSink = new ValueBuilder(2);
+      this.embedded = this.createClient(this.embeddedSink);
+    }
+    const sink = this.embeddedSink!;
+    sink.onError = (msg) => this.countError(msg);
+    const decode = raw ? (s: string) => s : binaryToUtf8;
+    const builder = new ValueBuilder(this.embedded.resp, decode);
+    builder.onError = sink.onError;
+    this.embedded.reply = builder;
+    const args = argv.map((a) =>
+      typeof a === "string" ? utf8ToBinary(a) : typeof a === "number" ? String(a) : bytesToBinary(a)
+    );
+    this.execute(this.embedded, args);
+    return builder.take();
+  }
+
+  // ---- Modules --------------------------------------------------------------------------
+
+  /** Load a module spec: register everything it declares, run its setup; all or nothing. */
+  async loadModule(spec: ModuleSpec, args: string[] = [], path = ""): Promise<void> {
+    if (!spec || typeof spec.name !== "string" || spec.name === "") {
+      throw new ModuleError("MODULE_INVALID", "a module must export `moduleSpec` with a name");
+    }
+    if (this.modules.has(spec.name)) {
+      throw new ModuleError("MODULE_DUPLICATE", `module '${spec.name}' is already loaded`);
+    }
+    for (const r of spec.requires ?? []) {
+      if (!this.modules.has(r)) {
+        throw new ModuleError("MODULE_MISSING_DEPENDENCY", `module '${spec.name}' requires module '${r}', which is not loaded`);
+      }
+    }
+    const undo: (() => void)[] = [];
+    try {
+      for (const cmd of spec.commands ?? []) {
+        this.commands.register(cmd, spec.name);
+        undo.push(() => this.commands.unregister(cmd.name));
+      }
+      for (const cfg of spec.configs ?? []) {
+        this.config.register(cfg, spec.name);
+        undo.push(() => this.config.unregister(cfg.name));
+      }
+      for (const t of spec.types ?? []) {
+        if (this.types.has(t.name)) {
+          throw new ModuleError("TYPE_DUPLICATE", `data type '${t.name}' is already registered`);
+        }
+        this.types.set(t.name, t);
+        undo.push(() => this.types.delete(t.name));
+      }
+      this.modules.set(spec.name, { spec, args, path });
+      undo.push(() => this.modules.delete(spec.name));
+      await spec.setup?.(this, args);
+    } catch (err) {
+      for (const u of undo.reverse()) u();
+      if (err instanceof ModuleError) throw err;
+      throw new ModuleError("MODULE_SETUP_FAILED", `module '${spec.name}' failed to load: ${err instanceof Error ? err.message : err}`);
+    }
+    this.attachHooks(spec);
+  }
+
+  /** Import a plugin file and load the `moduleSpec` it exports. */
+  async loadModuleFile(path: string, args: string[] = []): Promise<ModuleSpec> {
+    const url = path.startsWith("/") || /^[a-z]+:/.test(path)
+      ? path
+      : `${this.host?.cwd() ?? "."}/${path}`;
+    let mod: { moduleSpec?: ModuleSpec };
+    try {
+      mod = await import(url.startsWith("/") ? `file://${url}` : url);
+    } catch (err) {
+      throw new ModuleError("MODULE_IMPORT_FAILED", `cannot import module '${path}': ${err instanceof Error ? err.message : err}`);
+    }
+    if (!mod.moduleSpec) {
+      throw new ModuleError("MODULE_INVALID", `'${path}' does not export \`moduleSpec\``);
+    }
+    await this.loadModule(mod.moduleSpec, args, path);
+    return mod.moduleSpec;
+  }
+
+  /** Unload a module by name (refused for modules others require, or that own data types). */
+  unloadModule(name: string): void {
+    const m = this.modules.get(name);
+    if (!m) throw new ModuleError("MODULE_NOT_LOADED", `module '${name}' is not loaded`);
+    for (const other of this.modules.values()) {
+      if (other.spec.requires?.includes(name)) {
+        throw new ModuleError("MODULE_REQUIRED", `module '${other.spec.name}' depends on '${name}'`);
+      }
+    }
+    if ((m.spec.types ?? []).length > 0) {
+      throw new ModuleError("MODULE_HAS_TYPES", "the module exports one or more module-side data types, can't unload");
+    }
+    m.spec.teardown?.(this);
+    for (const cmd of m.spec.commands ?? []) this.commands.unregister(cmd.name);
+    for (const cfg of m.spec.configs ?? []) this.config.unregister(cfg.name);
+    this.detachHooks(m.spec);
+    this.modules.delete(name);
+  }
+
+  private attachHooks(spec: ModuleSpec): void {
+    const h = spec.hooks;
+    if (!h) return;
+    for (const k of Object.keys(this.hooks) as HookName[]) {
+      // deno-lint-ignore no-explicit-any
+      if (h[k]) (this.hooks[k] as any[]).push(h[k]);
+    }
+    for (const [section, render] of Object.entries(h.info ?? {})) this.infoSections.set(section, render);
+  }
+
+  private detachHooks(spec: ModuleSpec): void {
+    const h = spec.hooks;
+    if (!h) return;
+    for (const k of Object.keys(this.hooks) as HookName[]) {
+      // deno-lint-ignore no-explicit-any
+      const list = this.hooks[k] as any[];
+      const i = list.indexOf(h[k]);
+      if (i >= 0) list.splice(i, 1);
+    }
+    for (const section of Object.keys(h.info ?? {})) this.infoSections.delete(section);
+  }
+
+  // ---- Cron -----------------------------------------------------------------------------
+
+  /** Start the periodic tasks. */
+  startCron(): void {
+    if (this.cronTimer) return;
+    const tick = () => {
+      this.cron();
+      this.cronTimer = setTimeout(tick, 1000 / this.settings.hz);
+    };
+    this.cronTimer = setTimeout(tick, 1000 / this.settings.hz);
+  }
+
+  /** Stop the periodic tasks. */
+  stopCron(): void {
+    if (this.cronTimer) clearTimeout(this.cronTimer);
+    this.cronTimer = null;
+  }
+
+  private cron(): void {
+    const now = Date.now();
+    if (now - this.opsSample.at >= 1000) {
+      const n = this.stats.totalCommands - this.opsSample.commands;
+      this.stats.instantaneousOps = Math.round((n * 1000) / (now - this.opsSample.at));
+      this.opsSample = { at: now, commands: this.stats.totalCommands };
+    }
+    if (this.activeExpire && !this.isReplica) this.expireCycle();
+    this.closeIdleClients(now);
+    for (const h of this.hooks.cron) h(this);
+  }
+
+  /**
+   * Active expiry for one tick: slices of at most ~2 ms, yielding to the event loop between
+   * slices, until the databases have little left to reclaim or 25% of the tick is used.
+   */
+  private expireCycle(): void {
+    let budget = 250 / this.settings.hz;
+    const slice = () => {
+      const start = performance.now();
+      const deadline = start + 2;
+      let more = false;
+      for (let n = 0; n < this.dbs.length && performance.now() < deadline; n++) {
+        const db = this.dbs[this.expireDb];
+        this.expireDb = (this.expireDb + 1) % this.dbs.length;
+        if (db.volatileCount === 0) continue;
+        db.activeExpire(deadline, 20);
+        if (performance.now() >= deadline) more = true;
+      }
+      const used = performance.now() - start;
+      this.stats.expireCycleCpuMs += used;
+      budget -= used;
+      if (more && budget > 0 && !this.shuttingDown) setTimeout(slice, 0);
+    };
+    slice();
+  }
+
+  private closeIdleClients(now: number): void {
+    const timeout = this.settings.timeout;
+    if (timeout <= 0) return;
+    for (const c of this.clients.values()) {
+      if (c.kind !== "normal" || c.flagLetters.has("b")) continue;
+      if (now - c.lastInteraction > timeout * 1000) {
+        this.log("verbose", "Closing idle client");
+        c.kill();
+      }
+    }
+  }
+
+  /** Run shutdown hooks (final save...) and stop the cron. */
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.stopCron();
+    for (const h of this.hooks.shutdown) await h(this);
+  }
+}
+
+/** What modules see of the server. */
+export type ServerApi = Server;

@@ -1,0 +1,20 @@
+/**
+ * The built-in modules, in load order: the preset `createServer()` and the standalone server
+ * use. Each is an ordinary ModuleSpec, registered through the same interface as a plugin;
+ * removing one from this list removes its commands and nothing else.
+ */
+
+import type { ModuleSpec } from "../core/spec.ts";
+import { connectionModule } from "./connection/mod.ts";
+
+/**
+ * Every built-in module.
+ *
+ * @example
+ * ```ts
+ * const modis = createServer({ builtins: builtinModules.filter((m) => m.name !== "keys") });
+ * ```
+ */
+export const builtinModules: ModuleSpec[] = [
+  connectionModule,
+];
