@@ -14,7 +14,7 @@ import { ByteReader, ByteWriter, FormatError } from "./bytes.ts";
 import { Crc64 } from "./crc64.ts";
 import { RDB_VERSION_LATEST } from "./rdb_primitives.ts";
 import { readValue, type ValueWriteOptions, writeValue } from "./value_codec.ts";
-import type { RdbValue } from "./values.ts";
+import { isEmptyCollection, type RdbValue } from "./values.ts";
 
 /** Redis's reply for a payload with a bad version or checksum. */
 export const DUMP_BAD_PAYLOAD = "ERR DUMP payload version or checksum are wrong";
@@ -94,7 +94,9 @@ export function decodeDump(
   const r = new ByteReader(payload.subarray(0, payload.length - 10));
   try {
     const type = r.u8("type");
-    return { value: readValue(r, type), type, version };
+    const value = readValue(r, type);
+    if (isEmptyCollection(value)) throw new FormatError("empty collection", r.offset());
+    return { value, type, version };
   } catch (e) {
     if (e instanceof FormatError) throw new DumpPayloadError(DUMP_BAD_DATA, { cause: e });
     throw e;

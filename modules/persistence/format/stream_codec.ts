@@ -79,6 +79,10 @@ function readListpackNode(r: ByteReader, out: StreamValue["entries"]): void {
     throw new FormatError(`corrupt stream listpack: ${why}`, lpAt);
   };
   const next = (): string => (i < items.length ? items[i++] : bad("ends in the middle of an entry"));
+  const delta = (): bigint => {
+    const s = next();
+    return /^-?\d{1,20}$/.test(s) ? BigInt(s) : bad(`expected an ID delta, got "${s}"`);
+  };
   const int = (): number => {
     const s = next();
     const v = Number(s);
@@ -96,8 +100,8 @@ function readListpackNode(r: ByteReader, out: StreamValue["entries"]): void {
   while (i < items.length) {
     const start = i;
     const flags = int();
-    const ms = BigInt.asUintN(64, masterMs + BigInt(next()));
-    const seq = BigInt.asUintN(64, masterSeq + BigInt(next()));
+    const ms = BigInt.asUintN(64, masterMs + delta());
+    const seq = BigInt.asUintN(64, masterSeq + delta());
     const same = (flags & FLAG_SAMEFIELDS) !== 0;
     const n = same ? nMaster : int();
     if (n * (same ? 1 : 2) > items.length - i) bad("entry field count too large");

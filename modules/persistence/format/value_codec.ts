@@ -51,7 +51,8 @@ function pairs(flat: string[], at: number, what: string): [string, string][] {
 }
 
 /**
- * Parses a score as Redis stores it in text (strtod syntax, including inf/infinity/nan).
+ * Parses a score as Redis stores it in text (strtod syntax, including inf/infinity); NaN when
+ * the text is not a number.
  *
  * @example
  * ```ts
@@ -62,11 +63,9 @@ export function parseScore(s: string): number {
   const v = Number(s);
   if (!Number.isNaN(v) && s.trim() !== "") return v;
   const t = s.trim().toLowerCase();
-  const sign = t.startsWith("-") ? -1 : 1;
   const body = t.replace(/^[+-]/, "");
-  if (body === "inf" || body === "infinity") return sign * Infinity;
-  if (body === "nan") return NaN;
-  throw new Error(`bad score "${s}"`);
+  if (body === "inf" || body === "infinity") return t.startsWith("-") ? -Infinity : Infinity;
+  return NaN;
 }
 
 /**
@@ -86,7 +85,12 @@ export function formatScore(v: number): string {
 }
 
 function zsetFromFlat(flat: string[], at: number): ZsetValue {
-  return { kind: "zset", entries: pairs(flat, at, "zset").map(([m, s]) => [m, parseScore(s)]) };
+  const entries = pairs(flat, at, "zset").map(([m, s]): [string, number] => {
+    const score = parseScore(s);
+    if (Number.isNaN(score)) throw new FormatError(`bad zset score "${s}"`, at);
+    return [m, score];
+  });
+  return { kind: "zset", entries };
 }
 
 function readHashListpackEx(r: ByteReader, type: number): HashValue {
@@ -97,6 +101,7 @@ function readHashListpackEx(r: ByteReader, type: number): HashValue {
   const entries: HashValue["entries"] = [];
   for (let i = 0; i < flat.length; i += 3) {
     const ttl = Number(flat[i + 2]);
+    if (!Number.isSafeInteger(ttl) || ttl < 0) throw new FormatError(`bad hash field TTL "${flat[i + 2]}"`, at);
     entries.push(ttl ? [flat[i], flat[i + 1], ttl] : [flat[i], flat[i + 1]]);
   }
   return { kind: "hash", entries };
@@ -218,8 +223,7 @@ function readQuicklist(r: ByteReader, type: number): RdbValue {
     }
     const blob = readBlob(r, "quicklist node");
     const node = type === RdbType.LIST_QUICKLIST_2 ? listpackDecode(blob, { base: at }) : ziplistDecode(blob, { base: at });
-    if (node.length === 0) throw new FormatError("empty quicklist node", at);
-    for (const item of node) items.push(item);
+    for (const item of node) items.push(item); // empty nodes are skipped, as Redis does
   }
   return { kind: "list", items };
 }

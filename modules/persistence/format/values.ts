@@ -11,8 +11,6 @@
  *     (callers must not rely on it for hash tables, which Redis dumps in table order);
  *   - times are absolute Unix milliseconds (numbers: they fit comfortably below 2^53);
  *   - stream IDs are strings "ms-seq" (both parts unsigned 64-bit, which a number can't hold).
- *
- * @module
  */
 
 /** A string value. @example `{ kind: "string", value: "hello" }` */
@@ -133,3 +131,27 @@ export type RdbValue =
   | HashValue
   | StreamValue
   | ModuleValue;
+
+/**
+ * Whether a value is an empty collection. Redis never saves one, and when a file holds one
+ * anyway its loader skips the key ("empty keys skipped") and RESTORE refuses the payload.
+ * Streams and strings may legitimately be empty.
+ *
+ * @example
+ * ```ts
+ * isEmptyCollection({ kind: "list", items: [] }); // true
+ * ```
+ */
+export function isEmptyCollection(v: RdbValue): boolean {
+  switch (v.kind) {
+    case "list":
+      return v.items.length === 0;
+    case "set":
+      return v.members.length === 0;
+    case "zset":
+    case "hash":
+      return v.entries.length === 0;
+    default:
+      return false;
+  }
+}
