@@ -186,7 +186,7 @@ async function main(): Promise<void> {
     await modis.ready;
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
-    host.exit(1);
+    return host.exit(1);
   }
   const server = modis.server;
   server.log("warning", "oO0OoO0OoO0Oo Modis is starting oO0OoO0OoO0Oo");
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
     await modis.listen();
   } catch (err) {
     server.log("warning", err instanceof Error ? err.message : String(err));
-    host.exit(1);
+    return host.exit(1);
   }
   server.log("notice", `Running mode=standalone, port=${server.settings.port}.`);
   server.log("notice", "Server initialized");

@@ -157,7 +157,7 @@ export function bunHost(): Host {
     onSignal(signal, fn) {
       proc.on(signal, fn);
     },
-    exit: (code) => proc.exit(code),
+    exit: (code): never => proc.exit(code) as never,
     args: () => proc.argv.slice(2),
     cwd: () => proc.cwd(),
     async removeFile(path) {

@@ -167,7 +167,7 @@ export function denoHost(): Host {
     onSignal(signal, fn) {
       Deno.addSignalListener(signal, fn);
     },
-    exit: (code) => Deno.exit(code),
+    exit: (code): never => Deno.exit(code) as never,
     args: () => [...Deno.args],
     cwd: () => Deno.cwd(),
     async removeFile(path) {

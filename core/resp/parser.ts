@@ -47,10 +47,10 @@ export class RequestParser {
   /** Whether the client still has to authenticate (tighter limits apply). */
   authPending = false;
 
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private pos = 0;
   private end = 0;
-  private owned = new Uint8Array(16 * 1024);
+  private owned: Uint8Array = new Uint8Array(16 * 1024);
   private external = false;
   private pendingArgs = 0;
   private argv: string[] = [];
