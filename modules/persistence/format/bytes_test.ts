@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { ByteReader, ByteWriter, bytesToLatin1, FormatError, latin1ToBytes } from "./bytes.ts";
+import { ByteReader, bytesToLatin1, ByteWriter, FormatError, latin1ToBytes } from "./bytes.ts";
 
 describe("bytes", () => {
   test("latin1 conversions are binary-safe, also past the chunk size", () => {
@@ -39,7 +39,9 @@ describe("bytes", () => {
       err = e;
     }
     expect(err).toBeInstanceOf(FormatError);
-    expect((err as FormatError).message).toBe("truncated count: needed 4 bytes, 2 left (at offset 101)");
+    expect((err as FormatError).message).toBe(
+      "truncated count: needed 4 bytes, 2 left (at offset 101)",
+    );
     expect((err as FormatError).truncated).toBe(true);
     expect((err as FormatError).offset).toBe(101);
     expect(() => r.fail("bad thing")).toThrow("bad thing (at offset 101)");

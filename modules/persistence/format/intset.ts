@@ -31,7 +31,11 @@ export function intsetDecode(blob: Uint8Array, options: { base?: number } = {}):
   let prev: bigint | null = null;
   for (let i = 0; i < count; i++) {
     const at = r.pos;
-    const v = width === 2 ? BigInt(r.i16le("intset")) : width === 4 ? BigInt(r.i32le("intset")) : r.i64le("intset");
+    const v = width === 2
+      ? BigInt(r.i16le("intset"))
+      : width === 4
+      ? BigInt(r.i32le("intset"))
+      : r.i64le("intset");
     if (prev !== null && v <= prev) r.fail("intset not in ascending order", at);
     prev = v;
     out.push(String(v));

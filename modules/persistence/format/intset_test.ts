@@ -13,7 +13,9 @@ describe("intset", () => {
       const blob = intsetEncode(members)!;
       expect(blob[0]).toBe(width);
       expect(blob.length).toBe(8 + members.length * width);
-      expect(intsetDecode(blob)).toEqual([...members].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)));
+      expect(intsetDecode(blob)).toEqual(
+        [...members].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1)),
+      );
     }
   });
 

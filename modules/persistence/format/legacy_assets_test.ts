@@ -17,10 +17,19 @@ const present = await Bun.file(`${ASSETS}/encodings.rdb`).exists();
 const available = present && redisAvailable();
 if (!available) console.warn(`SKIP legacy_assets_test: needs redis-server and ${ASSETS}`);
 
-const load = async (name: string) => new Uint8Array(await Bun.file(`${ASSETS}/${name}`).arrayBuffer());
+const load = async (name: string) =>
+  new Uint8Array(await Bun.file(`${ASSETS}/${name}`).arrayBuffer());
 
 describe.skipIf(!available)("Redis test-suite RDB samples", () => {
-  for (const name of ["encodings.rdb", "hash-zipmap.rdb", "hash-ziplist.rdb", "list-quicklist.rdb", "zset-ziplist.rdb"]) {
+  for (
+    const name of [
+      "encodings.rdb",
+      "hash-zipmap.rdb",
+      "hash-ziplist.rdb",
+      "list-quicklist.rdb",
+      "zset-ziplist.rdb",
+    ]
+  ) {
     test(`${name} decodes like redis-server loads it`, async () => {
       const bytes = await load(name);
       const keys = [...readRdb(bytes)].flatMap((r) => (r.kind === "key" ? [r] : []));
@@ -41,8 +50,21 @@ describe.skipIf(!available)("Redis test-suite RDB samples", () => {
   }
 
   test("encodings.rdb covers the legacy type codes", async () => {
-    const types = new Set([...readRdb(await load("encodings.rdb"))].flatMap((r) => (r.kind === "key" ? [r.type] : [])));
-    for (const t of [RdbType.ZSET, RdbType.SET_INTSET, RdbType.LIST_ZIPLIST, RdbType.HASH_ZIPLIST, RdbType.ZSET_ZIPLIST, RdbType.LIST, RdbType.SET, RdbType.HASH]) {
+    const types = new Set(
+      [...readRdb(await load("encodings.rdb"))].flatMap((r) => (r.kind === "key" ? [r.type] : [])),
+    );
+    for (
+      const t of [
+        RdbType.ZSET,
+        RdbType.SET_INTSET,
+        RdbType.LIST_ZIPLIST,
+        RdbType.HASH_ZIPLIST,
+        RdbType.ZSET_ZIPLIST,
+        RdbType.LIST,
+        RdbType.SET,
+        RdbType.HASH,
+      ]
+    ) {
       expect(types.has(t)).toBe(true);
     }
   });
@@ -53,13 +75,21 @@ describe.skipIf(!available)("Redis test-suite RDB samples", () => {
   });
 
   test("corrupt_empty_keys.rdb: empty collections decode and are flagged", async () => {
-    const keys = [...readRdb(await load("corrupt_empty_keys.rdb"))].flatMap((r) => (r.kind === "key" ? [r] : []));
+    const keys = [...readRdb(await load("corrupt_empty_keys.rdb"))].flatMap((
+      r,
+    ) => (r.kind === "key" ? [r] : []));
     expect(keys.length).toBe(9);
     for (const k of keys) expect(isEmptyCollection(k.value)).toBe(true);
   });
 
   test("scriptbackup.rdb keeps its lua aux field", async () => {
-    const aux = [...readRdb(await load("scriptbackup.rdb"))].find((r) => r.kind === "aux" && r.name === "lua");
-    expect(aux).toEqual({ kind: "aux", name: "lua", value: "return redis.call('set', 'foo', 'bar')" });
+    const aux = [...readRdb(await load("scriptbackup.rdb"))].find((r) =>
+      r.kind === "aux" && r.name === "lua"
+    );
+    expect(aux).toEqual({
+      kind: "aux",
+      name: "lua",
+      value: "return redis.call('set', 'foo', 'bar')",
+    });
   });
 });

@@ -42,7 +42,9 @@ export function ziplistDecode(blob: Uint8Array, options: { base?: number } = {})
     const first = r.u8("ziplist entry");
     if (first === 0xff) break;
     const prevlen = first < 254 ? first : first === 254 ? r.u32le("ziplist prevlen") : -1;
-    if (prevlen !== prevSize) r.fail(`ziplist prevlen ${prevlen} but previous entry has ${prevSize} bytes`, start);
+    if (prevlen !== prevSize) {
+      r.fail(`ziplist prevlen ${prevlen} but previous entry has ${prevSize} bytes`, start);
+    }
     const enc = r.u8("ziplist encoding");
     let value: string;
     switch (enc >> 6) {
@@ -65,10 +67,16 @@ export function ziplistDecode(blob: Uint8Array, options: { base?: number } = {})
   }
   if (!r.atEnd()) r.fail("bytes after the ziplist terminator");
   if (out.length > 0 && tail !== lastStart) {
-    throw new FormatError(`ziplist tail offset ${tail}, last entry at ${lastStart}`, (options.base ?? 0) + 4);
+    throw new FormatError(
+      `ziplist tail offset ${tail}, last entry at ${lastStart}`,
+      (options.base ?? 0) + 4,
+    );
   }
   if (count !== 65535 && count !== out.length) {
-    throw new FormatError(`ziplist count ${count} but ${out.length} entries`, (options.base ?? 0) + 8);
+    throw new FormatError(
+      `ziplist count ${count} but ${out.length} entries`,
+      (options.base ?? 0) + 8,
+    );
   }
   return out;
 }
@@ -111,7 +119,10 @@ function zipmapLength(r: ByteReader): number {
  * const pairs = zipmapDecode(blob); // [["f", "v"]]
  * ```
  */
-export function zipmapDecode(blob: Uint8Array, options: { base?: number } = {}): [string, string][] {
+export function zipmapDecode(
+  blob: Uint8Array,
+  options: { base?: number } = {},
+): [string, string][] {
   const r = new ByteReader(blob, options);
   const count = r.u8("zipmap count");
   const out: [string, string][] = [];

@@ -57,8 +57,9 @@ export function listpackDecode(blob: Uint8Array, options: { base?: number } = {}
     else if (b < 0xe0) {
       const v = ((b & 31) << 8) | r.u8("listpack int");
       value = String(v >= 4096 ? v - 8192 : v);
-    } else if (b < 0xf0) value = r.latin1(((b & 15) << 8) | r.u8("listpack length"), "listpack string");
-    else if (b === 0xf0) value = r.latin1(r.u32le("listpack length"), "listpack string");
+    } else if (b < 0xf0) {
+      value = r.latin1(((b & 15) << 8) | r.u8("listpack length"), "listpack string");
+    } else if (b === 0xf0) value = r.latin1(r.u32le("listpack length"), "listpack string");
     else if (b === 0xf1) value = String(r.i16le("listpack int"));
     else if (b === 0xf2) {
       r.need(3, "listpack int");
@@ -73,12 +74,17 @@ export function listpackDecode(blob: Uint8Array, options: { base?: number } = {}
     const back = r.bytesView(n, "listpack backlen");
     let decoded = 0;
     for (let i = 0; i < n; i++) decoded = decoded * 128 + (back[i] & 127);
-    if (decoded !== size) r.fail(`listpack backlen ${decoded} does not match entry size ${size}`, start + size);
+    if (decoded !== size) {
+      r.fail(`listpack backlen ${decoded} does not match entry size ${size}`, start + size);
+    }
     out.push(value);
   }
   if (!r.atEnd()) r.fail("bytes after the listpack terminator");
   if (count !== COUNT_UNKNOWN && count !== out.length) {
-    throw new FormatError(`listpack count ${count} but ${out.length} entries`, (options.base ?? 0) + 4);
+    throw new FormatError(
+      `listpack count ${count} but ${out.length} entries`,
+      (options.base ?? 0) + 4,
+    );
   }
   return out;
 }

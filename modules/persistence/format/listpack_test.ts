@@ -4,19 +4,68 @@ import { listpackDecode, listpackEncode, listpackEntrySize } from "./listpack.ts
 
 describe("listpack", () => {
   test("every integer width, at its boundaries", () => {
-    const ints = [0, 127, 128, -1, -4096, 4095, 4096, -4097, 32767, -32768, 32768, 8388607, -8388608, 8388608,
-      2147483647, -2147483648, 2147483648];
+    const ints = [
+      0,
+      127,
+      128,
+      -1,
+      -4096,
+      4095,
+      4096,
+      -4097,
+      32767,
+      -32768,
+      32768,
+      8388607,
+      -8388608,
+      8388608,
+      2147483647,
+      -2147483648,
+      2147483648,
+    ];
     const items = [...ints.map(String), "9223372036854775807", "-9223372036854775808"];
     const blob = listpackEncode(items);
     expect(listpackDecode(blob)).toEqual(items);
     // entry sizes (encoding + payload + backlen) for: 7-bit, 13-bit, 16, 24, 32 and 64-bit ints
-    expect(items.map(listpackEntrySize)).toEqual([2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 6, 6, 6, 10, 10, 10]);
+    expect(items.map(listpackEntrySize)).toEqual([
+      2,
+      2,
+      3,
+      3,
+      3,
+      3,
+      4,
+      4,
+      4,
+      4,
+      5,
+      5,
+      5,
+      6,
+      6,
+      6,
+      10,
+      10,
+      10,
+    ]);
     expect(blob.length).toBe(7 + items.map(listpackEntrySize).reduce((a, b) => a + b));
   });
 
   test("string lengths across the 6/12/32-bit forms and multi-byte backlens", () => {
-    const items = ["", "a", "x".repeat(63), "y".repeat(64), "z".repeat(126), "w".repeat(4095), "v".repeat(4096),
-      "u".repeat(20000), "12a", "01", "-0", "1.5"];
+    const items = [
+      "",
+      "a",
+      "x".repeat(63),
+      "y".repeat(64),
+      "z".repeat(126),
+      "w".repeat(4095),
+      "v".repeat(4096),
+      "u".repeat(20000),
+      "12a",
+      "01",
+      "-0",
+      "1.5",
+    ];
     const blob = listpackEncode(items);
     expect(listpackDecode(blob)).toEqual(items);
     expect(blob.length).toBe(7 + items.map(listpackEntrySize).reduce((a, b) => a + b));
@@ -47,7 +96,9 @@ describe("listpack", () => {
     expect(mutate((b) => (b[4] = 7))).toThrow(/count 7 but 3 entries/);
     expect(mutate((b) => (b[12] = 9))).toThrow(/backlen/);
     expect(mutate((b) => (b[good.length - 1] = 0x81))).toThrow(FormatError);
-    expect(mutate((b) => (b[6] = 0xf7))).toThrow(/bad listpack entry encoding 0xf7 \(at offset 1006\)/);
+    expect(mutate((b) => (b[6] = 0xf7))).toThrow(
+      /bad listpack entry encoding 0xf7 \(at offset 1006\)/,
+    );
     expect(() => listpackDecode(latin1ToBytes("\x07\0\0\0\0\0"))).toThrow(/claims 7 bytes/);
   });
 });

@@ -66,7 +66,11 @@ describe("lzf", () => {
     lzfDecompress(packed, data.length);
     const t2 = performance.now();
     const mb = data.length / 1e6;
-    console.log(`lzf: compress ${(mb / ((t1 - t0) / 1000)).toFixed(0)} MB/s, ` +
-      `decompress ${(mb / ((t2 - t1) / 1000)).toFixed(0)} MB/s, ratio ${(packed.length / data.length).toFixed(3)}`);
+    console.log(
+      `lzf: compress ${(mb / ((t1 - t0) / 1000)).toFixed(0)} MB/s, ` +
+        `decompress ${(mb / ((t2 - t1) / 1000)).toFixed(0)} MB/s, ratio ${
+          (packed.length / data.length).toFixed(3)
+        }`,
+    );
   });
 });

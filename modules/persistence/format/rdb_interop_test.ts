@@ -9,7 +9,15 @@ import { decodeDump, DUMP_BAD_PAYLOAD, encodeDump } from "./dump.ts";
 import { RdbType } from "./rdb_primitives.ts";
 import { type RdbRecord, readRdb } from "./rdb_reader.ts";
 import { RdbWriter } from "./rdb_writer.ts";
-import { normalize, redisAvailable, type RedisServer, RespError, run, startRedis, streamFromXinfo } from "./redis_fixture.ts";
+import {
+  normalize,
+  redisAvailable,
+  type RedisServer,
+  RespError,
+  run,
+  startRedis,
+  streamFromXinfo,
+} from "./redis_fixture.ts";
 import type { RdbValue } from "./values.ts";
 
 const available = redisAvailable();
@@ -26,16 +34,46 @@ const fixtures: [string, RdbValue, number][] = [
   ["str:empty", { kind: "string", value: "" }, RdbType.STRING],
   ["str:binary", { kind: "string", value: allBytes }, RdbType.STRING],
   ["str:lzf", { kind: "string", value: "abcdefgh".repeat(500) }, RdbType.STRING],
-  ["list:small", { kind: "list", items: ["a", "1", "-5", "bb", "70000"] }, RdbType.LIST_QUICKLIST_2],
-  ["list:big", { kind: "list", items: range(300, (i) => (i % 3 ? `item-${i}` : String(i * 1000))) }, RdbType.LIST_QUICKLIST_2],
-  ["list:long", { kind: "list", items: ["x".repeat(5000), allBytes, "z"] }, RdbType.LIST_QUICKLIST_2],
-  ["set:ints", { kind: "set", members: ["1", "2", "3", "-40000", "5000000000"] }, RdbType.SET_INTSET],
+  [
+    "list:small",
+    { kind: "list", items: ["a", "1", "-5", "bb", "70000"] },
+    RdbType.LIST_QUICKLIST_2,
+  ],
+  [
+    "list:big",
+    { kind: "list", items: range(300, (i) => (i % 3 ? `item-${i}` : String(i * 1000))) },
+    RdbType.LIST_QUICKLIST_2,
+  ],
+  [
+    "list:long",
+    { kind: "list", items: ["x".repeat(5000), allBytes, "z"] },
+    RdbType.LIST_QUICKLIST_2,
+  ],
+  [
+    "set:ints",
+    { kind: "set", members: ["1", "2", "3", "-40000", "5000000000"] },
+    RdbType.SET_INTSET,
+  ],
   ["set:strs", { kind: "set", members: ["a", "b", "c"] }, RdbType.SET],
   ["set:big", { kind: "set", members: range(600, (i) => String(i)) }, RdbType.SET],
-  ["zset:small", { kind: "zset", entries: [["a", 1.5], ["b", -0.25], ["c", 3], ["d", Infinity], ["e", -Infinity], ["f", 1e300]] }, RdbType.ZSET_LISTPACK],
-  ["zset:big", { kind: "zset", entries: range(200, (i) => [`m${i}`, i / 7]) as [string, number][] }, RdbType.ZSET_2],
-  ["hash:small", { kind: "hash", entries: [["f1", "v1"], ["n", "42"], ["bin", "\x00\xff"]] }, RdbType.HASH_LISTPACK],
-  ["hash:big", { kind: "hash", entries: range(200, (i) => [`field${i}`, `value${i}`]) as [string, string][] }, RdbType.HASH],
+  ["zset:small", {
+    kind: "zset",
+    entries: [["a", 1.5], ["b", -0.25], ["c", 3], ["d", Infinity], ["e", -Infinity], ["f", 1e300]],
+  }, RdbType.ZSET_LISTPACK],
+  [
+    "zset:big",
+    { kind: "zset", entries: range(200, (i) => [`m${i}`, i / 7]) as [string, number][] },
+    RdbType.ZSET_2,
+  ],
+  [
+    "hash:small",
+    { kind: "hash", entries: [["f1", "v1"], ["n", "42"], ["bin", "\x00\xff"]] },
+    RdbType.HASH_LISTPACK,
+  ],
+  ["hash:big", {
+    kind: "hash",
+    entries: range(200, (i) => [`field${i}`, `value${i}`]) as [string, string][],
+  }, RdbType.HASH],
   ["hash:longval", { kind: "hash", entries: [["f", "v".repeat(100)]] }, RdbType.HASH],
 ];
 
@@ -49,11 +87,14 @@ async function populate(redis: RedisServer): Promise<void> {
     if (v.kind === "string") await ok("SET", key, v.value);
     else if (v.kind === "list") await ok("RPUSH", key, ...v.items);
     else if (v.kind === "set") await ok("SADD", key, ...v.members);
-    else if (v.kind === "zset") await ok("ZADD", key, ...v.entries.flatMap(([m, s]) => [String(s), m]));
-    else if (v.kind === "hash") await ok("HSET", key, ...v.entries.flatMap(([f, x]) => [f, x]));
+    else if (v.kind === "zset") {
+      await ok("ZADD", key, ...v.entries.flatMap(([m, s]) => [String(s), m]));
+    } else if (v.kind === "hash") await ok("HSET", key, ...v.entries.flatMap(([f, x]) => [f, x]));
   }
   await ok("PEXPIREAT", "str", "4102444800000");
-  for (let i = 1; i <= 10; i++) await ok("XADD", "stream", `${i}-${i % 3}`, "temp", String(20 + i), "hum", `${i}%`);
+  for (let i = 1; i <= 10; i++) {
+    await ok("XADD", "stream", `${i}-${i % 3}`, "temp", String(20 + i), "hum", `${i}%`);
+  }
   await ok("XADD", "stream", "11-0", "other", "fields", "x", "y", "z", "w");
   await ok("XDEL", "stream", "3-0", "4-1");
   await ok("XGROUP", "CREATE", "stream", "g1", "0");
@@ -63,7 +104,11 @@ async function populate(redis: RedisServer): Promise<void> {
   await ok("XACK", "stream", "g1", "1-1");
   await ok("XADD", "stream:empty", "5-5", "a", "b");
   await ok("XDEL", "stream:empty", "5-5");
-  await ok("FUNCTION", "LOAD", "#!lua name=mylib\nredis.register_function('f1', function() return 1 end)");
+  await ok(
+    "FUNCTION",
+    "LOAD",
+    "#!lua name=mylib\nredis.register_function('f1', function() return 1 end)",
+  );
   await ok("SELECT", "3");
   await ok("SET", "in-db-3", "x");
   await ok("SELECT", "0");
@@ -71,7 +116,9 @@ async function populate(redis: RedisServer): Promise<void> {
 
 async function expectedStreams(redis: RedisServer): Promise<Map<string, RdbValue>> {
   const out = new Map<string, RdbValue>();
-  for (const key of ["stream", "stream:empty"]) out.set(key, streamFromXinfo(await redis.call("XINFO", "STREAM", key, "FULL")));
+  for (const key of ["stream", "stream:empty"]) {
+    out.set(key, streamFromXinfo(await redis.call("XINFO", "STREAM", key, "FULL")));
+  }
   return out;
 }
 
@@ -82,8 +129,22 @@ describe.skipIf(!available)("interop with redis-server 7.0", () => {
 
   beforeAll(async () => {
     redis = await startRedis([
-      ...["--list-max-listpack-size", "16", "--stream-node-max-entries", "4", "--maxmemory-policy", "allkeys-lru"],
-      ...["--hash-max-listpack-entries", "128", "--zset-max-listpack-entries", "128", "--set-max-intset-entries", "512"],
+      ...[
+        "--list-max-listpack-size",
+        "16",
+        "--stream-node-max-entries",
+        "4",
+        "--maxmemory-policy",
+        "allkeys-lru",
+      ],
+      ...[
+        "--hash-max-listpack-entries",
+        "128",
+        "--zset-max-listpack-entries",
+        "128",
+        "--set-max-intset-entries",
+        "512",
+      ],
     ]);
     await populate(redis);
     streams = await expectedStreams(redis);
@@ -107,9 +168,13 @@ describe.skipIf(!available)("interop with redis-server 7.0", () => {
     }
     expect(keys.get("0/str")!.expireAt).toBe(4102444800000);
     expect(keys.get("0/stream")!.type).toBe(RdbType.STREAM_LISTPACKS_2);
-    for (const [key, value] of streams) expect(normalize(keys.get(`0/${key}`)!.value)).toEqual(normalize(value));
+    for (const [key, value] of streams) {
+      expect(normalize(keys.get(`0/${key}`)!.value)).toEqual(normalize(value));
+    }
     expect(keys.get("3/in-db-3")!.value).toEqual({ kind: "string", value: "x" });
-    const aux = Object.fromEntries(records.flatMap((r) => (r.kind === "aux" ? [[r.name, r.value]] : [])));
+    const aux = Object.fromEntries(
+      records.flatMap((r) => (r.kind === "aux" ? [[r.name, r.value]] : [])),
+    );
     expect(aux["redis-ver"]).toBe("7.0.15");
     expect(records.find((r) => r.kind === "function")).toEqual({
       kind: "function",
@@ -132,7 +197,10 @@ describe.skipIf(!available)("interop with redis-server 7.0", () => {
   });
 
   test("redis RESTOREs our payloads (compressed or not) to the same data", async () => {
-    const all: [string, RdbValue][] = [...fixtures.map(([k, v]) => [k, v] as [string, RdbValue]), ...streams];
+    const all: [string, RdbValue][] = [
+      ...fixtures.map(([k, v]) => [k, v] as [string, RdbValue]),
+      ...streams,
+    ];
     for (const compress of [true, false]) {
       for (const [key, value] of all) {
         const payload = encodeDump(value, { rdbVersion: 10, compress });
@@ -175,7 +243,9 @@ describe.skipIf(!available)("interop with redis-server 7.0", () => {
         if (r.kind !== "key") continue;
         await loaded.call("SELECT", String(r.db));
         const payload = await loaded.call("DUMP", r.key);
-        expect(normalize(decodeDump(latin1ToBytes(payload as string)).value)).toEqual(normalize(r.value));
+        expect(normalize(decodeDump(latin1ToBytes(payload as string)).value)).toEqual(
+          normalize(r.value),
+        );
       }
       await loaded.call("SELECT", "0");
       expect(await loaded.call("PEXPIRETIME", "str")).toBe(4102444800000);

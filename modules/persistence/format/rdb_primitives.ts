@@ -18,7 +18,7 @@
  * LZF string may claim at most what its compressed bytes can possibly expand to.
  */
 
-import { ByteReader, ByteWriter, bytesToLatin1, FormatError } from "./bytes.ts";
+import { ByteReader, bytesToLatin1, ByteWriter, FormatError } from "./bytes.ts";
 import { lzfCompress, lzfDecompress } from "./lzf.ts";
 
 /** The RDB version Redis 7.4 writes (7.0 writes 10, 7.2 writes 11). */
@@ -247,7 +247,9 @@ export function readBlob(r: ByteReader, what = "string"): Uint8Array {
       const at = r.pos;
       const ulen = readLength(r, `${what} length`);
       const packed = r.bytesView(clen, `${what} (compressed)`);
-      if (ulen > clen * LZF_MAX_RATIO + 8) r.fail(`${what}: LZF length ${ulen} impossible for ${clen} bytes`, at);
+      if (ulen > clen * LZF_MAX_RATIO + 8) {
+        r.fail(`${what}: LZF length ${ulen} impossible for ${clen} bytes`, at);
+      }
       try {
         return lzfDecompress(packed, ulen);
       } catch (e) {
@@ -311,7 +313,11 @@ export function canonicalInt(s: string): bigint | null {
  * writeBlob(w, listpackBytes, { compress: true });
  * ```
  */
-export function writeBlob(w: ByteWriter, bytes: Uint8Array, options: { compress?: boolean } = {}): void {
+export function writeBlob(
+  w: ByteWriter,
+  bytes: Uint8Array,
+  options: { compress?: boolean } = {},
+): void {
   if (options.compress && bytes.length > 20) {
     const packed = lzfCompress(bytes, bytes.length - 4);
     if (packed) {

@@ -29,13 +29,17 @@ describe("lengths", () => {
     expect(bytesOf((w) => writeLength(w, 16384))).toEqual([0x80, 0, 0, 0x40, 0]);
     expect(bytesOf((w) => writeLength(w, 2 ** 32))).toEqual([0x81, 0, 0, 0, 1, 0, 0, 0, 0]);
     expect(bytesOf((w) => writeLength(w, 5n))).toEqual([5]);
-    for (const n of [0, 1, 63, 64, 300, 16383, 16384, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER]) {
+    for (
+      const n of [0, 1, 63, 64, 300, 16383, 16384, 2 ** 32 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER]
+    ) {
       const r = new ByteReader(new Uint8Array(bytesOf((w) => writeLength(w, n))));
       expect(readLength(r)).toBe(n);
       expect(r.atEnd()).toBe(true);
     }
     const max = (1n << 64n) - 1n;
-    expect(readLengthBig(new ByteReader(new Uint8Array(bytesOf((w) => writeLength(w, max)))))).toBe(max);
+    expect(readLengthBig(new ByteReader(new Uint8Array(bytesOf((w) => writeLength(w, max)))))).toBe(
+      max,
+    );
   });
 
   test("refuses lengths past 2^53, special encodings, and impossible counts", () => {
@@ -81,7 +85,9 @@ describe("strings", () => {
     expect(out[0]).toBe(0xc3);
     expect(out.length).toBeLessThan(s.length / 4);
     expect(readString(new ByteReader(out))).toBe(s);
-    const noise = String.fromCharCode(...Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff));
+    const noise = String.fromCharCode(
+      ...Array.from({ length: 64 }, (_, i) => (i * 97 + 13) & 0xff),
+    );
     expect(bytesOf((w) => writeString(w, noise, { compress: true }))[0]).toBe(64);
   });
 
@@ -108,7 +114,9 @@ describe("doubles and times", () => {
       expect(readStringDouble(r)).toBe(v);
     }
     expect(readStringDouble(new ByteReader(new Uint8Array([253])))).toBeNaN();
-    expect(() => readStringDouble(new ByteReader(new Uint8Array([2, 120, 121])))).toThrow(/bad double/);
+    expect(() => readStringDouble(new ByteReader(new Uint8Array([2, 120, 121])))).toThrow(
+      /bad double/,
+    );
   });
 
   test("millisecond times are 8-byte little-endian", () => {

@@ -9,7 +9,9 @@
  * atomically: if the input ends inside one, the bounds-checked cursor throws a *truncation*
  * error, the reader rewinds to the record's start and waits. To keep that linear on huge
  * values it retries a failed record only once the buffered input has doubled (or at `end()`).
- * Only after `end()` is a truncation a real error. Consumed bytes are released as it goes and
+ * Only after `end()` is a truncation a real error (so a file without its EOF marker fails
+ * there), and a record may be held back until more input arrives or `end()` is called: after
+ * the last chunk, call `end()` and drain `next()`. Consumed bytes are released as it goes and
  * checksummed on the way, so the CRC-64 trailer is verified without re-reading anything.
  *
  * Expiry / LRU / LFU opcodes are folded into the key record they precede. `offset` is the
@@ -49,6 +51,7 @@ export type RdbRecord =
   | { kind: "function"; code: string }
   | { kind: "module-aux"; name: string; encver: number; when: number; body: Uint8Array }
   | {
+    /** A key. Its value may be an empty collection, which Redis's loader skips (see `isEmptyCollection`). */
     kind: "key";
     db: number;
     key: string;
@@ -174,8 +177,12 @@ export class RdbReader {
   #header(r: ByteReader): number {
     const magic = r.latin1(9, "RDB header");
     const version = Number(magic.slice(5));
-    if (!magic.startsWith("REDIS") || !/^\d{4}$/.test(magic.slice(5))) r.fail(`not an RDB file (header "${magic}")`, 0);
-    if (version < RDB_VERSION_OLDEST || version > RDB_VERSION_LATEST) r.fail(`can't handle RDB format version ${version}`, 5);
+    if (!magic.startsWith("REDIS") || !/^\d{4}$/.test(magic.slice(5))) {
+      r.fail(`not an RDB file (header "${magic}")`, 0);
+    }
+    if (version < RDB_VERSION_OLDEST || version > RDB_VERSION_LATEST) {
+      r.fail(`can't handle RDB format version ${version}`, 5);
+    }
     this.version = version;
     return version;
   }
@@ -201,12 +208,20 @@ export class RdbReader {
           freq = r.u8("LFU frequency");
           continue;
         case RdbOpcode.AUX:
-          return { kind: "aux", name: readString(r, "aux name"), value: readString(r, "aux value") };
+          return {
+            kind: "aux",
+            name: readString(r, "aux name"),
+            value: readString(r, "aux value"),
+          };
         case RdbOpcode.SELECTDB:
           this.#db = readLength(r, "db number");
           return { kind: "selectdb", db: this.#db };
         case RdbOpcode.RESIZEDB:
-          return { kind: "resizedb", keys: readLength(r, "db size"), expires: readLength(r, "expires size") };
+          return {
+            kind: "resizedb",
+            keys: readLength(r, "db size"),
+            expires: readLength(r, "expires size"),
+          };
         case RdbOpcode.SLOT_INFO:
           return {
             kind: "slotinfo",
@@ -239,7 +254,9 @@ export class RdbReader {
   #moduleAux(r: ByteReader): RdbRecord {
     const { name, encver } = moduleIdDecode(readLengthBig(r, "module ID"));
     const at = r.pos;
-    if (readLength(r, "module aux when opcode") !== ModuleOpcode.UINT) r.fail(`bad when opcode in module "${name}" aux data`, at);
+    if (readLength(r, "module aux when opcode") !== ModuleOpcode.UINT) {
+      r.fail(`bad when opcode in module "${name}" aux data`, at);
+    }
     const when = readLength(r, "module aux when");
     return { kind: "module-aux", name, encver, when, body: skipModuleItems(r, name) };
   }
@@ -257,7 +274,12 @@ export class RdbReader {
     if (stored !== 0n && this.#verify) {
       const actual = this.#crc.digest();
       if (actual !== stored) {
-        r.fail(`RDB checksum mismatch: stored 0x${stored.toString(16)}, computed 0x${actual.toString(16)}`, at);
+        r.fail(
+          `RDB checksum mismatch: stored 0x${stored.toString(16)}, computed 0x${
+            actual.toString(16)
+          }`,
+          at,
+        );
       }
     }
     this.#done = true;
@@ -278,5 +300,4 @@ export function* readRdb(bytes: Uint8Array, options: RdbReaderOptions = {}): Gen
   reader.push(bytes);
   reader.end();
   for (let rec = reader.next(); rec; rec = reader.next()) yield rec;
-  if (!reader.done) throw new FormatError("RDB file ends without an EOF marker", reader.offset, true);
 }

@@ -17,7 +17,13 @@
 import { ByteWriter } from "./bytes.ts";
 import { Crc64 } from "./crc64.ts";
 import { moduleIdEncode, ModuleOpcode } from "./module_value.ts";
-import { RDB_VERSION_LATEST, RdbOpcode, writeLength, writeMillis, writeString } from "./rdb_primitives.ts";
+import {
+  RDB_VERSION_LATEST,
+  RdbOpcode,
+  writeLength,
+  writeMillis,
+  writeString,
+} from "./rdb_primitives.ts";
 import { type ValueWriteOptions, writeValue } from "./value_codec.ts";
 import type { RdbValue } from "./values.ts";
 

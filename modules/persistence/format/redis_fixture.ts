@@ -27,7 +27,10 @@ export function redisAvailable(): boolean {
 /** Runs a command to completion, returning exit code and output. @example `await run(["ls"])` */
 export async function run(cmd: string[]): Promise<{ code: number; out: string }> {
   const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe" });
-  const [out, err] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+  const [out, err] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+  ]);
   return { code: await p.exited, out: out + err };
 }
 
@@ -134,8 +137,22 @@ export async function startRedis(extra: string[] = [], dir?: string): Promise<Re
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = 20000 + Math.floor(Math.random() * 40000);
     const proc = Bun.spawn([
-      "redis-server", "--port", String(port), "--bind", "127.0.0.1", "--dir", home,
-      "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "redis.log", ...extra,
+      "redis-server",
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      home,
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      "--logfile",
+      "redis.log",
+      ...extra,
     ], { stdout: "ignore", stderr: "ignore" });
     for (let i = 0; i < 100 && proc.exitCode === null; i++) {
       try {
@@ -167,7 +184,6 @@ export async function startRedis(extra: string[] = [], dir?: string): Promise<Re
   const log = await Bun.file(`${home}/redis.log`).text().catch(() => "");
   throw new Error(`could not start redis-server in ${home}: ${log.slice(-500)}`);
 }
-
 
 function byFirst<T extends readonly unknown[]>(a: T, b: T): number {
   return (a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0;

@@ -23,13 +23,13 @@
 import { ByteReader, ByteWriter, FormatError } from "./bytes.ts";
 import { listpackDecode, listpackEncode, listpackEntrySize } from "./listpack.ts";
 import {
+  RdbType,
   readBlob,
   readCount,
   readLength,
   readLengthBig,
   readMillis,
   readString,
-  RdbType,
   writeBlob,
   writeLength,
   writeMillis,
@@ -53,7 +53,9 @@ export function parseStreamId(id: string): [bigint, bigint] {
   const m = /^(\d{1,20})-(\d{1,20})$/.exec(id);
   const ms = m ? BigInt(m[1]) : -1n;
   const seq = m ? BigInt(m[2]) : -1n;
-  if (ms < 0n || seq < 0n || ms > U64_MAX || seq > U64_MAX) throw new Error(`bad stream ID "${id}"`);
+  if (ms < 0n || seq < 0n || ms > U64_MAX || seq > U64_MAX) {
+    throw new Error(`bad stream ID "${id}"`);
+  }
   return [ms, seq];
 }
 
@@ -68,7 +70,9 @@ function readId(r: ByteReader, what: string): string {
 function readListpackNode(r: ByteReader, out: StreamValue["entries"]): void {
   const keyAt = r.offset();
   const key = readBlob(r, "stream node key");
-  if (key.length !== 16) throw new FormatError(`stream node key of ${key.length} bytes, expected 16`, keyAt);
+  if (key.length !== 16) {
+    throw new FormatError(`stream node key of ${key.length} bytes, expected 16`, keyAt);
+  }
   const kv = new DataView(key.buffer, key.byteOffset, 16);
   const masterMs = kv.getBigUint64(0, false);
   const masterSeq = kv.getBigUint64(8, false);
@@ -78,7 +82,8 @@ function readListpackNode(r: ByteReader, out: StreamValue["entries"]): void {
   const bad = (why: string): never => {
     throw new FormatError(`corrupt stream listpack: ${why}`, lpAt);
   };
-  const next = (): string => (i < items.length ? items[i++] : bad("ends in the middle of an entry"));
+  const next =
+    (): string => (i < items.length ? items[i++] : bad("ends in the middle of an entry"));
   const delta = (): bigint => {
     const s = next();
     return /^-?\d{1,20}$/.test(s) ? BigInt(s) : bad(`expected an ID delta, got "${s}"`);
@@ -117,7 +122,9 @@ function readListpackNode(r: ByteReader, out: StreamValue["entries"]): void {
       out.push({ id: `${ms}-${seq}`, fields });
     }
   }
-  if (seenLive !== live || seenDeleted !== deleted) bad(`master counts ${live}/${deleted}, found ${seenLive}/${seenDeleted}`);
+  if (seenLive !== live || seenDeleted !== deleted) {
+    bad(`master counts ${live}/${deleted}, found ${seenLive}/${seenDeleted}`);
+  }
 }
 
 /**
@@ -136,7 +143,9 @@ export function readStream(r: ByteReader, type: number): StreamValue {
   for (let n = 0; n < nodes; n++) readListpackNode(r, entries);
   const lengthAt = r.offset();
   const length = readLength(r, "stream length");
-  if (length !== entries.length) throw new FormatError(`stream length ${length} but ${entries.length} entries`, lengthAt);
+  if (length !== entries.length) {
+    throw new FormatError(`stream length ${length} but ${entries.length} entries`, lengthAt);
+  }
   const lastId = readId(r, "stream last ID");
   let firstId = entries.length ? entries[0].id : "0-0";
   let maxDeletedId = "0-0";
@@ -161,7 +170,11 @@ export function readStream(r: ByteReader, type: number): StreamValue {
     const nPel = readCount(r, "stream PEL size", 25);
     for (let p = 0; p < nPel; p++) {
       const id = readRawId(r, "stream PEL ID");
-      pending.push({ id, deliveryTime: readMillis(r, "PEL delivery time"), deliveryCount: readLength(r, "PEL delivery count") });
+      pending.push({
+        id,
+        deliveryTime: readMillis(r, "PEL delivery time"),
+        deliveryCount: readLength(r, "PEL delivery count"),
+      });
       owners.add(id);
     }
     const consumers: StreamGroup["consumers"] = [];
@@ -175,7 +188,12 @@ export function readStream(r: ByteReader, type: number): StreamValue {
       for (let p = 0; p < nIds; p++) {
         const at = r.offset();
         const id = readRawId(r, "consumer PEL ID");
-        if (!owners.delete(id)) throw new FormatError(`consumer PEL entry ${id} not in the group PEL (or owned twice)`, at);
+        if (!owners.delete(id)) {
+          throw new FormatError(
+            `consumer PEL entry ${id} not in the group PEL (or owned twice)`,
+            at,
+          );
+        }
         ids.push(id);
       }
       consumers.push({ name: cname, seenTime, activeTime, pending: ids });
@@ -210,7 +228,11 @@ function writeRawId(w: ByteWriter, id: string): void {
   w.u64be(seq);
 }
 
-function buildNodes(s: StreamValue, maxBytes: number, maxEntries: number): { key: string; lp: Uint8Array }[] {
+function buildNodes(
+  s: StreamValue,
+  maxBytes: number,
+  maxEntries: number,
+): { key: string; lp: Uint8Array }[] {
   const nodes: { key: string; lp: Uint8Array }[] = [];
   let body: string[] = [];
   let master: [bigint, bigint] = [0n, 0n];
@@ -270,7 +292,12 @@ function buildNodes(s: StreamValue, maxBytes: number, maxEntries: number): { key
  * writeStream(w, stream, RdbType.STREAM_LISTPACKS_3, { compress: true });
  * ```
  */
-export function writeStream(w: ByteWriter, s: StreamValue, type: number, options: StreamWriteOptions = {}): void {
+export function writeStream(
+  w: ByteWriter,
+  s: StreamValue,
+  type: number,
+  options: StreamWriteOptions = {},
+): void {
   const nodes = buildNodes(s, options.nodeMaxBytes ?? 4096, options.nodeMaxEntries ?? 100);
   writeLength(w, nodes.length);
   for (const node of nodes) {

@@ -22,7 +22,14 @@
 import { ByteReader, ByteWriter, FormatError } from "./bytes.ts";
 import { intsetDecode, intsetEncode } from "./intset.ts";
 import { ziplistDecode, zipmapDecode } from "./legacy_encodings.ts";
-import { listpackAppend, listpackBegin, listpackDecode, listpackEncode, listpackEnd, listpackEntrySize } from "./listpack.ts";
+import {
+  listpackAppend,
+  listpackBegin,
+  listpackDecode,
+  listpackEncode,
+  listpackEnd,
+  listpackEntrySize,
+} from "./listpack.ts";
 import { moduleIdDecode, moduleIdEncode, skipModuleItems } from "./module_value.ts";
 import {
   RDB_VERSION_LATEST,
@@ -101,7 +108,9 @@ function readHashListpackEx(r: ByteReader, type: number): HashValue {
   const entries: HashValue["entries"] = [];
   for (let i = 0; i < flat.length; i += 3) {
     const ttl = Number(flat[i + 2]);
-    if (!Number.isSafeInteger(ttl) || ttl < 0) throw new FormatError(`bad hash field TTL "${flat[i + 2]}"`, at);
+    if (!Number.isSafeInteger(ttl) || ttl < 0) {
+      throw new FormatError(`bad hash field TTL "${flat[i + 2]}"`, at);
+    }
     entries.push(ttl ? [flat[i], flat[i + 1], ttl] : [flat[i], flat[i + 1]]);
   }
   return { kind: "hash", entries };
@@ -116,7 +125,11 @@ function readHashMetadata(r: ByteReader, type: number): HashValue {
     const field = readString(r, "hash field");
     const value = readString(r, "hash value");
     if (ttl === 0n) entries.push([field, value]);
-    else entries.push([field, value, Number(type === RdbType.HASH_METADATA ? ttl + minExpire - 1n : ttl)]);
+    else {entries.push([
+        field,
+        value,
+        Number(type === RdbType.HASH_METADATA ? ttl + minExpire - 1n : ttl),
+      ]);}
   }
   return { kind: "hash", entries };
 }
@@ -149,14 +162,19 @@ export function readValue(r: ByteReader, type: number): RdbValue {
       const entries: ZsetValue["entries"] = [];
       for (let i = 0; i < n; i++) {
         const member = readString(r, "zset member");
-        entries.push([member, type === RdbType.ZSET ? readStringDouble(r, "zset score") : r.f64le("zset score")]);
+        entries.push([
+          member,
+          type === RdbType.ZSET ? readStringDouble(r, "zset score") : r.f64le("zset score"),
+        ]);
       }
       return { kind: "zset", entries };
     }
     case RdbType.HASH: {
       const n = readCount(r, "hash size", 2);
       const entries: HashValue["entries"] = [];
-      for (let i = 0; i < n; i++) entries.push([readString(r, "hash field"), readString(r, "hash value")]);
+      for (let i = 0; i < n; i++) {
+        entries.push([readString(r, "hash field"), readString(r, "hash value")]);
+      }
       return { kind: "hash", entries };
     }
     case RdbType.HASH_ZIPMAP:
@@ -172,9 +190,15 @@ export function readValue(r: ByteReader, type: number): RdbValue {
     case RdbType.ZSET_LISTPACK:
       return zsetFromFlat(listpackDecode(readBlob(r, "zset listpack"), { base: at }), at);
     case RdbType.HASH_ZIPLIST:
-      return { kind: "hash", entries: pairs(ziplistDecode(readBlob(r, "hash ziplist"), { base: at }), at, "hash") };
+      return {
+        kind: "hash",
+        entries: pairs(ziplistDecode(readBlob(r, "hash ziplist"), { base: at }), at, "hash"),
+      };
     case RdbType.HASH_LISTPACK:
-      return { kind: "hash", entries: pairs(listpackDecode(readBlob(r, "hash listpack"), { base: at }), at, "hash") };
+      return {
+        kind: "hash",
+        entries: pairs(listpackDecode(readBlob(r, "hash listpack"), { base: at }), at, "hash"),
+      };
     case RdbType.HASH_LISTPACK_EX:
     case RdbType.HASH_LISTPACK_EX_PRE_GA:
       return readHashListpackEx(r, type);
@@ -194,7 +218,10 @@ export function readValue(r: ByteReader, type: number): RdbValue {
     }
     case RdbType.MODULE_PRE_GA: {
       const { name } = moduleIdDecode(readLengthBig(r, "module ID"));
-      throw new FormatError(`module type "${name}" value in the pre-GA format, which can't be skipped`, at);
+      throw new FormatError(
+        `module type "${name}" value in the pre-GA format, which can't be skipped`,
+        at,
+      );
     }
     default:
       throw new FormatError(`unknown value type ${type}`, at);
@@ -222,7 +249,9 @@ function readQuicklist(r: ByteReader, type: number): RdbValue {
       continue;
     }
     const blob = readBlob(r, "quicklist node");
-    const node = type === RdbType.LIST_QUICKLIST_2 ? listpackDecode(blob, { base: at }) : ziplistDecode(blob, { base: at });
+    const node = type === RdbType.LIST_QUICKLIST_2
+      ? listpackDecode(blob, { base: at })
+      : ziplistDecode(blob, { base: at });
     for (const item of node) items.push(item); // empty nodes are skipped, as Redis does
   }
   return { kind: "list", items };
@@ -254,13 +283,21 @@ export interface ValueWriteOptions {
   streamNodeMaxEntries?: number;
 }
 
-function small(strings: Iterable<string>, count: number, maxEntries: number, maxValue: number): boolean {
+function small(
+  strings: Iterable<string>,
+  count: number,
+  maxEntries: number,
+  maxValue: number,
+): boolean {
   if (count > maxEntries) return false;
   for (const s of strings) if (s.length > maxValue) return false;
   return true;
 }
 
-function* flatten<T extends readonly unknown[]>(rows: readonly T[], width: number): Generator<string> {
+function* flatten<T extends readonly unknown[]>(
+  rows: readonly T[],
+  width: number,
+): Generator<string> {
   for (const row of rows) for (let i = 0; i < width; i++) yield row[i] as string;
 }
 
@@ -295,7 +332,12 @@ function writeList(w: ByteWriter, items: readonly string[], o: ValueWriteOptions
 function writeHash(w: ByteWriter, h: HashValue, o: ValueWriteOptions, version: number): number {
   const entries = h.entries;
   const withTtl = entries.some((e) => e[2] !== undefined && e[2] > 0);
-  const isSmall = small(flatten(entries, 2), entries.length, o.hashMaxListpackEntries ?? 128, o.hashMaxListpackValue ?? 64);
+  const isSmall = small(
+    flatten(entries, 2),
+    entries.length,
+    o.hashMaxListpackEntries ?? 128,
+    o.hashMaxListpackValue ?? 64,
+  );
   if (!withTtl) {
     if (isSmall) {
       writeBlob(w, listpackEncode([...flatten(entries, 2)]), o);
@@ -308,7 +350,9 @@ function writeHash(w: ByteWriter, h: HashValue, o: ValueWriteOptions, version: n
     }
     return RdbType.HASH;
   }
-  if (version < 12) throw new Error(`hash field TTLs need RDB version 12, writing version ${version}`);
+  if (version < 12) {
+    throw new Error(`hash field TTLs need RDB version 12, writing version ${version}`);
+  }
   let min = Infinity;
   for (const e of entries) if (e[2] && e[2] < min) min = e[2];
   if (isSmall) {
@@ -329,7 +373,12 @@ function writeHash(w: ByteWriter, h: HashValue, o: ValueWriteOptions, version: n
   return RdbType.HASH_METADATA;
 }
 
-function writeSet(w: ByteWriter, members: readonly string[], o: ValueWriteOptions, version: number): number {
+function writeSet(
+  w: ByteWriter,
+  members: readonly string[],
+  o: ValueWriteOptions,
+  version: number,
+): number {
   if (members.length <= (o.setMaxIntsetEntries ?? 512)) {
     const intset = intsetEncode(members);
     if (intset) {
@@ -337,7 +386,10 @@ function writeSet(w: ByteWriter, members: readonly string[], o: ValueWriteOption
       return RdbType.SET_INTSET;
     }
   }
-  if (version >= 11 && small(members, members.length, o.setMaxListpackEntries ?? 128, o.setMaxListpackValue ?? 64)) {
+  if (
+    version >= 11 &&
+    small(members, members.length, o.setMaxListpackEntries ?? 128, o.setMaxListpackValue ?? 64)
+  ) {
     writeBlob(w, listpackEncode(members), o);
     return RdbType.SET_LISTPACK;
   }
@@ -348,8 +400,17 @@ function writeSet(w: ByteWriter, members: readonly string[], o: ValueWriteOption
 
 function writeZset(w: ByteWriter, z: ZsetValue, o: ValueWriteOptions): number {
   const entries = z.entries;
-  if (small(flatten(entries, 1), entries.length, o.zsetMaxListpackEntries ?? 128, o.zsetMaxListpackValue ?? 64)) {
-    const sorted = [...entries].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  if (
+    small(
+      flatten(entries, 1),
+      entries.length,
+      o.zsetMaxListpackEntries ?? 128,
+      o.zsetMaxListpackValue ?? 64,
+    )
+  ) {
+    const sorted = [...entries].sort((a, b) =>
+      a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+    );
     const flat: string[] = [];
     for (const [m, s] of sorted) flat.push(m, formatScore(s));
     writeBlob(w, listpackEncode(flat), o);
@@ -373,9 +434,15 @@ function writeZset(w: ByteWriter, z: ZsetValue, o: ValueWriteOptions): number {
  * const type = writeValue(w, { kind: "list", items: ["a"] }, { rdbVersion: 10 });
  * ```
  */
-export function writeValue(w: ByteWriter, value: RdbValue, options: ValueWriteOptions = {}): number {
+export function writeValue(
+  w: ByteWriter,
+  value: RdbValue,
+  options: ValueWriteOptions = {},
+): number {
   const version = options.rdbVersion ?? RDB_VERSION_LATEST;
-  if (version < 10 || version > RDB_VERSION_LATEST) throw new Error(`can't write RDB version ${version} (10..12)`);
+  if (version < 10 || version > RDB_VERSION_LATEST) {
+    throw new Error(`can't write RDB version ${version} (10..12)`);
+  }
   const o = { ...options, compress: options.compress ?? true };
   let type: number;
   switch (value.kind) {
