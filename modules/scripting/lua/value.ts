@@ -1,0 +1,470 @@
+/*
+ * Lua values as JavaScript values.
+ *
+ * The engine compiles Lua into JavaScript generator functions (see compiler.ts), so a Lua
+ * value must be a JS value that generated code can test with one `typeof` or `instanceof`:
+ *
+ *   nil      -> undefined (the host may pass null; `fromHost` helpers turn it into undefined)
+ *   boolean  -> boolean
+ *   number   -> number (a double, exactly like Lua 5.1's lua_Number)
+ *   string   -> string whose char codes are bytes 0..255 (binary safe, `#s` is `s.length`)
+ *   table    -> LuaTable
+ *   function -> a JS generator function (Lua closures and natives alike, see LuaFunction)
+ *   thread   -> Coroutine (defined by the coroutine library)
+ *   userdata -> LuaUserdata (only light sentinels such as cjson.null exist)
+ *
+ * Arrays are never Lua values: that is what lets a function return either one value or an
+ * array of values without an allocation in the common single-result case.
+ *
+ * LuaTable keeps an array part (`arr[i]` holds `t[i+1]`) and a Map for everything else.
+ * The invariant "the Map never holds an integer key in 1..arr.length+1" keeps `#t` O(1): the
+ * array part grows when `t[#t+1]` is assigned and pulls following keys out of the Map; a nil
+ * stored at the end trims the array part, so its last slot is never nil.  Holes in the middle
+ * are allowed, as in Lua, and `#t` then answers one valid border (Lua allows any border).
+ */
+
+/** A value the engine can hold. `undefined` is nil. */
+export type LuaValue =
+  | undefined
+  | boolean
+  | number
+  | string
+  | LuaTable
+  | LuaFunction
+  | LuaUserdata
+  | { readonly kind: "thread" };
+
+/**
+ * A Lua-callable function: a generator function that receives Lua values and returns either
+ * one Lua value or an array of Lua values. Yielded values are engine signals (pause, coroutine
+ * yields), never results.
+ *
+ * @example
+ * ```ts
+ * const twice: LuaFunction = function* (x) { return [x, x]; };
+ * ```
+ */
+// deno-lint-ignore no-explicit-any
+export type LuaFunction = (...args: any[]) => Generator<unknown, any, any>;
+
+/**
+ * An opaque light userdata (for example cjson.null).
+ *
+ * @example
+ * ```ts
+ * const nullValue = new LuaUserdata("cjson.null");
+ * ```
+ */
+export class LuaUserdata {
+  /** Create a userdata; `name` is only used for debugging. */
+  constructor(readonly name: string) {}
+}
+
+/**
+ * A Lua error carrying any Lua value. `level` counts the Lua frames that still have to pass
+ * before the position prefix ("chunk:line: ") is added: 1 means "the innermost Lua function
+ * adds its current line", 0 means "already positioned or never positioned".
+ *
+ * It deliberately does not extend Error: capturing a JS stack on every Lua error would make
+ * pcall-heavy scripts slow.
+ *
+ * @example
+ * ```ts
+ * throw new LuaError("boom", 1);
+ * ```
+ */
+export class LuaError {
+  /** Lua traceback-free error; `value` is the Lua error object. */
+  constructor(public value: LuaValue, public level = 0) {}
+  /** The error value as a message string (non-strings are described). */
+  get message(): string {
+    const v = this.value;
+    if (typeof v === "string") return v;
+    if (typeof v === "number") return numberToString(v);
+    return `(error object is a ${typeName(v)} value)`;
+  }
+}
+
+/**
+ * A Lua table with an array part and a hash part.
+ *
+ * @example
+ * ```ts
+ * const t = LuaTable.fromArray(["a", "b"]);
+ * t.set("k", 1);
+ * t.length(); // 2
+ * ```
+ */
+export class LuaTable {
+  /** Array part: `arr[i]` is `t[i+1]`; never ends with undefined. */
+  arr: LuaValue[];
+  /** Hash part, created on first non-sequence key. */
+  hash: Map<LuaValue, LuaValue> | null = null;
+  /** The metatable, or null. */
+  meta: LuaTable | null = null;
+  /** Redis's read-only tables: raw writes raise "Attempt to modify a readonly table". */
+  readonly = false;
+  // Cached hash iterator so that next(t, k) after next(t, ...) returned k is O(1).
+  private iter: Iterator<[LuaValue, LuaValue]> | null = null;
+  private iterKey: LuaValue = undefined;
+
+  /** Create an empty table, or one owning `arr` as its array part. */
+  constructor(arr?: LuaValue[]) {
+    this.arr = arr ?? [];
+  }
+
+  /** A table whose array part is `values` (trailing nils dropped; the array is adopted). */
+  static fromArray(values: LuaValue[]): LuaTable {
+    let n = values.length;
+    while (n > 0 && values[n - 1] === undefined) n--;
+    if (n !== values.length) values.length = n;
+    return new LuaTable(values);
+  }
+
+  /** Raw get of any key. */
+  get(k: LuaValue): LuaValue {
+    if (typeof k === "number") {
+      const a = this.arr;
+      if (k >= 1 && k <= a.length && (k | 0) === k) return a[k - 1];
+    } else if (typeof k === "string") {
+      const h = this.hash;
+      return h === null ? undefined : h.get(k);
+    }
+    const h = this.hash;
+    return h === null ? undefined : h.get(k);
+  }
+
+  /** Raw get of a string key (the compiler uses it for `t.name`). */
+  gs(k: string): LuaValue {
+    const h = this.hash;
+    return h === null ? undefined : h.get(k);
+  }
+
+  /** Raw get of an integer key. */
+  gi(k: number): LuaValue {
+    const a = this.arr;
+    if (k >= 1 && k <= a.length) return a[k - 1];
+    const h = this.hash;
+    return h === null ? undefined : h.get(k);
+  }
+
+  /** Raw set; the caller has checked that `k` is neither nil nor NaN. */
+  set(k: LuaValue, v: LuaValue): void {
+    if (typeof k === "number" && Number.isInteger(k) && k >= 1) {
+      const a = this.arr;
+      const n = a.length;
+      if (k <= n) {
+        a[k - 1] = v;
+        if (v === undefined && k === n) {
+          let m = n - 1;
+          while (m > 0 && a[m - 1] === undefined) m--;
+          a.length = m;
+        }
+        return;
+      }
+      if (k === n + 1) {
+        if (v === undefined) return;
+        a.push(v);
+        const h = this.hash;
+        if (h !== null && h.size > 0) this.migrate(h);
+        return;
+      }
+    }
+    this.ss(k, v);
+  }
+
+  /** Raw set of a non-sequence key straight into the hash part. */
+  ss(k: LuaValue, v: LuaValue): void {
+    let h = this.hash;
+    if (v === undefined) {
+      if (h !== null) h.delete(k);
+      return;
+    }
+    if (h === null) h = this.hash = new Map();
+    h.set(k, v);
+  }
+
+  private migrate(h: Map<LuaValue, LuaValue>): void {
+    const a = this.arr;
+    for (;;) {
+      const k = a.length + 1;
+      const v = h.get(k);
+      if (v === undefined) return;
+      h.delete(k);
+      a.push(v);
+    }
+  }
+
+  /** Lua's `#t` (raw: Lua 5.1 ignores __len for tables). */
+  length(): number {
+    return this.arr.length;
+  }
+
+  /**
+   * Lua's `next`: the entry after key `k` (nil starts), or null at the end.
+   * Throws LuaError for a key that is not in the table.
+   */
+  next(k: LuaValue): [LuaValue, LuaValue] | null {
+    const a = this.arr;
+    let i = 0;
+    if (k !== undefined) {
+      if (typeof k === "number" && k >= 1 && k <= a.length && Number.isInteger(k)) i = k;
+      else return this.nextHash(k);
+    }
+    for (; i < a.length; i++) {
+      if (a[i] !== undefined) return [i + 1, a[i]];
+    }
+    return this.nextHash(undefined);
+  }
+
+  private nextHash(k: LuaValue): [LuaValue, LuaValue] | null {
+    const h = this.hash;
+    if (h === null) {
+      if (k === undefined) return null;
+      throw new LuaError("invalid key to 'next'", 1);
+    }
+    let it = this.iter;
+    if (k === undefined) {
+      it = h.entries();
+    } else if (it === null || !sameKey(this.iterKey, k)) {
+      it = h.entries();
+      for (;;) {
+        const r = it.next();
+        if (r.done) throw new LuaError("invalid key to 'next'", 1);
+        if (sameKey(r.value[0], k)) break;
+      }
+    }
+    const r = it.next();
+    if (r.done) {
+      this.iter = null;
+      this.iterKey = undefined;
+      return null;
+    }
+    this.iter = it;
+    this.iterKey = r.value[0];
+    return r.value;
+  }
+
+  /** Largest positive numeric key (table.maxn). */
+  maxn(): number {
+    let m = this.arr.length;
+    if (this.hash !== null) {
+      for (const k of this.hash.keys()) if (typeof k === "number" && k > m) m = k;
+    }
+    return m;
+  }
+}
+
+function sameKey(a: LuaValue, b: LuaValue): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/**
+ * Lua's type() name of a value.
+ *
+ * @example
+ * ```ts
+ * typeName(undefined); // "nil"
+ * ```
+ */
+export function typeName(v: LuaValue | unknown): string {
+  switch (typeof v) {
+    case "undefined":
+      return "nil";
+    case "boolean":
+      return "boolean";
+    case "number":
+      return "number";
+    case "string":
+      return "string";
+    case "function":
+      return "function";
+    default:
+      if (v === null) return "nil";
+      if (v instanceof LuaTable) return "table";
+      if (v instanceof LuaUserdata) return "userdata";
+      return "thread";
+  }
+}
+
+/**
+ * Lua truthiness: everything but nil and false.
+ *
+ * @example
+ * ```ts
+ * truthy(0); // true
+ * ```
+ */
+export function truthy(v: LuaValue): boolean {
+  return v !== undefined && v !== false && v !== null;
+}
+
+/**
+ * Format a number like C's printf `%.<prec>g` (Lua's tostring uses precision 14).
+ * `alt` keeps trailing zeros (the `#` flag).
+ *
+ * @example
+ * ```ts
+ * formatG(1e15, 14); // "1e+15"
+ * ```
+ */
+export function formatG(x: number, prec: number, alt = false, upper = false): string {
+  if (!isFinite(x)) return nonFinite(x, upper);
+  if (prec === 0) prec = 1;
+  if (x === 0) {
+    const z = alt ? "0." + "0".repeat(prec - 1) : "0";
+    return (Object.is(x, -0) ? "-" : "") + z;
+  }
+  const e = x.toExponential(prec - 1);
+  const ei = e.indexOf("e");
+  const exp = Number(e.slice(ei + 1));
+  let s: string;
+  if (exp < -4 || exp >= prec) {
+    let mant = e.slice(0, ei);
+    if (!alt && mant.includes(".")) mant = mant.replace(/\.?0+$/, "");
+    s = mant + expSuffix(exp, upper);
+  } else {
+    s = formatFixed(x, prec - 1 - exp);
+    if (!alt && s.includes(".")) s = s.replace(/\.?0+$/, "");
+  }
+  return s;
+}
+
+/**
+ * C's `%.<prec>e` formatting.
+ *
+ * @example
+ * ```ts
+ * formatE(1234.5, 2); // "1.23e+03"
+ * ```
+ */
+export function formatE(x: number, prec: number, upper = false, alt = false): string {
+  if (!isFinite(x)) return nonFinite(x, upper);
+  const e = x.toExponential(Math.min(prec, 100));
+  const ei = e.indexOf("e");
+  let mant = e.slice(0, ei);
+  if (alt && prec === 0) mant += ".";
+  const neg = Object.is(x, -0) ? "-" : "";
+  return neg + mant + expSuffix(Number(e.slice(ei + 1)), upper);
+}
+
+function expSuffix(exp: number, upper: boolean): string {
+  const a = Math.abs(exp);
+  return (upper ? "E" : "e") + (exp < 0 ? "-" : "+") + (a < 10 ? "0" + a : String(a));
+}
+
+function nonFinite(x: number, upper: boolean): string {
+  const s = x !== x ? "nan" : x > 0 ? "inf" : "-inf";
+  return upper ? s.toUpperCase() : s;
+}
+
+/**
+ * C's `%.<prec>f` formatting, exact for large magnitudes too.
+ *
+ * @example
+ * ```ts
+ * formatFixed(2.5e21, 1); // "2500000000000000000000.0"
+ * ```
+ */
+export function formatFixed(x: number, prec: number, upper = false): string {
+  if (!isFinite(x)) return nonFinite(x, upper);
+  const neg = x < 0 || Object.is(x, -0);
+  const ax = Math.abs(x);
+  let s: string;
+  if (ax < 1e21 && prec <= 100) s = ax.toFixed(prec);
+  else if (ax >= 1e21) s = BigInt(ax).toString() + (prec > 0 ? "." + "0".repeat(prec) : "");
+  else s = ax.toFixed(100) + "0".repeat(prec - 100);
+  return neg ? "-" + s : s;
+}
+
+/**
+ * Lua's number to string conversion (`%.14g`).
+ *
+ * @example
+ * ```ts
+ * numberToString(0.1); // "0.1"
+ * ```
+ */
+export function numberToString(n: number): string {
+  if (Number.isInteger(n) && n < 1e14 && n > -1e14) {
+    return n === 0 && 1 / n < 0 ? "-0" : String(n);
+  }
+  return formatG(n, 14);
+}
+
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const HEX = /^[+-]?0[xX][0-9a-fA-F]+$/;
+const SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i;
+
+/**
+ * Lua 5.1's string to number conversion (strtod semantics as on Linux: decimal, hex
+ * integers, inf and nan, surrounding whitespace allowed). Returns undefined if invalid.
+ *
+ * @example
+ * ```ts
+ * stringToNumber(" 0x10 "); // 16
+ * ```
+ */
+export function stringToNumber(s: string): number | undefined {
+  const t = trimLua(s);
+  if (DECIMAL.test(t)) return Number(t);
+  if (HEX.test(t)) {
+    const neg = t[0] === "-";
+    const v = parseInt(t.slice(t.indexOf("x") + 1 || t.indexOf("X") + 1), 16);
+    return neg ? -v : v;
+  }
+  if (SPECIAL.test(t)) {
+    const neg = t[0] === "-";
+    const v = /nan/i.test(t) ? NaN : Infinity;
+    return neg ? -v : v;
+  }
+  return undefined;
+}
+
+function trimLua(s: string): string {
+  let i = 0;
+  let j = s.length;
+  while (i < j && isSpace(s.charCodeAt(i))) i++;
+  while (j > i && isSpace(s.charCodeAt(j - 1))) j--;
+  return i === 0 && j === s.length ? s : s.slice(i, j);
+}
+
+/**
+ * C's isspace in the C locale.
+ *
+ * @example
+ * ```ts
+ * isSpace(32); // true
+ * ```
+ */
+export function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/**
+ * Lua's implicit conversion to number (numbers, and strings that look like numbers).
+ *
+ * @example
+ * ```ts
+ * toNumber("10"); // 10
+ * ```
+ */
+export function toNumber(v: LuaValue): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v === "string") return stringToNumber(v);
+  return undefined;
+}
+
+/**
+ * Lua's implicit conversion to string (strings and numbers only).
+ *
+ * @example
+ * ```ts
+ * toLuaString(3); // "3"
+ * ```
+ */
+export function toLuaString(v: LuaValue): string | undefined {
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return numberToString(v);
+  return undefined;
+}
