@@ -9,7 +9,7 @@
  *     is `len + 2` bytes long (3..264). Matches may overlap the bytes they produce.
  * There is no header or terminator; the reader of an RDB string knows both lengths.
  *
- * Compressor design: a single greedy pass with a 16K-entry hash table of 3-byte prefixes
+ * Compressor design: a single greedy pass with a hash table of 3-byte prefixes (up to 16K entries)
  * (positions only; every candidate is verified, so collisions cost ratio, never correctness).
  * Positions inside a match are hashed too, which helps repetitive data and costs little. The
  * caller passes the largest output it will accept; compression gives up (returns null) as soon
@@ -23,8 +23,8 @@ const MAX_MATCH = 264;
 
 const table = new Uint32Array(1 << HASH_BITS);
 
-function hash3(a: number, b: number, c: number): number {
-  return Math.imul((a << 16) | (b << 8) | c, 0x9e3779b1) >>> (32 - HASH_BITS);
+function hash3(a: number, b: number, c: number, shift: number): number {
+  return Math.imul((a << 16) | (b << 8) | c, 0x9e3779b1) >>> shift;
 }
 
 /**
@@ -43,14 +43,18 @@ export function lzfCompress(input: Uint8Array, maxOutput?: number): Uint8Array |
   const limit = Math.min(maxOutput ?? worst, worst);
   if (n === 0) return new Uint8Array(0);
   const out = new Uint8Array(limit + 4);
-  table.fill(0);
+  // Small inputs use a small slice of the table: clearing 64 KB per short string would
+  // dominate the cost of compressing many small values.
+  const bits = Math.max(8, Math.min(HASH_BITS, Math.ceil(Math.log2(n))));
+  const shift = 32 - bits;
+  table.fill(0, 0, 1 << bits);
   let op = 1; // out[0] is the control byte of the first literal run
   let ctrl = 0;
   let lit = 0;
   let ip = 0;
   while (ip < n) {
     if (ip + 2 < n) {
-      const h = hash3(input[ip], input[ip + 1], input[ip + 2]);
+      const h = hash3(input[ip], input[ip + 1], input[ip + 2], shift);
       const ref = table[h] - 1;
       table[h] = ip + 1;
       const off = ip - ref - 1;
@@ -75,7 +79,7 @@ export function lzfCompress(input: Uint8Array, maxOutput?: number): Uint8Array |
         lit = 0;
         const stop = Math.min(ip + len, n - 2);
         for (let p = ip + 1; p < stop; p++) {
-          table[hash3(input[p], input[p + 1], input[p + 2])] = p + 1;
+          table[hash3(input[p], input[p + 1], input[p + 2], shift)] = p + 1;
         }
         ip += len;
         continue;

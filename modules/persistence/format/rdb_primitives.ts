@@ -18,7 +18,7 @@
  * LZF string may claim at most what its compressed bytes can possibly expand to.
  */
 
-import { ByteReader, bytesToLatin1, ByteWriter, FormatError } from "./bytes.ts";
+import { ByteReader, bytesToLatin1, ByteWriter, FormatError, latin1ToBytes } from "./bytes.ts";
 import { lzfCompress, lzfDecompress } from "./lzf.ts";
 
 /** The RDB version Redis 7.4 writes (7.0 writes 10, 7.2 writes 11). */
@@ -237,11 +237,11 @@ export function readBlob(r: ByteReader, what = "string"): Uint8Array {
   r.pos++;
   switch (b & 63) {
     case ENC_INT8:
-      return asciiBytes(String(r.i8(what)));
+      return latin1ToBytes(String(r.i8(what)));
     case ENC_INT16:
-      return asciiBytes(String(r.i16le(what)));
+      return latin1ToBytes(String(r.i16le(what)));
     case ENC_INT32:
-      return asciiBytes(String(r.i32le(what)));
+      return latin1ToBytes(String(r.i32le(what)));
     case ENC_LZF: {
       const clen = readLength(r, `${what} compressed length`);
       const at = r.pos;
@@ -259,12 +259,6 @@ export function readBlob(r: ByteReader, what = "string"): Uint8Array {
     default:
       return r.fail(`bad ${what} encoding 0x${b.toString(16)}`, r.pos - 1);
   }
-}
-
-function asciiBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
 }
 
 /**
@@ -360,7 +354,7 @@ export function writeString(w: ByteWriter, s: string, options: { compress?: bool
     }
   }
   if (options.compress && s.length > 20) {
-    writeBlob(w, asciiBytes(s), options);
+    writeBlob(w, latin1ToBytes(s), options);
     return;
   }
   writeLength(w, s.length);
