@@ -215,7 +215,7 @@ describe.skipIf(!available)("interop with redis-server 7.0", () => {
     bad[1] ^= 1;
     const reply = await redis.call("RESTORE", "tampered", "0", bytesToLatin1(bad));
     expect(reply).toBeInstanceOf(RespError);
-    expect("ERR " + (reply as RespError).message.replace(/^ERR /, "")).toBe(DUMP_BAD_PAYLOAD);
+    expect((reply as RespError).message).toBe(DUMP_BAD_PAYLOAD);
   });
 
   test("files we write pass redis-check-rdb and load with the same data", async () => {

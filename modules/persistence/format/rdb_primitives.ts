@@ -262,6 +262,26 @@ export function readBlob(r: ByteReader, what = "string"): Uint8Array {
 }
 
 /**
+ * Reads an RDB string that holds a nested encoding (listpack, ziplist, intset...) and decodes
+ * it with `decode`, passing the file offset of its first byte so nested errors point into the
+ * file (for an LZF-compressed blob, the offset of the compressed string instead).
+ *
+ * @example
+ * ```ts
+ * const items = readNested(r, "set listpack", listpackDecode);
+ * ```
+ */
+export function readNested<T>(
+  r: ByteReader,
+  what: string,
+  decode: (blob: Uint8Array, options: { base: number }) => T,
+): T {
+  const at = r.offset();
+  const blob = readBlob(r, what);
+  return decode(blob, { base: blob.buffer === r.bytes.buffer ? r.offset() - blob.length : at });
+}
+
+/**
  * Reads an RDB string as a binary string.
  *
  * @example

@@ -29,6 +29,7 @@ import {
   readLength,
   readLengthBig,
   readMillis,
+  readNested,
   readString,
   writeBlob,
   writeLength,
@@ -77,7 +78,7 @@ function readListpackNode(r: ByteReader, out: StreamValue["entries"]): void {
   const masterMs = kv.getBigUint64(0, false);
   const masterSeq = kv.getBigUint64(8, false);
   const lpAt = r.offset();
-  const items = listpackDecode(readBlob(r, "stream listpack"), { base: lpAt });
+  const items = readNested(r, "stream listpack", listpackDecode);
   let i = 0;
   const bad = (why: string): never => {
     throw new FormatError(`corrupt stream listpack: ${why}`, lpAt);

@@ -34,11 +34,11 @@ import { moduleIdDecode, moduleIdEncode, skipModuleItems } from "./module_value.
 import {
   RDB_VERSION_LATEST,
   RdbType,
-  readBlob,
   readCount,
   readLength,
   readLengthBig,
   readMillis,
+  readNested,
   readString,
   readStringDouble,
   writeBlob,
@@ -103,7 +103,7 @@ function zsetFromFlat(flat: string[], at: number): ZsetValue {
 function readHashListpackEx(r: ByteReader, type: number): HashValue {
   if (type === RdbType.HASH_LISTPACK_EX) readMillis(r, "hash min expire");
   const at = r.offset();
-  const flat = listpackDecode(readBlob(r, "hash listpack"), { base: at });
+  const flat = readNested(r, "hash listpack", listpackDecode);
   if (flat.length % 3) throw new FormatError("hash listpack-ex is not made of triplets", at);
   const entries: HashValue["entries"] = [];
   for (let i = 0; i < flat.length; i += 3) {
@@ -178,26 +178,26 @@ export function readValue(r: ByteReader, type: number): RdbValue {
       return { kind: "hash", entries };
     }
     case RdbType.HASH_ZIPMAP:
-      return { kind: "hash", entries: zipmapDecode(readBlob(r, "zipmap"), { base: at }) };
+      return { kind: "hash", entries: readNested(r, "zipmap", zipmapDecode) };
     case RdbType.LIST_ZIPLIST:
-      return { kind: "list", items: ziplistDecode(readBlob(r, "ziplist"), { base: at }) };
+      return { kind: "list", items: readNested(r, "ziplist", ziplistDecode) };
     case RdbType.SET_INTSET:
-      return { kind: "set", members: intsetDecode(readBlob(r, "intset"), { base: at }) };
+      return { kind: "set", members: readNested(r, "intset", intsetDecode) };
     case RdbType.SET_LISTPACK:
-      return { kind: "set", members: listpackDecode(readBlob(r, "set listpack"), { base: at }) };
+      return { kind: "set", members: readNested(r, "set listpack", listpackDecode) };
     case RdbType.ZSET_ZIPLIST:
-      return zsetFromFlat(ziplistDecode(readBlob(r, "zset ziplist"), { base: at }), at);
+      return zsetFromFlat(readNested(r, "zset ziplist", ziplistDecode), at);
     case RdbType.ZSET_LISTPACK:
-      return zsetFromFlat(listpackDecode(readBlob(r, "zset listpack"), { base: at }), at);
+      return zsetFromFlat(readNested(r, "zset listpack", listpackDecode), at);
     case RdbType.HASH_ZIPLIST:
       return {
         kind: "hash",
-        entries: pairs(ziplistDecode(readBlob(r, "hash ziplist"), { base: at }), at, "hash"),
+        entries: pairs(readNested(r, "hash ziplist", ziplistDecode), at, "hash"),
       };
     case RdbType.HASH_LISTPACK:
       return {
         kind: "hash",
-        entries: pairs(listpackDecode(readBlob(r, "hash listpack"), { base: at }), at, "hash"),
+        entries: pairs(readNested(r, "hash listpack", listpackDecode), at, "hash"),
       };
     case RdbType.HASH_LISTPACK_EX:
     case RdbType.HASH_LISTPACK_EX_PRE_GA:
@@ -243,15 +243,13 @@ function readQuicklist(r: ByteReader, type: number): RdbValue {
         throw new FormatError(`bad quicklist container ${container}`, cat);
       }
     }
-    const at = r.offset();
     if (container === QUICKLIST_PLAIN) {
       items.push(readString(r, "quicklist plain node"));
       continue;
     }
-    const blob = readBlob(r, "quicklist node");
     const node = type === RdbType.LIST_QUICKLIST_2
-      ? listpackDecode(blob, { base: at })
-      : ziplistDecode(blob, { base: at });
+      ? readNested(r, "quicklist node", listpackDecode)
+      : readNested(r, "quicklist node", ziplistDecode);
     for (const item of node) items.push(item); // empty nodes are skipped, as Redis does
   }
   return { kind: "list", items };
