@@ -17,3 +17,4 @@
 export * from "./resp_reader.ts";
 export * from "./resp_client.ts";
 export * from "./servers.ts";
+export * from "./capabilities.ts";

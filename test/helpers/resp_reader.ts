@@ -86,7 +86,54 @@ export function error(text: string): Reply {
  * ```
  */
 export function isError(r: Reply): r is { error: string } {
-  return typeof r === "object" && r !== null && !Array.isArray(r) && "error" in r;
+  return tagged(r, "error");
+}
+
+function tagged(r: Reply, tag: string): boolean {
+  return typeof r === "object" && r !== null && !Array.isArray(r) && tag in r;
+}
+
+/**
+ * Whether a reply is a RESP3 map. Use this rather than `"map" in r` or
+ * `toHaveProperty("map")`: arrays have a `map` method (and a `push` one) too.
+ *
+ * @example
+ * ```ts
+ * if (isMap(reply)) for (const [k, v] of reply.map) console.log(k, v);
+ * ```
+ */
+export function isMap(r: Reply): r is { map: [Reply, Reply][] } {
+  return tagged(r, "map");
+}
+
+/**
+ * Whether a reply is a RESP3 push message.
+ *
+ * @example
+ * ```ts
+ * const msg = await c.read();
+ * if (isPush(msg)) console.log(msg.push[0]); // "message"
+ * ```
+ */
+export function isPush(r: Reply): r is { push: Reply[] } {
+  return tagged(r, "push");
+}
+
+/**
+ * The value under `key` in a RESP3 map reply, or in a RESP2 flat key/value array (the shape
+ * Redis sends for the same data to RESP2 clients). Undefined when absent.
+ *
+ * @example
+ * ```ts
+ * mapGet(await c.send("HELLO", "3"), "proto"); // 3
+ * ```
+ */
+export function mapGet(r: Reply, key: string): Reply | undefined {
+  if (isMap(r)) return r.map.find(([k]) => k === key)?.[1];
+  if (Array.isArray(r)) {
+    for (let i = 0; i + 1 < r.length; i += 2) if (r[i] === key) return r[i + 1];
+  }
+  return undefined;
 }
 
 /** Raised for bytes that are not valid RESP (a server bug worth a clear message). */

@@ -392,3 +392,40 @@ export function useRedis(opts: { args?: string[] } = {}): () => ServerHandle | n
   });
   return () => h;
 }
+
+/** A server kind tests can run against: Modis on a runtime, or the reference redis-server. */
+export type ServerKind = Runtime | "redis";
+
+/**
+ * The Modis runtimes plus "redis" when redis-server is installed (and MODIS_E2E_REDIS is not
+ * "0"): suites whose expectations are plain Redis behaviour run against the reference too,
+ * which checks the expectations themselves.
+ *
+ * @example
+ * ```ts
+ * for (const kind of kindsWithRedis()) describe(`protocol [${kind}]`, () => {});
+ * ```
+ */
+export function kindsWithRedis(): ServerKind[] {
+  const withRedis = hasRedis() && proc?.env?.MODIS_E2E_REDIS !== "0";
+  if (!hasRedis()) console.warn("SKIP: redis-server is not installed; suites run against Modis only");
+  return withRedis ? [...RUNTIMES, "redis"] : [...RUNTIMES];
+}
+
+/**
+ * `useModis` or `useRedis` by kind, for suites parametrized over `kindsWithRedis()`.
+ *
+ * @example
+ * ```ts
+ * const server = useServer("redis", { args: ["--requirepass", "pw"] });
+ * ```
+ */
+export function useServer(kind: ServerKind, opts: { args?: string[] } = {}): () => ServerHandle {
+  if (kind !== "redis") return useModis({ runtime: kind, args: opts.args });
+  const get = useRedis(opts);
+  return () => {
+    const h = get();
+    if (!h) throw new Error("redis-server not available");
+    return h;
+  };
+}
