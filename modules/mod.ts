@@ -6,6 +6,7 @@
 
 import type { ModuleSpec } from "../core/spec.ts";
 import { connectionModule } from "./connection/mod.ts";
+import { keysModule } from "./keys/mod.ts";
 
 /**
  * Every built-in module.
@@ -17,4 +18,5 @@ import { connectionModule } from "./connection/mod.ts";
  */
 export const builtinModules: ModuleSpec[] = [
   connectionModule,
+  keysModule,
 ];
