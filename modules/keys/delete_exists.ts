@@ -10,8 +10,9 @@
  * JavaScriptCore (Bun). So both commands are already "lazy" and the config changes nothing
  * observable; there is no time-sliced freeing to schedule because there is no free() to call.
  *
- * Expired keys count as absent: a key past its deadline is deleted by the lookup (with its
- * own `expired` event and propagated DEL) and does not count as deleted by the command.
+ * Expired keys count as absent: a key past its deadline is deleted by lazy expiry (with its
+ * own `expired` event and propagated DEL) and does not count as deleted by the command. A
+ * replica keeps such keys until its master's DEL arrives, and that DEL does remove them.
  *
  * EXISTS counts a key as many times as it is named (EXISTS k k → 2). EXISTS and TYPE do not
  * refresh access times; TOUCH exists precisely to refresh them, even for a client in
@@ -28,8 +29,10 @@ function deleteKeys(ctx: CommandContext, argv: string[]): void {
   let deleted = 0;
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i];
-    if (db.peek(key) === undefined) continue;
-    db.remove(key);
+    // Lazy expiry first: a master deletes a key past its deadline here (it counts as absent);
+    // a replica keeps it for its master's DEL, and this DEL is that one.
+    db.expireIfDue(key);
+    if (!db.remove(key)) continue;
     db.modified(key);
     db.notify("g", "del", key);
     deleted++;

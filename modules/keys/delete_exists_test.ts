@@ -31,6 +31,14 @@ describe("DEL / UNLINK", () => {
     expect(fx.propagated).toEqual(["0: DEL gone"]);
   });
 
+  test("on a replica, the master's DEL removes a key kept past its deadline", async () => {
+    fx.modis.server.isReplica = true;
+    fx.put("stale", "v", { ttlMs: -1 });
+    expect(await fx.modis.call("EXISTS", "stale")).toBe(0);
+    expect(await fx.modis.call("DEL", "stale")).toBe(1);
+    expect(fx.modis.server.db(0).size).toBe(0);
+  });
+
   test("nothing deleted, nothing propagated", async () => {
     expect(await fx.modis.call("DEL", "x")).toBe(0);
     expect(fx.propagated).toEqual([]);

@@ -50,6 +50,14 @@ describe("EXPIRE family", () => {
     expect(fx.propagated).toEqual(["0: UNLINK a"]);
   });
 
+  test("a replica stores a past deadline instead of deleting", async () => {
+    fx.modis.server.isReplica = true;
+    fx.put("k", "v");
+    expect(await call("PEXPIREAT", "k", 1)).toBe(1);
+    expect(db().size).toBe(1);
+    expect(db().getExpire("k")).toBe(1);
+  });
+
   test("missing key answers 0 whatever the options", async () => {
     for (const opt of [[], ["NX"], ["XX"], ["GT"], ["LT"]]) {
       expect(await call("EXPIRE", "none", 100, ...opt)).toBe(0);

@@ -17,12 +17,13 @@
  * then left alone; keys read often do not climb above 5 until core keeps the logarithmic
  * counter Redis keeps (8 bits beside the access time).
  *
- * REFCOUNT: values are never shared between keys in Modis except where Redis shares them
- * too in effect — small integers 0..9999 stored as strings, which Redis reports with its
- * "shared" refcount INT_MAX unless an LRU/LFU policy disables sharing. Everything else is 1.
+ * REFCOUNT: Modis never shares a value between keys, so the answer is 1, except for the
+ * small integers 0..9999 stored as strings: Redis keeps those as shared objects and reports
+ * its "shared" refcount INT_MAX (unless maxmemory with an LRU/LFU policy turns sharing
+ * off), and scripts or tests that look at it see the same number here.
  */
 
-import type { CommandContext, CommandSpec } from "../../core/spec.ts";
+import type { CommandContext, CommandSpec, Value } from "../../core/spec.ts";
 import { typeOf } from "../../core/keyspace.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { lookupNoTouch } from "./lookup.ts";
@@ -41,7 +42,7 @@ function lfuPolicy(ctx: CommandContext): boolean {
 }
 
 /** Whether Redis would hold this value as one of its shared small-integer objects. */
-function isSharedInteger(ctx: CommandContext, value: unknown): boolean {
+function isSharedInteger(ctx: CommandContext, value: Value): boolean {
   if (typeof value !== "string" || !/^(0|[1-9][0-9]{0,3})$/.test(value)) return false;
   if (Number(value) >= SHARED_INTEGERS) return false;
   const policy = ctx.server.config.get("maxmemory-policy");
@@ -53,7 +54,7 @@ function keySubcommand(
   name: string,
   since: string,
   summary: string,
-  answer: (ctx: CommandContext, key: string, value: NonNullable<ReturnType<typeof lookupNoTouch>>) => void,
+  answer: (ctx: CommandContext, key: string, value: Value) => void,
 ): CommandSpec {
   return {
     name,
