@@ -7,6 +7,7 @@
 import type { ModuleSpec } from "../core/spec.ts";
 import { connectionModule } from "./connection/mod.ts";
 import { keysModule } from "./keys/mod.ts";
+import { stringsModule } from "./strings/mod.ts";
 
 /**
  * Every built-in module.
@@ -19,4 +20,5 @@ import { keysModule } from "./keys/mod.ts";
 export const builtinModules: ModuleSpec[] = [
   connectionModule,
   keysModule,
+  stringsModule,
 ];
