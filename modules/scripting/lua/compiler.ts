@@ -569,7 +569,11 @@ class Compiler {
         `($v = cat(${a.v}, ${b.v})) !== undefined ? $v : yield* concat(${a.v}, ${b.v}, ${da}, ${db}))`;
     }
     let fast: string;
-    if (ARITH[op]) fast = `${a.v} ${op} ${b.v}`;
+    if (op === "/" && e.l.k === "num" && e.r.k === "num") {
+      // Keep constant divisions at run time: JS engines fold 0/0 to a positive NaN where
+      // Lua (x86) computes -nan, and tostring(0/0) must print "-nan".
+      fast = `${a.v} / (B.one * ${b.v})`;
+    } else if (ARITH[op]) fast = `${a.v} ${op} ${b.v}`;
     else if (op === "%") fast = `${a.v} - Math.floor(${a.v} / ${b.v}) * ${b.v}`;
     else fast = `Math.pow(${a.v}, ${b.v})`; // "^"
     const checks = [a, b].filter((x, i) => !([e.l, e.r][i].k === "num")).map((x) =>

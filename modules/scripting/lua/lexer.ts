@@ -320,7 +320,7 @@ export class Lexer {
         this.pos++;
         break;
       }
-      if (c === 10 || c === 13) this.error("unfinished string", s.slice(start, this.pos));
+      if (c === 10 || c === 13) this.error("unfinished string", s[start] + out);
       if (c !== 92) {
         out += s[this.pos++];
         continue;
@@ -374,7 +374,7 @@ export class Lexer {
             this.pos++;
             k++;
           }
-          if (v > 255) this.error("escape sequence too large", s.slice(start, this.pos));
+          if (v > 255) this.error("escape sequence too large", s[start] + out);
           out += String.fromCharCode(v);
         }
       }

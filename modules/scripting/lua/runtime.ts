@@ -200,7 +200,7 @@ export class Runtime {
   readonly TAIL = TAIL;
   readonly EMPTY = EMPTY;
   /** Tick budget: generated code decrements `n` and yields PAUSE below zero. */
-  readonly B = { n: Infinity };
+  readonly B = { n: Infinity, one: 1 };
   /** Tail-call registers. */
   tf: LuaFunction | undefined = undefined;
   ta: LuaValue[] = EMPTY;

@@ -71,16 +71,17 @@ export function optNum(a: LuaValue[], i: number, fname: string, def: number): nu
 }
 
 /**
- * luaL_checkinteger: a number truncated toward zero (C cast semantics).
+ * luaL_checkinteger: a number truncated toward zero (the C cast to a 64-bit integer;
+ * out-of-range values become LONG_MIN as on x86-64).
  *
  * @example
  * ```ts
- * checkInt([2.7], 0, "rep"); // 2
+ * checkInteger([2.7], 0, "sub"); // 2
  * ```
  */
-export function checkInt(a: LuaValue[], i: number, fname: string): number {
+export function checkInteger(a: LuaValue[], i: number, fname: string): number {
   const n = Math.trunc(checkNum(a, i, fname));
-  return n === n ? n : 0;
+  return n === n && n < 9223372036854775808 && n >= -9223372036854775808 ? n : -9223372036854775808;
 }
 
 /**
@@ -88,7 +89,33 @@ export function checkInt(a: LuaValue[], i: number, fname: string): number {
  *
  * @example
  * ```ts
- * optInt([undefined], 0, "sub", -1); // -1
+ * optInteger([undefined], 0, "sub", -1); // -1
+ * ```
+ */
+export function optInteger(a: LuaValue[], i: number, fname: string, def: number): number {
+  return a[i] === undefined ? def : checkInteger(a, i, fname);
+}
+
+/**
+ * luaL_checkint: like checkInteger then cast to a 32-bit C int (string.rep("x", 2^31)
+ * wraps to a negative count, exactly as in Redis).
+ *
+ * @example
+ * ```ts
+ * checkInt([2 ** 31], 0, "rep"); // -2147483648
+ * ```
+ */
+export function checkInt(a: LuaValue[], i: number, fname: string): number {
+  const n = checkInteger(a, i, fname);
+  return n === -9223372036854775808 ? 0 : n | 0;
+}
+
+/**
+ * luaL_optint.
+ *
+ * @example
+ * ```ts
+ * optInt([undefined], 0, "concat", 1); // 1
  * ```
  */
 export function optInt(a: LuaValue[], i: number, fname: string, def: number): number {

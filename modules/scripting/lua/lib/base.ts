@@ -4,7 +4,7 @@
  *
  * pcall/xpcall are generators wrapping `yield*`, so a protected call stays pausable and
  * catches every error the engine can raise (including JS stack exhaustion, reported as
- * "stack overflow"). `print` writes nowhere; the host may replace it.
+ * "stack overflow"). There is no `print`, as in Redis 7.
  */
 
 import { LuaSyntaxError } from "../lexer.ts";
@@ -118,7 +118,7 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
         const r = yield* rt.call(a[0], a.slice(1));
         return Array.isArray(r) ? [true, ...r] : [true, r];
       } catch (e) {
-        return [false, caughtValue(e)];
+        return [false, caughtValue(anonymous(a[0], e))];
       }
     }),
     xpcall: native("xpcall", function* (...a: LuaValue[]) {
@@ -127,7 +127,7 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
         const r = yield* rt.call(a[0], []);
         return Array.isArray(r) ? [true, ...r] : [true, r];
       } catch (e) {
-        const v = caughtValue(e);
+        const v = caughtValue(anonymous(a[0], e));
         return [false, first(yield* rt.call(a[1], [v]))];
       }
     }),
@@ -228,13 +228,21 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
     collectgarbage: native("collectgarbage", function* () {
       return 0;
     }),
-    print: native("print", function* () {
-      return EMPTY;
-    }),
   };
   for (const [k, v] of Object.entries(fns)) G.set(k, v);
   G.set("_G", G);
   G.set("_VERSION", "Lua 5.1");
+}
+
+// A native called straight from pcall has no name at its call site: Lua reports its
+// argument errors as "bad argument #1 to '?'".
+function anonymous(f: LuaValue, e: unknown): unknown {
+  if (typeof f === "function" && (f as { N?: string }).N !== undefined && e instanceof LuaError) {
+    if (e.level > 0 && typeof e.value === "string") {
+      e.value = e.value.replace(/^bad argument #(\d+) to '[^']*'/, "bad argument #$1 to '?'");
+    }
+  }
+  return e;
 }
 
 function parseBase(s: string, base: number): number | undefined {

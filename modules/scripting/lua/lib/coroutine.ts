@@ -18,7 +18,6 @@ import {
   PAUSE,
   rtError,
   type Runtime,
-  TAIL,
 } from "../runtime.ts";
 import { LuaError, type LuaFunction, type LuaValue } from "../value.ts";
 import { makeLib } from "./args.ts";
@@ -56,8 +55,7 @@ function checkCo(a: LuaValue[], fname: string): Coroutine {
  */
 export function openCoroutine(rt: Runtime): void {
   function* body(co: Coroutine, args: LuaValue[]) {
-    const r = yield* rt.call(co.fn, args);
-    return r === TAIL ? yield* rt.tail() : r;
+    return yield* rt.call(co.fn, args);
   }
 
   // Resume `co`; returns [ok, ...values].
@@ -109,7 +107,7 @@ export function openCoroutine(rt: Runtime): void {
       return yield* resume(checkCo(a, "resume"), a.slice(1));
     }),
     yield: native("yield", function* (...a: LuaValue[]) {
-      if (rt.current === null) rtError("attempt to yield from outside a coroutine");
+      if (rt.current === null) rtError("attempt to yield across metamethod/C-call boundary");
       const back = yield a;
       return back as LuaValue[];
     }),

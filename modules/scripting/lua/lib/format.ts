@@ -8,8 +8,8 @@
  * copied whole, as Lua does.
  */
 
-import { rtError } from "../runtime.ts";
-import { formatE, formatFixed, formatG, type LuaValue } from "../value.ts";
+import { argError, rtError } from "../runtime.ts";
+import { formatE, formatFixed, formatG, isNegativeNaN, type LuaValue } from "../value.ts";
 import { checkNum, checkStr } from "./args.ts";
 
 const FLAGS = "-+ #0";
@@ -79,8 +79,11 @@ function formatFloat(x: number, conv: string, spec: Spec): string {
   else if (conv === "e" || conv === "E") body = formatE(ax, prec, upper, alt);
   else body = formatG(ax, prec, alt, upper);
   if (alt && conv === "f" && prec === 0) body += ".";
-  if (x !== x) body = upper ? "NAN" : "nan";
-  return pad(signOf(neg && x === x, spec), "", body, spec, isFinite(x));
+  if (x !== x) {
+    body = upper ? "NAN" : "nan";
+    return pad(signOf(isNegativeNaN(x), spec), "", body, spec, false);
+  }
+  return pad(signOf(neg, spec), "", body, spec, isFinite(x));
 }
 
 function quoted(s: string): string {
@@ -119,7 +122,7 @@ export function luaFormat(a: LuaValue[]): string {
       i++;
       continue;
     }
-    arg++;
+    if (++arg >= a.length) argError(arg + 1, "format", "no value");
     // Parse the directive.
     const start = i;
     while (i < fmt.length && FLAGS.includes(fmt[i])) i++;

@@ -248,7 +248,7 @@ export class Matcher {
   private matchBalance(si: number, pi: number): number {
     const p = this.p;
     const s = this.s;
-    if (pi + 1 >= p.length) rtError("malformed pattern (missing arguments to '%b')");
+    if (pi + 1 >= p.length) rtError("unbalanced pattern");
     if (si >= s.length || s.charCodeAt(si) !== p.charCodeAt(pi)) return -1;
     const b = p.charCodeAt(pi);
     const e = p.charCodeAt(pi + 1);

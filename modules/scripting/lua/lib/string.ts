@@ -7,7 +7,7 @@
 
 import { argError, EMPTY, first, MAX_STRING, native, rtError, type Runtime } from "../runtime.ts";
 import { LuaTable, type LuaValue, numberToString, typeName } from "../value.ts";
-import { checkInt, checkStr, makeLib, optInt } from "./args.ts";
+import { checkInt, checkInteger, checkStr, makeLib, optInt, optInteger } from "./args.ts";
 import { luaFormat } from "./format.ts";
 import { isPlainPattern, Matcher } from "./lpattern.ts";
 
@@ -41,7 +41,7 @@ export function openString(rt: Runtime): void {
   function find(a: LuaValue[], isFind: boolean, fname: string): LuaValue[] | LuaValue {
     const s = checkStr(a, 0, fname);
     const p = checkStr(a, 1, fname);
-    let init = posrelat(optInt(a, 2, fname, 1), s.length) - 1;
+    let init = posrelat(optInteger(a, 2, fname, 1), s.length) - 1;
     if (init < 0) init = 0;
     else if (init > s.length) init = s.length;
     if (isFind && (a[3] !== undefined && a[3] !== false || isPlainPattern(p))) {
@@ -59,8 +59,8 @@ export function openString(rt: Runtime): void {
   const lib = makeLib({
     byte: native("byte", function* (...a: LuaValue[]) {
       const s = checkStr(a, 0, "byte");
-      const i = posrelat(optInt(a, 1, "byte", 1), s.length);
-      let j = posrelat(optInt(a, 2, "byte", i), s.length);
+      const i = posrelat(optInteger(a, 1, "byte", 1), s.length);
+      let j = posrelat(optInteger(a, 2, "byte", i), s.length);
       const start = i <= 0 ? 1 : i;
       if (j > s.length) j = s.length;
       if (start > j) return EMPTY;
@@ -171,8 +171,8 @@ export function openString(rt: Runtime): void {
     sub: native("sub", function* (...a: LuaValue[]) {
       const s = checkStr(a, 0, "sub");
       const l = s.length;
-      let i = posrelat(checkInt(a, 1, "sub"), l);
-      let j = posrelat(optInt(a, 2, "sub", -1), l);
+      let i = posrelat(checkInteger(a, 1, "sub"), l);
+      let j = posrelat(optInteger(a, 2, "sub", -1), l);
       if (i < 1) i = 1;
       if (j > l) j = l;
       return i <= j ? s.slice(i - 1, j) : "";

@@ -77,7 +77,7 @@ export function openTable(rt: Runtime): void {
         const v = t.get(k);
         if (typeof v === "string") parts.push(v);
         else if (typeof v === "number") parts.push(numberToString(v));
-        else rtError(`invalid value (at index ${k}) in table for 'concat'`);
+        else rtError(`invalid value (${typeName(v)}) at index ${k} in table for 'concat'`);
         size += parts[parts.length - 1].length + sep.length;
         if (size > MAX_STRING) rtError("not enough memory");
       }
