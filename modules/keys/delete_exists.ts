@@ -31,7 +31,7 @@ function deleteKeys(ctx: CommandContext, argv: string[]): void {
     const key = argv[i];
     // Lazy expiry first: a master deletes a key past its deadline here (it counts as absent);
     // a replica keeps it for its master's DEL, and this DEL is that one.
-    db.expireIfDue(key);
+    if (db.volatileCount > 0) db.expireIfDue(key);
     if (!db.remove(key)) continue;
     db.modified(key);
     db.notify("g", "del", key);
