@@ -39,6 +39,7 @@
  */
 
 import type { Expr, FuncBody, Stat } from "./ast.ts";
+import { MAX_STRING } from "./runtime.ts";
 
 interface LocalVar {
   js: string;
@@ -565,7 +566,9 @@ class Compiler {
     const db = JSON.stringify(describe(this, e.r));
     const pre = a.pre + b.pre;
     if (op === "..") {
-      return `(${pre}typeof ${a.v} === "string" && typeof ${b.v} === "string" ? ${a.v} + ${b.v} : ` +
+      // The length test keeps scripts under MAX_STRING (cat raises "not enough memory").
+      return `(${pre}typeof ${a.v} === "string" && typeof ${b.v} === "string" && ` +
+        `(${a.v}).length + (${b.v}).length <= ${MAX_STRING} ? ${a.v} + ${b.v} : ` +
         `($v = cat(${a.v}, ${b.v})) !== undefined ? $v : yield* concat(${a.v}, ${b.v}, ${da}, ${db}))`;
     }
     let fast: string;
