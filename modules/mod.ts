@@ -8,6 +8,7 @@ import type { ModuleSpec } from "../core/spec.ts";
 import { connectionModule } from "./connection/mod.ts";
 import { keysModule } from "./keys/mod.ts";
 import { stringsModule } from "./strings/mod.ts";
+import { serverModule } from "./server/mod.ts";
 
 /**
  * Every built-in module.
@@ -21,4 +22,5 @@ export const builtinModules: ModuleSpec[] = [
   connectionModule,
   keysModule,
   stringsModule,
+  serverModule,
 ];

@@ -1,0 +1,79 @@
+/**
+ * The server module: the commands an operator uses to look at and steer the server.
+ *
+ * INFO, COMMAND, CONFIG, MONITOR, SLOWLOG, LATENCY, MEMORY, DEBUG, MODULE, TIME, LASTSAVE,
+ * ROLE, SHUTDOWN and LOLWUT. None of them owns data: they read what core keeps (command
+ * table and its counters, config registry, clients, statistics, loaded modules) and what
+ * other modules publish through INFO sections, and they reach the rest of the server only
+ * through the public module interface, like any plugin.
+ *
+ * Two hooks do the bookkeeping: `afterCommand` feeds MONITOR clients and times every call
+ * for SLOWLOG / LATENCY / INFO latencystats (see monitor.ts and slowlog.ts), and
+ * `clientDisconnected` forgets monitors that went away. Per-server state lives in
+ * state.ts, keyed by the server, since one ModuleSpec serves every server in a process.
+ *
+ * Not here on purpose: SAVE / BGSAVE / BGREWRITEAOF (the persistence module), REPLICAOF /
+ * SYNC (replication), FLUSHALL / DBSIZE (keyspace commands), ACL (acl).
+ *
+ * Files: info.ts (INFO), command_command.ts (COMMAND), config_command.ts +
+ * config_rewrite.ts (CONFIG), monitor.ts, slowlog.ts (+ latency_histogram.ts), debug_command.ts
+ * (+ digest.ts), module_command.ts, memory_command.ts, admin_commands.ts (TIME, LASTSAVE,
+ * ROLE, SHUTDOWN, LOLWUT).
+ */
+
+import type { ModuleSpec } from "../../core/spec.ts";
+import { infoCommand } from "./info.ts";
+import { commandCommand } from "./command_command.ts";
+import { configCommand } from "./config_command.ts";
+import { feedMonitors, monitorCommand } from "./monitor.ts";
+import { latencyCommand, recordCommand, slowlogCommand, timingConfigs } from "./slowlog.ts";
+import { debugCommand } from "./debug_command.ts";
+import { moduleCommand } from "./module_command.ts";
+import { memoryCommand } from "./memory_command.ts";
+import { lastsaveCommand, lolwutCommand, roleCommand, shutdownCommand, timeCommand } from "./admin_commands.ts";
+import { stateOf } from "./state.ts";
+
+/**
+ * The server module.
+ *
+ * @example
+ * ```ts
+ * const modis = createServer({ builtins: [connectionModule, serverModule] });
+ * await modis.call("INFO", "server");
+ * ```
+ */
+export const serverModule: ModuleSpec = {
+  name: "server",
+  commands: [
+    infoCommand,
+    commandCommand,
+    configCommand,
+    monitorCommand,
+    slowlogCommand,
+    latencyCommand,
+    debugCommand,
+    moduleCommand,
+    memoryCommand,
+    timeCommand,
+    lastsaveCommand,
+    roleCommand,
+    shutdownCommand,
+    lolwutCommand,
+  ],
+  configs: timingConfigs,
+  hooks: {
+    afterCommand(ctx, cmd, argv) {
+      recordCommand(ctx, cmd, argv);
+      feedMonitors(ctx, cmd, argv);
+    },
+    clientDisconnected(c) {
+      const st = stateOf(c.server);
+      st.monitors.delete(c);
+      st.pendingFlush.delete(c);
+    },
+  },
+  setup(server) {
+    // Take the memory baseline now, before any data exists.
+    stateOf(server);
+  },
+};
