@@ -134,23 +134,37 @@ function typed(raw: bigint, op: FieldOp): bigint {
 }
 
 /**
- * Fit `v` into the field's type under an overflow mode: the value to store, or null when the
- * mode is FAIL and `v` does not fit.
+ * The value a field takes when `incr` is added to `value` (SET passes its argument as
+ * `value` and 0 as `incr`), under an overflow mode; null when the mode is FAIL and the result
+ * does not fit. The range test mirrors Redis's int64 arithmetic, quirks included: for a
+ * signed SET of a value so negative that `max - value` wraps around int64, Redis detects an
+ * overflow upwards, so SAT clamps to the maximum.
  *
  * @example
  * ```ts
- * fitField(300n, false, 8, "SAT"); // 255n
- * fitField(300n, false, 8, "WRAP"); // 44n
+ * fitField(250n, 50n, false, 8, "SAT"); // 255n
+ * fitField(250n, 50n, false, 8, "WRAP"); // 44n
  * ```
  */
-export function fitField(v: bigint, signed: boolean, bits: number, mode: Overflow): bigint | null {
+export function fitField(value: bigint, incr: bigint, signed: boolean, bits: number, mode: Overflow): bigint | null {
   const b = BigInt(bits);
-  const min = signed ? -(1n << (b - 1n)) : 0n;
   const max = signed ? (1n << (b - 1n)) - 1n : (1n << b) - 1n;
-  if (v >= min && v <= max) return v;
+  const min = signed ? -max - 1n : 0n;
+  const maxIncr = BigInt.asIntN(64, max - value);
+  const minIncr = BigInt.asIntN(64, min - value);
+  let up: boolean;
+  let down: boolean;
+  if (signed) {
+    up = value > max || (bits !== 64 && incr > maxIncr) || (value >= 0n && incr > 0n && incr > maxIncr);
+    down = !up && (value < min || (bits !== 64 && incr < minIncr) || (value < 0n && incr < 0n && incr < minIncr));
+  } else {
+    up = value > max || (incr > 0n && incr > maxIncr);
+    down = !up && incr < 0n && incr < minIncr;
+  }
+  if (!up && !down) return value + incr;
   if (mode === "FAIL") return null;
-  if (mode === "SAT") return v > max ? max : min;
-  return signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+  if (mode === "SAT") return up ? max : min;
+  return signed ? BigInt.asIntN(bits, value + incr) : BigInt.asUintN(bits, value + incr);
 }
 
 function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void {
@@ -179,8 +193,9 @@ function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void 
       continue;
     }
     // SET on an unsigned field sees its argument as a 64-bit unsigned number.
-    const wanted = op.op === "INCRBY" ? before + op.arg : op.signed ? op.arg : BigInt.asUintN(64, op.arg);
-    const after = fitField(wanted, op.signed, op.bits, op.overflow);
+    const after = op.op === "INCRBY"
+      ? fitField(before, op.arg, op.signed, op.bits, op.overflow)
+      : fitField(op.signed ? op.arg : BigInt.asUintN(64, op.arg), 0n, op.signed, op.bits, op.overflow);
     if (after === null) {
       ctx.reply.null();
       continue;
