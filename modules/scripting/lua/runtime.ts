@@ -503,11 +503,13 @@ export class Runtime {
  * ```
  */
 export function hostErrorMessage(e: unknown): string {
-  if (e instanceof RangeError) {
-    return /call stack|recursion/i.test(e.message) ? "stack overflow" : "not enough memory";
+  // No regular expressions here: near the stack limit V8 cannot even compile one.
+  const m = e instanceof Error ? e.message : String(e);
+  if (m.includes("call stack") || m.includes("tack overflow") || m.includes("recursion")) {
+    return "stack overflow";
   }
-  if (e instanceof Error && /out of memory/i.test(e.message)) return "not enough memory";
-  return `internal error: ${e instanceof Error ? e.message : String(e)}`;
+  if (e instanceof RangeError || m.includes("ut of memory")) return "not enough memory";
+  return `internal error: ${m}`;
 }
 
 function orderError(a: LuaValue, b: LuaValue): never {

@@ -208,8 +208,14 @@ export class LuaTable {
     const a = this.arr;
     let i = 0;
     if (k !== undefined) {
-      if (typeof k === "number" && k >= 1 && k <= a.length && Number.isInteger(k)) i = k;
-      else return this.nextHash(k);
+      const slot = typeof k === "number" && k >= 1 && Number.isInteger(k);
+      if (slot && k <= a.length) i = k;
+      else {
+        const h = this.hash;
+        const inHash = h !== null && ((this.iter !== null && sameKey(this.iterKey, k)) || h.has(k));
+        if (inHash || !slot) return this.nextHash(k);
+        i = k as number; // an array slot cleared (and trimmed) during the traversal
+      }
     }
     for (; i < a.length; i++) {
       if (a[i] !== undefined) return [i + 1, a[i]];
