@@ -361,7 +361,8 @@ class Compiler {
     const v = this.declare(s.name);
     const body = this.block(s.body);
     this.fs.scopes.pop();
-    out += `for (; ${test}; ${i} += ${st}) {\nif (--B.n < 0) yield PAUSE;\nlet ${v} = ${i};\n${body}}\n}\n`;
+    out +=
+      `for (; ${test}; ${i} += ${st}) {\nif (--B.n < 0) yield PAUSE;\nlet ${v} = ${i};\n${body}}\n}\n`;
     return out;
   }
 
@@ -409,7 +410,9 @@ class Compiler {
       desc = describe(this, e.fn);
     } else {
       const o = this.tmp();
-      pre = `${o} = ${this.expr(e.obj)};\n${f} = ${this.index(o, { k: "str", v: e.name }, describe(this, e.obj))};\n`;
+      pre = `${o} = ${this.expr(e.obj)};\n${f} = ${
+        this.index(o, { k: "str", v: e.name }, describe(this, e.obj))
+      };\n`;
       args = [o, this.exprList(e.args)].filter((x) => x !== "").join(", ");
       desc = `method '${e.name}'`;
     }
@@ -439,14 +442,18 @@ class Compiler {
     if ("line" in e && e.line !== this.fs.line) lineSet = `L = ${e.line}, `;
     if (e.k === "call") {
       const args = this.exprList(e.args);
-      out = `(${lineSet}typeof (${f} = ${this.expr(e.fn)}) === "function" ? (($r = yield* ${f}(${args})) === TAIL ? yield* tail() : $r) : yield* call(${f}, [${args}], ${
+      out = `(${lineSet}typeof (${f} = ${
+        this.expr(e.fn)
+      }) === "function" ? (($r = yield* ${f}(${args})) === TAIL ? yield* tail() : $r) : yield* call(${f}, [${args}], ${
         JSON.stringify(describe(this, e.fn))
       }))`;
     } else if (e.k === "method") {
       const o = this.tmp();
       const get = this.index(o, { k: "str", v: e.name }, describe(this, e.obj));
       const args = [o, this.exprList(e.args)].filter((x) => x !== "").join(", ");
-      out = `(${lineSet}${o} = ${this.expr(e.obj)}, typeof (${f} = ${get}) === "function" ? (($r = yield* ${f}(${args})) === TAIL ? yield* tail() : $r) : yield* call(${f}, [${args}], ${
+      out = `(${lineSet}${o} = ${
+        this.expr(e.obj)
+      }, typeof (${f} = ${get}) === "function" ? (($r = yield* ${f}(${args})) === TAIL ? yield* tail() : $r) : yield* call(${f}, [${args}], ${
         JSON.stringify(`method '${e.name}'`)
       }))`;
     } else throw new Error("not a call");
@@ -506,7 +513,9 @@ class Compiler {
       return `(${o} instanceof T && ($v = ${o}.gi(${k})) !== undefined ? $v : yield* idx(${o}, ${k}, ${d}))`;
     }
     const k = this.tmp();
-    return `(${k} = ${this.expr(key)}, ${o} instanceof T && ($v = ${o}.get(${k})) !== undefined ? $v : yield* idx(${o}, ${k}, ${d}))`;
+    return `(${k} = ${
+      this.expr(key)
+    }, ${o} instanceof T && ($v = ${o}.get(${k})) !== undefined ? $v : yield* idx(${o}, ${k}, ${d}))`;
   }
 
   private table(e: Expr & { k: "table" }): string {
@@ -579,11 +588,13 @@ class Compiler {
     } else if (ARITH[op]) fast = `${a.v} ${op} ${b.v}`;
     else if (op === "%") fast = `${a.v} - Math.floor(${a.v} / ${b.v}) * ${b.v}`;
     else fast = `Math.pow(${a.v}, ${b.v})`; // "^"
-    const checks = [a, b].filter((x, i) => !([e.l, e.r][i].k === "num")).map((x) =>
+    const checks = [a, b].filter((_, i) => [e.l, e.r][i].k !== "num").map((x) =>
       `typeof ${x.v} === "number"`
     );
     const test = checks.length ? checks.join(" && ") : "true";
-    return `(${pre}${test} ? ${fast} : yield* arith(${JSON.stringify(op)}, ${a.v}, ${b.v}, ${da}, ${db}))`;
+    return `(${pre}${test} ? ${fast} : yield* arith(${
+      JSON.stringify(op)
+    }, ${a.v}, ${b.v}, ${da}, ${db}))`;
   }
 
   private compare(e: Expr & { k: "bin" }): string {
@@ -592,7 +603,8 @@ class Compiler {
     const b = this.operand(e.r);
     const pre = a.pre + b.pre;
     if (op === "==" || op === "~=") {
-      const test = `(${a.v} === ${b.v} || (${a.v} instanceof T && ${b.v} instanceof T && (yield* eq(${a.v}, ${b.v}))))`;
+      const test =
+        `(${a.v} === ${b.v} || (${a.v} instanceof T && ${b.v} instanceof T && (yield* eq(${a.v}, ${b.v}))))`;
       return `(${pre}${op === "==" ? test : "!" + test})`;
     }
     // a > b is b < a, as in Lua (this also orders the operands in error messages).

@@ -170,7 +170,9 @@ export class Lexer {
             continue;
           }
         }
-        while (this.pos < s.length && s.charCodeAt(this.pos) !== 10 && s.charCodeAt(this.pos) !== 13) {
+        while (
+          this.pos < s.length && s.charCodeAt(this.pos) !== 10 && s.charCodeAt(this.pos) !== 13
+        ) {
           this.pos++;
         }
         continue;

@@ -404,14 +404,14 @@ class Parser {
         case ":": {
           this.advance();
           const name = this.name();
-          const args = this.callArgs(t.line);
+          const args = this.callArgs();
           e = { k: "method", obj: e, name, args, line: t.line };
           break;
         }
         case "(":
         case "<string>":
         case "{":
-          e = { k: "call", fn: e, args: this.callArgs(t.line), line: t.line };
+          e = { k: "call", fn: e, args: this.callArgs(), line: t.line };
           break;
         default:
           return e;
@@ -419,7 +419,7 @@ class Parser {
     }
   }
 
-  private callArgs(line: number): Expr[] {
+  private callArgs(): Expr[] {
     const t = this.t;
     if (t.type === "<string>") {
       this.advance();
@@ -427,7 +427,9 @@ class Parser {
     }
     if (t.type === "{") return [this.table()];
     if (t.type !== "(") this.errorNear("function arguments expected");
-    if (t.line !== this.lastLine) this.errorNear("ambiguous syntax (function call x new statement)");
+    if (t.line !== this.lastLine) {
+      this.errorNear("ambiguous syntax (function call x new statement)");
+    }
     this.advance();
     const args = this.t.type === ")" ? [] : this.exprList();
     this.checkMatch(")", "(", t.line);

@@ -49,8 +49,18 @@ describe("parser", () => {
       "@t",
     ).body.map((s) => s.k);
     expect(kinds).toEqual([
-      "local", "assign", "callstat", "do", "while", "repeat", "if", "numfor", "genfor", "assign",
-      "localfunc", "return",
+      "local",
+      "assign",
+      "callstat",
+      "do",
+      "while",
+      "repeat",
+      "if",
+      "numfor",
+      "genfor",
+      "assign",
+      "localfunc",
+      "return",
     ]);
   });
 
@@ -77,8 +87,12 @@ describe("parser", () => {
     };
     expect(err("x = ")).toBe("user_script:1: unexpected symbol near '<eof>'");
     expect(err("x")).toBe("user_script:1: '=' expected near '<eof>'");
-    expect(err("if x then\n\nelse")).toBe("user_script:3: 'end' expected (to close 'if' at line 1) near '<eof>'");
-    expect(err("f()\n(g)()")).toBe("user_script:2: ambiguous syntax (function call x new statement) near '('");
+    expect(err("if x then\n\nelse")).toBe(
+      "user_script:3: 'end' expected (to close 'if' at line 1) near '<eof>'",
+    );
+    expect(err("f()\n(g)()")).toBe(
+      "user_script:2: ambiguous syntax (function call x new statement) near '('",
+    );
     expect(err("break")).toBe("user_script:1: no loop to break near '<eof>'");
     expect(err("function f() return ... end")).toBe(
       "user_script:1: cannot use '...' outside a vararg function near '...'",

@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * The run-time support called by compiled code (see compiler.ts for the calling side).
  *
@@ -256,13 +258,12 @@ export class Runtime {
 
   /** Run pending tail calls until a real result comes back. */
   readonly tail = function* (this: Runtime): Generator<unknown, LuaValue | LuaValue[], unknown> {
-    const R = this;
     let r;
     do {
-      const g = R.tf!;
-      const a = R.ta;
-      R.tf = undefined;
-      R.ta = EMPTY;
+      const g = this.tf!;
+      const a = this.ta;
+      this.tf = undefined;
+      this.ta = EMPTY;
       r = yield* g(...a);
     } while (r === TAIL);
     return r;
@@ -275,7 +276,6 @@ export class Runtime {
     k: LuaValue,
     desc: string,
   ): Generator<unknown, LuaValue, unknown> {
-    const R = this;
     for (let loop = 0; loop < 100; loop++) {
       let h: LuaValue;
       if (o instanceof LuaTable) {
@@ -286,10 +286,10 @@ export class Runtime {
         h = m.gs("__index");
         if (h === undefined) return undefined;
       } else {
-        h = R.metamethod(o, "__index");
+        h = this.metamethod(o, "__index");
         if (h === undefined) typeError(o, "index", desc);
       }
-      if (typeof h === "function") return first(yield* R.call(h, [o, k]));
+      if (typeof h === "function") return first(yield* this.call(h, [o, k]));
       o = h;
       desc = "";
     }
@@ -304,7 +304,6 @@ export class Runtime {
     v: LuaValue,
     desc: string,
   ): Generator<unknown, void, unknown> {
-    const R = this;
     for (let loop = 0; loop < 100; loop++) {
       let h: LuaValue;
       if (o instanceof LuaTable) {
@@ -314,11 +313,11 @@ export class Runtime {
           return;
         }
       } else {
-        h = R.metamethod(o, "__newindex");
+        h = this.metamethod(o, "__newindex");
         if (h === undefined) typeError(o, "index", desc);
       }
       if (typeof h === "function") {
-        yield* R.call(h, [o, k, v]);
+        yield* this.call(h, [o, k, v]);
         return;
       }
       o = h;
@@ -339,11 +338,10 @@ export class Runtime {
     const x = toNumber(a);
     const y = toNumber(b);
     if (x !== undefined && y !== undefined) return arithNum(op, x, y);
-    const R = this;
     const ev = EVENTS[op];
-    let h = R.metamethod(a, ev);
-    if (h === undefined) h = R.metamethod(b, ev);
-    if (h !== undefined) return first(yield* R.call(h, [a, b]));
+    let h = this.metamethod(a, ev);
+    if (h === undefined) h = this.metamethod(b, ev);
+    if (h !== undefined) return first(yield* this.call(h, [a, b]));
     if (x === undefined) typeError(a, "perform arithmetic on", da);
     typeError(b, "perform arithmetic on", db);
   };
@@ -356,10 +354,9 @@ export class Runtime {
     da: string,
     db: string,
   ): Generator<unknown, LuaValue, unknown> {
-    const R = this;
-    let h = R.metamethod(a, "__concat");
-    if (h === undefined) h = R.metamethod(b, "__concat");
-    if (h !== undefined) return first(yield* R.call(h, [a, b]));
+    let h = this.metamethod(a, "__concat");
+    if (h === undefined) h = this.metamethod(b, "__concat");
+    if (h !== undefined) return first(yield* this.call(h, [a, b]));
     if (typeof a === "string" || typeof a === "number") typeError(b, "concatenate", db);
     typeError(a, "concatenate", da);
   };
@@ -380,10 +377,9 @@ export class Runtime {
     a: LuaTable,
     b: LuaTable,
   ): Generator<unknown, boolean, unknown> {
-    const R = this;
-    const h = R.compTM(a, b, "__eq");
+    const h = this.compTM(a, b, "__eq");
     if (h === undefined) return false;
-    return truthy(first(yield* R.call(h, [a, b])));
+    return truthy(first(yield* this.call(h, [a, b])));
   };
 
   /** `a < b` in general. */
@@ -392,13 +388,11 @@ export class Runtime {
     a: LuaValue,
     b: LuaValue,
   ): Generator<unknown, boolean, unknown> {
-    const ta = typeof a;
-    if (ta === typeof b) {
-      if (ta === "number" || ta === "string") return (a as number) < (b as number);
+    if (typeof a === typeof b) {
+      if (typeof a === "number" || typeof a === "string") return (a as number) < (b as number);
       if (a instanceof LuaTable && b instanceof LuaTable) {
-        const R = this;
-        const h = R.compTM(a, b, "__lt");
-        if (h !== undefined) return truthy(first(yield* R.call(h, [a, b])));
+        const h = this.compTM(a, b, "__lt");
+        if (h !== undefined) return truthy(first(yield* this.call(h, [a, b])));
       }
     }
     orderError(a, b);
@@ -410,15 +404,13 @@ export class Runtime {
     a: LuaValue,
     b: LuaValue,
   ): Generator<unknown, boolean, unknown> {
-    const ta = typeof a;
-    if (ta === typeof b) {
-      if (ta === "number" || ta === "string") return (a as number) <= (b as number);
+    if (typeof a === typeof b) {
+      if (typeof a === "number" || typeof a === "string") return (a as number) <= (b as number);
       if (a instanceof LuaTable && b instanceof LuaTable) {
-        const R = this;
-        let h = R.compTM(a, b, "__le");
-        if (h !== undefined) return truthy(first(yield* R.call(h, [a, b])));
-        h = R.compTM(b, a, "__lt");
-        if (h !== undefined) return !truthy(first(yield* R.call(h, [b, a])));
+        let h = this.compTM(a, b, "__le");
+        if (h !== undefined) return truthy(first(yield* this.call(h, [a, b])));
+        h = this.compTM(b, a, "__lt");
+        if (h !== undefined) return !truthy(first(yield* this.call(h, [b, a])));
       }
     }
     orderError(a, b);
@@ -466,7 +458,9 @@ export class Runtime {
 
   /** `next` (raw, as in 5.1), shared with the base library. */
   readonly NX: LuaFunction = native("next", function* (t: LuaValue, k: LuaValue) {
-    if (!(t instanceof LuaTable)) argError(1, "next", `table expected, got ${argType(t, arguments.length >= 1)}`);
+    if (!(t instanceof LuaTable)) {
+      argError(1, "next", `table expected, got ${argType(t, arguments.length >= 1)}`);
+    }
     const r = t.next(k);
     return r === null ? undefined : r;
   });

@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * A Lua state: one globals table, one run-time, compiled chunks and resumable runs.
  *
@@ -91,7 +93,9 @@ export class Runner {
   /** Run for at most `budget` ticks (default: to completion). */
   resume(budget = Infinity): RunResult {
     const gen = this.gen;
-    if (gen === null) return { status: "error", error: new LuaError("cannot resume a finished script") };
+    if (gen === null) {
+      return { status: "error", error: new LuaError("cannot resume a finished script") };
+    }
     const B = this.L.rt.B;
     B.n = budget;
     try {

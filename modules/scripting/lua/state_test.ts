@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import {
   createState,
   hostFunction,
-  luaError,
   LuaError,
+  luaError,
   LuaTable,
   type LuaValue,
   protectGlobals,
@@ -15,7 +15,10 @@ function run(src: string, args: LuaValue[] = []): LuaValue[] {
   return L.call(L.load(src, "@user_script"), args);
 }
 
-function runToEnd(r: { resume(b: number): RunResult }, budget: number): { result: RunResult; pauses: number } {
+function runToEnd(
+  r: { resume(b: number): RunResult },
+  budget: number,
+): { result: RunResult; pauses: number } {
   let pauses = 0;
   for (;;) {
     const result = r.resume(budget);
@@ -93,35 +96,53 @@ describe("errors", () => {
       }
     };
     expect(msg("foo()")).toBe("user_script:1: attempt to call global 'foo' (a nil value)");
-    expect(msg("local t = {} t.x.y = 1")).toBe("user_script:1: attempt to index field 'x' (a nil value)");
+    expect(msg("local t = {} t.x.y = 1")).toBe(
+      "user_script:1: attempt to index field 'x' (a nil value)",
+    );
     expect(msg("local u; (function() return u.a end)()")).toBe(
       "user_script:1: attempt to index upvalue 'u' (a nil value)",
     );
-    expect(msg("local t = {} t:m()")).toBe("user_script:1: attempt to call method 'm' (a nil value)");
+    expect(msg("local t = {} t:m()")).toBe(
+      "user_script:1: attempt to call method 'm' (a nil value)",
+    );
     expect(msg("return 1 < nil")).toBe("user_script:1: attempt to compare number with nil");
     expect(msg("local s = 'a' .. {}")).toBe("user_script:1: attempt to concatenate a table value");
   });
 
   test("infinite recursion is a Lua error, not a host crash", () => {
     expect(() => run("local function f() return 1 + f() end return f()")).toThrow("stack overflow");
-    expect(run("local ok, e = pcall(function() local function f() return 1 + f() end return f() end) return ok, e"))
+    expect(
+      run(
+        "local ok, e = pcall(function() local function f() return 1 + f() end return f() end) return ok, e",
+      ),
+    )
       .toEqual([false, expect.stringContaining("stack overflow")]);
   });
 
   test("proper tail calls do not grow the stack", () => {
-    expect(run("local function f(n) if n == 0 then return 'done' end return f(n - 1) end return f(200000)"))
+    expect(
+      run(
+        "local function f(n) if n == 0 then return 'done' end return f(n - 1) end return f(200000)",
+      ),
+    )
       .toEqual(["done"]);
   });
 
   test("huge strings are refused", () => {
     expect(() => run("return string.rep('x', 2^29 + 1)")).toThrow("not enough memory");
-    expect(() => run("local s = string.rep('x', 2^28) return #(s .. s .. 'x')")).toThrow("not enough memory");
+    expect(() => run("local s = string.rep('x', 2^28) return #(s .. s .. 'x')")).toThrow(
+      "not enough memory",
+    );
   });
 
   test("syntax errors use Lua's text", () => {
     const L = createState();
-    expect(() => L.load("x = = 1", "@user_script")).toThrow("user_script:1: unexpected symbol near '='");
-    expect(() => L.load("if x then", "@user_script")).toThrow("user_script:1: 'end' expected near '<eof>'");
+    expect(() => L.load("x = = 1", "@user_script")).toThrow(
+      "user_script:1: unexpected symbol near '='",
+    );
+    expect(() => L.load("if x then", "@user_script")).toThrow(
+      "user_script:1: 'end' expected near '<eof>'",
+    );
   });
 });
 
@@ -129,7 +150,10 @@ describe("host functions", () => {
   test("receive Lua values and return several values", () => {
     const L = createState();
     L.register("pair", (a, b) => [b, a]);
-    expect(L.call(L.load("local x, y = pair(1, 'two') return y, x", "@user_script"))).toEqual([1, "two"]);
+    expect(L.call(L.load("local x, y = pair(1, 'two') return y, x", "@user_script"))).toEqual([
+      1,
+      "two",
+    ]);
   });
 
   test("raise string errors with position and table errors as they are", () => {
@@ -168,14 +192,20 @@ describe("sandbox", () => {
         return (e as LuaError).message;
       }
     };
-    expect(err("return nope")).toBe("user_script:1: Script attempted to access nonexistent global variable 'nope'");
+    expect(err("return nope")).toBe(
+      "user_script:1: Script attempted to access nonexistent global variable 'nope'",
+    );
     expect(err("x = 1")).toBe("user_script:1: Attempt to modify a readonly table");
     expect(err("string.foo = 1")).toBe("user_script:1: Attempt to modify a readonly table");
     expect(err("local t = {} t.x = 1 return t.x")).toBe("");
   });
 
   test("no io, os.execute, loadfile, dofile, require, debug", () => {
-    expect(run("return type(io), type(os.execute), type(loadfile), type(dofile), type(require), type(debug)"))
+    expect(
+      run(
+        "return type(io), type(os.execute), type(loadfile), type(dofile), type(require), type(debug)",
+      ),
+    )
       .toEqual(["nil", "nil", "nil", "nil", "nil", "nil"]);
     expect(run("return type(os.clock())")).toEqual(["number"]);
   });

@@ -400,7 +400,9 @@ function stripZeros(s: string): string {
 export function formatE(x: number, prec: number, upper = false, alt = false): string {
   if (!isFinite(x)) return nonFinite(x, upper);
   const sign = x < 0 || Object.is(x, -0) ? "-" : "";
-  if (x === 0) return sign + "0" + (prec > 0 ? "." + "0".repeat(prec) : alt ? "." : "") + expSuffix(0, upper);
+  if (x === 0) {
+    return sign + "0" + (prec > 0 ? "." + "0".repeat(prec) : alt ? "." : "") + expSuffix(0, upper);
+  }
   const { d, exp } = roundSig(Math.abs(x), prec + 1);
   const mant = d[0] + (prec > 0 ? "." + d.slice(1) : alt ? "." : "");
   return sign + mant + expSuffix(exp, upper);

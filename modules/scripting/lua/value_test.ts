@@ -64,7 +64,9 @@ describe("string to number (strtod as on Linux)", () => {
     expect(stringToNumber("nan")).toBeNaN();
   });
   test("rejected forms", () => {
-    for (const s of ["", " ", "12a", "1e", "0x", "--1", "1 2"]) expect(stringToNumber(s)).toBeUndefined();
+    for (const s of ["", " ", "12a", "1e", "0x", "--1", "1 2"]) {
+      expect(stringToNumber(s)).toBeUndefined();
+    }
   });
 });
 

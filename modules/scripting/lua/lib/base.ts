@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * Lua 5.1's base library (lbaselib.c's behaviour), minus what a sandbox must not have:
  * no dofile/loadfile/load-from-reader, no getfenv/setfenv, no newproxy.
@@ -8,7 +10,16 @@
  */
 
 import { LuaSyntaxError } from "../lexer.ts";
-import { argError, EMPTY, first, hostErrorMessage, native, rtError, type Runtime } from "../runtime.ts";
+import {
+  argError,
+  argType,
+  EMPTY,
+  first,
+  hostErrorMessage,
+  native,
+  rtError,
+  type Runtime,
+} from "../runtime.ts";
 import {
   LuaError,
   type LuaFunction,
@@ -217,6 +228,26 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
       const name = a[1] === undefined ? s : checkStr(a, 1, "loadstring");
       try {
         return load(s, name);
+      } catch (e) {
+        if (e instanceof LuaSyntaxError) return [undefined, e.message];
+        throw e;
+      }
+    }),
+    load: native("load", function* (...a: LuaValue[]) {
+      const reader = a[0];
+      if (typeof reader !== "function") {
+        argError(1, "load", `function expected, got ${argType(reader, a.length > 0)}`);
+      }
+      const name = a[1] === undefined ? "=(load)" : checkStr(a, 1, "load");
+      let src = "";
+      for (;;) {
+        const piece = first(yield* rt.call(reader, []));
+        if (piece === undefined || piece === "") break;
+        if (typeof piece !== "string") return [undefined, "reader function must return a string"];
+        src += piece;
+      }
+      try {
+        return load(src, name);
       } catch (e) {
         if (e instanceof LuaSyntaxError) return [undefined, e.message];
         throw e;

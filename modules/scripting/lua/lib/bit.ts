@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * The LuaBitOp "bit" library as Redis ships it: every operation works on 32-bit two's
  * complement integers and returns a signed result. Numbers are normalised like LuaBitOp's

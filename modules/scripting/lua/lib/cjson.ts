@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * cjson as embedded in Redis (lua-cjson 2.1 with Redis's patches), reimplemented.
  *
@@ -14,7 +16,14 @@
  */
 
 import { argError, native, rtError, type Runtime } from "../runtime.ts";
-import { LuaTable, LuaUserdata, type LuaValue, numberToString, stringToNumber, typeName } from "../value.ts";
+import {
+  LuaTable,
+  LuaUserdata,
+  type LuaValue,
+  numberToString,
+  stringToNumber,
+  typeName,
+} from "../value.ts";
 import { makeLib } from "./args.ts";
 
 /**
@@ -186,7 +195,8 @@ const SINGLE: Record<string, TokType> = {
   ":": "T_COLON",
   ",": "T_COMMA",
 };
-const NUMBER = /[+-]?(?:0[xX][0-9a-fA-F]+|inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/iy;
+const NUMBER =
+  /[+-]?(?:0[xX][0-9a-fA-F]+|inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/iy;
 
 class Decoder {
   pos = 0;
@@ -206,18 +216,23 @@ class Decoder {
       return { type: single, index };
     }
     if (ch === '"') return this.string();
-    if (ch === "-" || ch === "+" || (c >= 48 && c <= 57) || /^(inf|nan)/i.test(s.slice(index, index + 3))) {
+    if (
+      ch === "-" || ch === "+" || (c >= 48 && c <= 57) ||
+      /^(inf|nan)/i.test(s.slice(index, index + 3))
+    ) {
       NUMBER.lastIndex = index;
       const m = NUMBER.exec(s);
       if (m === null) return { type: "T_ERROR", index, error: "invalid number" };
       this.pos = index + m[0].length;
       return { type: "T_NUMBER", index, value: stringToNumber(m[0]) };
     }
-    for (const [word, type, value] of [["true", "T_BOOLEAN", true], ["false", "T_BOOLEAN", false], [
-      "null",
-      "T_NULL",
-      JSON_NULL,
-    ]] as const) {
+    for (
+      const [word, type, value] of [["true", "T_BOOLEAN", true], ["false", "T_BOOLEAN", false], [
+        "null",
+        "T_NULL",
+        JSON_NULL,
+      ]] as const
+    ) {
       if (s.startsWith(word, index)) {
         this.pos += word.length;
         return { type, index, value };
@@ -435,7 +450,12 @@ function defaultConfig(): Config {
  */
 export function openCjson(rt: Runtime): void {
   const cfg = defaultConfig();
-  const intCfg = (name: string, key: "encodeMaxDepth" | "decodeMaxDepth" | "precision", min: number, max: number) =>
+  const intCfg = (
+    name: string,
+    key: "encodeMaxDepth" | "decodeMaxDepth" | "precision",
+    min: number,
+    max: number,
+  ) =>
     native(name, function* (...a: LuaValue[]) {
       if (a[0] !== undefined) {
         const n = typeof a[0] === "number" ? a[0] : Number.NaN;
@@ -469,7 +489,9 @@ export function openCjson(rt: Runtime): void {
       return [cfg.sparseConvert, cfg.sparseRatio, cfg.sparseSafe];
     }),
     encode_invalid_numbers: native("encode_invalid_numbers", function* (...a: LuaValue[]) {
-      if (a[0] !== undefined) cfg.encodeInvalidNumbers = a[0] === "null" ? "null" : a[0] === true || a[0] === "on";
+      if (a[0] !== undefined) {
+        cfg.encodeInvalidNumbers = a[0] === "null" ? "null" : a[0] === true || a[0] === "on";
+      }
       return cfg.encodeInvalidNumbers === "null" ? "null" : cfg.encodeInvalidNumbers;
     }),
     encode_keep_buffer: native("encode_keep_buffer", function* (...a: LuaValue[]) {

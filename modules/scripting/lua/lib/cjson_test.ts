@@ -10,8 +10,12 @@ describe("cjson.encode", () => {
     expect(runLua("return cjson.encode({a = 1})")).toEqual(['{"a":1}']);
     expect(runLua("return cjson.encode({[1.5] = true})")).toEqual(['{"1.5":true}']);
     expect(runLua("return cjson.encode(cjson.null)")).toEqual(["null"]);
-    expect(runLua("return cjson.encode(1e15), cjson.encode(0.1), cjson.encode(-0)")).toEqual(["1e+15", "0.1", "-0"]);
-    expect(jsonEncode("a/b\"\\\n\x01\x7f\xff")).toBe('"a\\/b\\"\\\\\\n\\u0001\\u007f\xff"');
+    expect(runLua("return cjson.encode(1e15), cjson.encode(0.1), cjson.encode(-0)")).toEqual([
+      "1e+15",
+      "0.1",
+      "-0",
+    ]);
+    expect(jsonEncode('a/b"\\\n\x01\x7f\xff')).toBe('"a\\/b\\"\\\\\\n\\u0001\\u007f\xff"');
   });
 
   test("sparse arrays, bad keys, bad values, nesting", () => {
@@ -25,8 +29,14 @@ describe("cjson.encode", () => {
     expect(luaErrorOf("cjson.encode(print or error)")).toBe(
       "user_script:1: Cannot serialise function: type not supported",
     );
-    expect(luaErrorOf("cjson.encode(0/0)")).toBe("user_script:1: Cannot serialise number: must not be NaN or Inf");
-    expect(luaErrorOf("local t = {} local c = t for i = 1, 1001 do c[1] = {} c = c[1] end cjson.encode(t)"))
+    expect(luaErrorOf("cjson.encode(0/0)")).toBe(
+      "user_script:1: Cannot serialise number: must not be NaN or Inf",
+    );
+    expect(
+      luaErrorOf(
+        "local t = {} local c = t for i = 1, 1001 do c[1] = {} c = c[1] end cjson.encode(t)",
+      ),
+    )
       .toBe("user_script:1: Cannot serialise, excessive nesting (1001)");
   });
 });
@@ -49,7 +59,9 @@ describe("cjson.decode", () => {
   });
 
   test("errors name the token and the 1-based character", () => {
-    expect(luaErrorOf("cjson.decode('')")).toBe("user_script:1: Expected value but found T_END at character 1");
+    expect(luaErrorOf("cjson.decode('')")).toBe(
+      "user_script:1: Expected value but found T_END at character 1",
+    );
     expect(luaErrorOf("cjson.decode('[1,2')")).toBe(
       "user_script:1: Expected comma or array end but found T_END at character 5",
     );

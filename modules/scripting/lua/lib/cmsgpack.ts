@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * cmsgpack as embedded in Redis (lua-cmsgpack), reimplemented over binary strings.
  *
@@ -20,7 +22,9 @@ const f64 = new DataView(new ArrayBuffer(8));
 
 function be(n: number, bytes: number): string {
   let s = "";
-  for (let i = bytes - 1; i >= 0; i--) s += String.fromCharCode(Math.floor(n / Math.pow(2, 8 * i)) & 0xff);
+  for (let i = bytes - 1; i >= 0; i--) {
+    s += String.fromCharCode(Math.floor(n / Math.pow(2, 8 * i)) & 0xff);
+  }
   return s;
 }
 

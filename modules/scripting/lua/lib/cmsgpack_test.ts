@@ -27,7 +27,13 @@ describe("cmsgpack", () => {
   });
 
   test("round trips through pack/unpack, unpack_one and unpack_limit", () => {
-    expect(runLua("return cmsgpack.unpack(cmsgpack.pack(1, 'two', 3.25, -7, true))")).toEqual([1, "two", 3.25, -7, true]);
+    expect(runLua("return cmsgpack.unpack(cmsgpack.pack(1, 'two', 3.25, -7, true))")).toEqual([
+      1,
+      "two",
+      3.25,
+      -7,
+      true,
+    ]);
     expect(runLua("return cmsgpack.unpack(cmsgpack.pack({a = {b = 'c'}})).a.b")).toEqual(["c"]);
     expect(runLua("return cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3))")).toEqual([1, 1]);
     expect(runLua("return cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)")).toEqual([2, 1, 2]);
@@ -36,7 +42,9 @@ describe("cmsgpack", () => {
   });
 
   test("bad input", () => {
-    expect(luaErrorOf("cmsgpack.unpack('\\205\\1')")).toBe("user_script:1: Missing bytes in input.");
+    expect(luaErrorOf("cmsgpack.unpack('\\205\\1')")).toBe(
+      "user_script:1: Missing bytes in input.",
+    );
     expect(luaErrorOf("cmsgpack.unpack('\\193')")).toBe("user_script:1: Bad data format in input.");
   });
 });

@@ -1,12 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { luaErrorOf, runLua } from "../test_util.ts";
 
-const fmt = (f: string, ...args: (string | number)[]) => runLua("return string.format(...)", [f, ...args])[0];
+const fmt = (f: string, ...args: (string | number)[]) =>
+  runLua("return string.format(...)", [f, ...args])[0];
 
 describe("string.format", () => {
   test("integers with flags, width and precision", () => {
-    expect(fmt("%d|%5d|%-5d|%05d|%+d|% d", 42, 42, 42, 42, 42, 42)).toBe("42|   42|42   |00042|+42| 42");
-    expect(fmt("%.3d|%5.3d|%x|%X|%#x|%o|%#o", 7, 7, 255, 255, 255, 8, 8)).toBe("007|  007|ff|FF|0xff|10|010");
+    expect(fmt("%d|%5d|%-5d|%05d|%+d|% d", 42, 42, 42, 42, 42, 42)).toBe(
+      "42|   42|42   |00042|+42| 42",
+    );
+    expect(fmt("%.3d|%5.3d|%x|%X|%#x|%o|%#o", 7, 7, 255, 255, 255, 8, 8)).toBe(
+      "007|  007|ff|FF|0xff|10|010",
+    );
     expect(fmt("%d %d", 3.99, -3.99)).toBe("3 -3");
     expect(fmt("%d", 2 ** 63)).toBe("-9223372036854775808");
     expect(fmt("%u %x", -1, -1)).toBe("18446744073709551615 ffffffffffffffff");
@@ -35,14 +40,20 @@ describe("string.format", () => {
   });
 
   test("errors", () => {
-    expect(luaErrorOf("string.format('%d')")).toBe("user_script:1: bad argument #2 to 'format' (no value)");
+    expect(luaErrorOf("string.format('%d')")).toBe(
+      "user_script:1: bad argument #2 to 'format' (no value)",
+    );
     expect(luaErrorOf("string.format('%d', 'x')")).toBe(
       "user_script:1: bad argument #2 to 'format' (number expected, got string)",
     );
-    expect(luaErrorOf("string.format('%y', 1)")).toBe("user_script:1: invalid option '%y' to 'format'");
+    expect(luaErrorOf("string.format('%y', 1)")).toBe(
+      "user_script:1: invalid option '%y' to 'format'",
+    );
     expect(luaErrorOf("string.format('%123d', 1)")).toBe(
       "user_script:1: invalid format (width or precision too long)",
     );
-    expect(luaErrorOf("string.format('%------d', 1)")).toBe("user_script:1: invalid format (repeated flags)");
+    expect(luaErrorOf("string.format('%------d', 1)")).toBe(
+      "user_script:1: invalid format (repeated flags)",
+    );
   });
 });

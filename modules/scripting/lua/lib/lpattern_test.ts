@@ -44,28 +44,48 @@ describe("Lua patterns", () => {
 
   test("%b and %f", () => {
     expect(m("x = f(a, g(b)) + 1", "%b()")).toEqual(["(a, g(b))"]);
-    expect(runLua("return (string.gsub('THE (quick) fox', '%f[%a]%a+', 'W'))")).toEqual(["W (W) W"]);
-    expect(runLua("return (string.gsub('hello world', '%f[%w]%w', string.upper))")).toEqual(["Hello World"]);
+    expect(runLua("return (string.gsub('THE (quick) fox', '%f[%a]%a+', 'W'))")).toEqual([
+      "W (W) W",
+    ]);
+    expect(runLua("return (string.gsub('hello world', '%f[%w]%w', string.upper))")).toEqual([
+      "Hello World",
+    ]);
   });
 
   test("gmatch, gsub with every replacement kind", () => {
-    expect(runLua("local t = {} for k, v in string.gmatch('a=1, b=2', '(%w+)=(%w+)') do t[#t+1] = k .. v end return table.concat(t, ';')"))
+    expect(
+      runLua(
+        "local t = {} for k, v in string.gmatch('a=1, b=2', '(%w+)=(%w+)') do t[#t+1] = k .. v end return table.concat(t, ';')",
+      ),
+    )
       .toEqual(["a1;b2"]);
-    expect(runLua("return string.gsub('hello world', '(%w+)', '<%1>')")).toEqual(["<hello> <world>", 2]);
+    expect(runLua("return string.gsub('hello world', '(%w+)', '<%1>')")).toEqual([
+      "<hello> <world>",
+      2,
+    ]);
     expect(runLua("return string.gsub('abc', '%w', '%%%0')")).toEqual(["%a%b%c", 3]);
-    expect(runLua("return string.gsub('$name is $age', '%$(%w+)', {name = 'Ann', age = 7})")).toEqual(["Ann is 7", 2]);
+    expect(runLua("return string.gsub('$name is $age', '%$(%w+)', {name = 'Ann', age = 7})"))
+      .toEqual(["Ann is 7", 2]);
     expect(runLua("return string.gsub('abc', '', '-')")).toEqual(["-a-b-c-", 4]);
     expect(runLua("return string.gsub('aaa', '^a', 'b')")).toEqual(["baa", 1]);
     expect(runLua("return string.gsub('abc', '.', {a = false})")).toEqual(["abc", 3]);
   });
 
   test("malformed patterns raise Lua's errors", () => {
-    expect(luaErrorOf("string.find('a', '%')")).toBe("user_script:1: malformed pattern (ends with '%')");
-    expect(luaErrorOf("string.find('a', '[a')")).toBe("user_script:1: malformed pattern (missing ']')");
+    expect(luaErrorOf("string.find('a', '%')")).toBe(
+      "user_script:1: malformed pattern (ends with '%')",
+    );
+    expect(luaErrorOf("string.find('a', '[a')")).toBe(
+      "user_script:1: malformed pattern (missing ']')",
+    );
     expect(luaErrorOf("string.find('a', '(a')")).toBe("user_script:1: unfinished capture");
     expect(luaErrorOf("string.match('a', 'a)')")).toBe("user_script:1: invalid pattern capture");
-    expect(luaErrorOf("string.gsub('a', 'a', '%1%2')")).toBe("user_script:1: invalid capture index");
-    expect(luaErrorOf("string.find('a', '%f')")).toBe("user_script:1: missing '[' after '%f' in pattern");
+    expect(luaErrorOf("string.gsub('a', 'a', '%1%2')")).toBe(
+      "user_script:1: invalid capture index",
+    );
+    expect(luaErrorOf("string.find('a', '%f')")).toBe(
+      "user_script:1: missing '[' after '%f' in pattern",
+    );
   });
 
   test("long subjects do not exhaust the stack", () => {

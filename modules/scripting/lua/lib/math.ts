@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * Lua 5.1's math library and os.clock.
  *

@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * Lua 5.1's string library over binary strings (char codes 0..255), plus the string
  * metatable that makes `s:upper()` work. Patterns live in lpattern.ts and string.format
@@ -181,6 +183,13 @@ export function openString(rt: Runtime): void {
       return luaFormat(a);
     }),
   });
+  lib.set("gfind", lib.get("gmatch")); // Lua 5.1's deprecated alias, kept by Redis
+  lib.set(
+    "dump",
+    native("dump", function* () {
+      rtError("unable to dump given function"); // compiled chunks are JS, not Lua bytecode
+    }),
+  );
   rt.G.set("string", lib);
   const meta = new LuaTable();
   meta.set("__index", lib);

@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * The "struct" library as embedded in Redis (Roberto Ierusalimschy's lua-struct),
  * reimplemented: struct.pack(fmt, ...), struct.unpack(fmt, s [, pos]) and struct.size(fmt).
@@ -94,7 +96,9 @@ function control(opt: string, f: Fmt): void {
 }
 
 function putInt(n: number, size: number, little: boolean): string {
-  let v = n < 0 ? BigInt.asUintN(64, BigInt(Math.max(Math.trunc(n), -9223372036854775808))) : BigInt.asUintN(64, BigInt(Math.min(Math.trunc(n), 18446744073709551615)));
+  let v = n < 0
+    ? BigInt.asUintN(64, BigInt(Math.max(Math.trunc(n), -9223372036854775808)))
+    : BigInt.asUintN(64, BigInt(Math.min(Math.trunc(n), 18446744073709551615)));
   const bytes: number[] = new Array(size);
   for (let i = 0; i < size; i++) {
     bytes[little ? i : size - 1 - i] = Number(v & 0xffn);
@@ -211,7 +215,9 @@ function unpack(a: LuaValue[]): LuaValue[] {
       case "c": {
         if (size === 0) {
           const prev = out[out.length - 1];
-          if (out.length === 0 || typeof prev !== "number") rtError("format 'c0' needs a previous size");
+          if (out.length === 0 || typeof prev !== "number") {
+            rtError("format 'c0' needs a previous size");
+          }
           size = prev;
           out.pop();
           if (!(size <= ld && pos <= ld - size)) argError(2, "unpack", "data string too short");

@@ -1,3 +1,5 @@
+// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
+// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * Lua 5.1's table library: concat, insert, remove, sort, getn, maxn, foreach, foreachi
  * (and setn, which is obsolete in 5.1 and raises).
@@ -31,7 +33,12 @@ export function openTable(rt: Runtime): void {
     return truthy(first(yield* rt.call(cmp, [a, b])));
   }
 
-  function* sort(a: LuaValue[], cmp: LuaValue, lo: number, up: number): Generator<unknown, void, unknown> {
+  function* sort(
+    a: LuaValue[],
+    cmp: LuaValue,
+    lo: number,
+    up: number,
+  ): Generator<unknown, void, unknown> {
     while (lo < up) {
       if (yield* less(cmp, a[up], a[lo])) swap(a, lo, up);
       if (up - lo === 1) return;
