@@ -143,7 +143,10 @@ export interface Mismatch {
   ref: unknown;
   got: unknown;
   side: string;
+  /** The last steps before the mismatch. */
   history: string[];
+  /** Earlier steps that named a key the mismatching step names (how that key got its value). */
+  keyHistory: string[];
 }
 
 /** What a run found. */
@@ -179,13 +182,13 @@ export const unordered: Comparator = (a, b) => {
  * ```
  */
 export function within(tol: number): Comparator {
-  // Past 2^53 replies decode as bigints (PEXPIRETIME after a huge PEXPIRE); a double is
-  // still precise enough for a tolerance check there.
-  const num = (v: unknown) => (typeof v === "bigint" ? Number(v) : v);
+  // Past 2^53 replies decode as bigints (TTL after EXPIREAT near int64 max): compare those
+  // in BigInt arithmetic, since doubles there are 2 apart.
+  const int = (v: unknown) => (typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : null);
   return (a, b) => {
-    const x = num(a);
-    const y = num(b);
-    if (typeof x === "number" && typeof y === "number" && x >= 0 && y >= 0) return Math.abs(x - y) <= tol;
+    const x = int(a);
+    const y = int(b);
+    if (x !== null && y !== null && x >= 0n && y >= 0n) return (x > y ? x - y : y - x) <= BigInt(tol);
     return exact(a, b);
   };
 }
@@ -287,6 +290,7 @@ export async function runDifferential(
   const rng = new Rng(opts.seed);
   const total = enabled.reduce((n, t) => n + (t.weight ?? 1), 0);
   const history: string[] = [];
+  const allSteps: Step[] = [];
   for (let i = 0; i < opts.steps; i++) {
     let r = rng.next() * total;
     const t = enabled.find((t) => (r -= t.weight ?? 1) < 0) ?? enabled[enabled.length - 1];
@@ -294,7 +298,8 @@ export async function runDifferential(
     const replies = await Promise.all(all.map((s) => execute(step, s.client)));
     result.steps++;
     history.push(describeStep(step));
-    if (history.length > 12) history.shift();
+    if (history.length > 8) history.shift();
+    allSteps.push(step);
     const compare = step.compare ?? exact;
     for (let j = 1; j < all.length; j++) {
       if (compare(replies[0], replies[j])) continue;
@@ -311,12 +316,24 @@ export async function runDifferential(
         got: replies[j],
         side: all[j].name,
         history: [...history],
+        keyHistory: stepsTouching(allSteps, step, gen.keys),
       });
       if (result.mismatches.length >= (opts.maxMismatches ?? 5)) return result;
     }
   }
   await clear(gen, all);
   return result;
+}
+
+/** The last 15 steps whose argv names a generator key that `step` names. */
+function stepsTouching(steps: Step[], step: Step, keys: string[]): string[] {
+  if (!("argv" in step)) return [];
+  const named = new Set(step.argv.slice(1).filter((a): a is string => typeof a === "string" && keys.includes(a)));
+  if (named.size === 0) return [];
+  return steps
+    .filter((s) => "argv" in s && s.argv.slice(1).some((a) => typeof a === "string" && named.has(a)))
+    .slice(-16, -1)
+    .map(describeStep);
 }
 
 /**
@@ -334,5 +351,6 @@ export function formatMismatch(m: Mismatch, generator: string): string {
     `  redis:      ${show(m.ref)}`,
     `  ${(m.side + ":").padEnd(11)} ${show(m.got)}`,
     `  last steps: ${m.history.join("\n              ")}`,
+    ...(m.keyHistory.length ? [`  same key:   ${m.keyHistory.join("\n              ")}`] : []),
   ].join("\n");
 }

@@ -133,6 +133,13 @@ const templates: Template[] = [
     },
   },
   {
+    // Encodings are observable (and tested by Redis's own suite): int / embstr (<= 44 bytes) /
+    // raw, and raw after any in-place change (APPEND, SETRANGE).
+    name: "OBJECT ENCODING",
+    needs: ["object|encoding"],
+    make: (rng) => ({ argv: ["OBJECT", "ENCODING", key(rng)] }),
+  },
+  {
     name: "a list key (WRONGTYPE for string commands)",
     needs: ["lpush"],
     weight: 0.5,

@@ -10,10 +10,13 @@
 import { builtinModules } from "../../modules/mod.ts";
 import type { CommandSpec } from "../../core/spec.ts";
 
-function names(specs: CommandSpec[] | undefined, out: Set<string>): void {
+/** Record command names; subcommands as "parent|child" whichever way their spec spells them. */
+function names(specs: CommandSpec[] | undefined, out: Set<string>, parent = ""): void {
   for (const c of specs ?? []) {
-    out.add(c.name.toLowerCase());
-    names(c.subcommands, out);
+    const name = c.name.toLowerCase();
+    const full = parent === "" || name.includes("|") ? name : `${parent}|${name}`;
+    out.add(full);
+    names(c.subcommands, out, full);
   }
 }
 
