@@ -4,7 +4,7 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { error, isError, isMap, kindsWithRedis, simple, useServer } from "../helpers/mod.ts";
+import { error, isError, isMap, kindsWithRedis, modisHas, simple, useServer } from "../helpers/mod.ts";
 
 const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 
@@ -63,6 +63,19 @@ for (const kind of kindsWithRedis()) {
 
   describe(`AUTH without requirepass [${kind}]`, () => {
     const server = useServer(kind);
+
+    test.skipIf(kind !== "redis" && !modisHas("config|set"))("CONFIG SET requirepass applies to new connections", async () => {
+      const admin = await server().client();
+      expect(await admin.send("CONFIG", "SET", "requirepass", "later")).toEqual(simple("OK"));
+      try {
+        const c = await server().client();
+        expect(await c.send("PING")).toEqual(error("NOAUTH Authentication required."));
+        expect(await c.send("AUTH", "later")).toEqual(simple("OK"));
+      } finally {
+        await admin.send("AUTH", "later");
+        expect(await admin.send("CONFIG", "SET", "requirepass", "")).toEqual(simple("OK"));
+      }
+    });
 
     test("AUTH errors when no password is configured", async () => {
       const c = await server().client();

@@ -58,6 +58,31 @@ for (const runtime of RUNTIMES) {
       }
     });
 
+    test.skipIf(!modisHas("config|get"))("config file and command-line values show in CONFIG GET", async () => {
+      const dir = makeTempDir("modis-conf");
+      const conf = await writeConf(dir, "modis.conf", "maxmemory 100mb\nhz 20\nmaxmemory-policy allkeys-lru\n");
+      const s = await startServer({ runtime, configFile: conf, dir, args: ["--hz", "15"] });
+      try {
+        const c = await s.client();
+        expect(await c.send("CONFIG", "GET", "maxmemory")).toEqual(["maxmemory", "104857600"]);
+        expect(await c.send("CONFIG", "GET", "maxmemory-policy")).toEqual(["maxmemory-policy", "allkeys-lru"]);
+        // The command line comes after the file and wins.
+        expect(await c.send("CONFIG", "GET", "hz")).toEqual(["hz", "15"]);
+      } finally {
+        await s.stop();
+        Bun.spawnSync(["rm", "-rf", dir]);
+      }
+    });
+
+    test.skipIf(!modisHas("shutdown"))("SHUTDOWN NOSAVE exits cleanly", async () => {
+      const s = await startServer({ runtime });
+      const c = await s.client();
+      c.write("*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n");
+      await c.waitClosed(5000);
+      expect(await s.exited).toBe(0);
+      expect(s.logs.some((l) => /ready to exit, bye bye/i.test(l))).toBe(true);
+    });
+
     test("an unknown directive is a startup error naming file and line", async () => {
       const dir = makeTempDir("modis-conf");
       const conf = await writeConf(dir, "bad.conf", "port 0\n# comment\nno-such-directive yes\n");
