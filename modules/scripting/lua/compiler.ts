@@ -39,29 +39,7 @@
  */
 
 import type { Expr, FuncBody, Stat } from "./ast.ts";
-import { MAX_STRING } from "./runtime.ts";
-
-interface LocalVar {
-  js: string;
-  fn: FuncState;
-}
-
-interface FuncState {
-  parent: FuncState | null;
-  scopes: Map<string, LocalVar>[];
-  temps: number;
-  maxTemps: number;
-  vararg: boolean;
-  line: number;
-}
-
-const ARITH: Record<string, string> = {
-  "+": "+",
-  "-": "-",
-  "*": "*",
-  "/": "/",
-};
-const COMPARE = new Set(["<", "<=", ">", ">=", "==", "~="]);
+import { ExprCompiler, type FuncState, isConst, isMulti, nextId } from "./compile_expr.ts";
 
 /**
  * Names the runtime object must provide to generated code (see runtime.ts).
@@ -117,12 +95,7 @@ export function compile(main: FuncBody, chunk: string): string {
   return "return " + c.func(main, null) + ";";
 }
 
-let uid = 0;
-
-class Compiler {
-  private fs!: FuncState;
-  constructor(private readonly chunk: string) {}
-
+class Compiler extends ExprCompiler {
   // --- functions and scopes ---
 
   func(f: FuncBody, parent: FuncState | null): string {
@@ -147,30 +120,6 @@ class Compiler {
       `let L = ${f.line}, $r, $v${temps};\n` +
       `try {\n${body}} catch (e) { throw pos(e, ${this.chunk}, L); }\n` +
       `return EMPTY;\n}`;
-  }
-
-  private declare(name: string): string {
-    const js = `${name}$${++uid}`;
-    const scopes = this.fs.scopes;
-    scopes[scopes.length - 1].set(name, { js, fn: this.fs });
-    return js;
-  }
-
-  private resolve(name: string): LocalVar | undefined {
-    for (let fs: FuncState | null = this.fs; fs !== null; fs = fs.parent) {
-      for (let i = fs.scopes.length - 1; i >= 0; i--) {
-        const v = fs.scopes[i].get(name);
-        if (v !== undefined) return v;
-      }
-    }
-    return undefined;
-  }
-
-  private tmp(): string {
-    const fs = this.fs;
-    const n = fs.temps++;
-    if (fs.temps > fs.maxTemps) fs.maxTemps = fs.temps;
-    return `t${n}`;
   }
 
   // --- statements ---
@@ -290,7 +239,7 @@ class Compiler {
         let pre = `${o} = ${this.expr(t.obj)};\n` + k.pre;
         const v = this.tmp();
         pre += `${v} = ${this.expr(exprs[0])};\n`;
-        return pre + this.setIndex(o, t.key, k.code, v, describe(this, t.obj)) + "\n";
+        return pre + this.setIndex(o, t.key, k.code, v, this.describeName(t.obj)) + "\n";
       }
     }
     // Multiple assignment: evaluate target prefixes and keys, then values, then assign.
@@ -313,7 +262,7 @@ class Compiler {
       if (p.obj === undefined) out += this.store(p.target as Expr & { k: "name" }, v) + ";\n";
       else {
         const te = p.target as Expr & { k: "index" };
-        out += this.setIndex(p.obj, p.keyExpr!, p.key!, v, describe(this, te.obj)) + "\n";
+        out += this.setIndex(p.obj, p.keyExpr!, p.key!, v, this.describeName(te.obj)) + "\n";
       }
     }
     return out;
@@ -344,9 +293,9 @@ class Compiler {
   }
 
   private numFor(s: Stat & { k: "numfor" }): string {
-    const i = `f${++uid}`;
-    const lim = `f${++uid}`;
-    const st = `f${++uid}`;
+    const i = `f${nextId()}`;
+    const lim = `f${nextId()}`;
+    const st = `f${nextId()}`;
     let out = `{\nlet ${i} = ${this.expr(s.start)}, ${lim} = ${this.expr(s.limit)}, ${st} = ${
       s.step ? this.expr(s.step) : "1"
     };\n`;
@@ -367,9 +316,9 @@ class Compiler {
   }
 
   private genFor(names: string[], exprs: Expr[], body: Stat[]): string {
-    const f = `f${++uid}`;
-    const s = `f${++uid}`;
-    const c = `f${++uid}`;
+    const f = `f${nextId()}`;
+    const s = `f${nextId()}`;
+    const c = `f${nextId()}`;
     const vals = this.adjust(exprs, 3);
     let out = `{\n${vals.pre}let ${f} = ${vals.vals[0]}, ${s} = ${vals.vals[1]}, ${c} = ${
       vals.vals[2]
@@ -407,11 +356,11 @@ class Compiler {
     if (e.k === "call") {
       pre = `${f} = ${this.expr(e.fn)};\n`;
       args = this.exprList(e.args);
-      desc = describe(this, e.fn);
+      desc = this.describeName(e.fn);
     } else {
       const o = this.tmp();
       pre = `${o} = ${this.expr(e.obj)};\n${f} = ${
-        this.index(o, { k: "str", v: e.name }, describe(this, e.obj))
+        this.index(o, { k: "str", v: e.name }, this.describeName(e.obj))
       };\n`;
       args = [o, this.exprList(e.args)].filter((x) => x !== "").join(", ");
       desc = `method '${e.name}'`;
@@ -421,254 +370,4 @@ class Compiler {
       `if (typeof ${f} === "function" && ${f}.N === undefined) { R.tf = ${f}; R.ta = ${a}; return TAIL; }\n` +
       `return yield* call(${f}, ${a}, ${JSON.stringify(desc)});\n`;
   }
-
-  // --- expressions ---
-
-  /** Comma-separated JS expressions for an argument/value list (last one expanded). */
-  exprList(exprs: Expr[]): string {
-    return exprs.map((e, i) => {
-      if (i === exprs.length - 1 && isMulti(e)) {
-        return e.k === "vararg" ? "...va" : `...multi(${this.callRaw(e)})`;
-      }
-      return this.expr(e);
-    }).join(", ");
-  }
-
-  /** The raw result of a call (one value or an array), trampolined. */
-  callRaw(e: Expr): string {
-    let out: string;
-    const f = this.tmp();
-    let lineSet = "";
-    if ("line" in e && e.line !== this.fs.line) lineSet = `L = ${e.line}, `;
-    if (e.k === "call") {
-      const args = this.exprList(e.args);
-      out = `(${lineSet}typeof (${f} = ${
-        this.expr(e.fn)
-      }) === "function" ? (($r = yield* ${f}(${args})) === TAIL ? yield* tail() : $r) : yield* call(${f}, [${args}], ${
-        JSON.stringify(describe(this, e.fn))
-      }))`;
-    } else if (e.k === "method") {
-      const o = this.tmp();
-      const get = this.index(o, { k: "str", v: e.name }, describe(this, e.obj));
-      const args = [o, this.exprList(e.args)].filter((x) => x !== "").join(", ");
-      out = `(${lineSet}${o} = ${
-        this.expr(e.obj)
-      }, typeof (${f} = ${get}) === "function" ? (($r = yield* ${f}(${args})) === TAIL ? yield* tail() : $r) : yield* call(${f}, [${args}], ${
-        JSON.stringify(`method '${e.name}'`)
-      }))`;
-    } else throw new Error("not a call");
-    return out;
-  }
-
-  /** A JS expression producing exactly one Lua value. */
-  expr(e: Expr): string {
-    switch (e.k) {
-      case "nil":
-        return "undefined";
-      case "true":
-        return "true";
-      case "false":
-        return "false";
-      case "num":
-        return numLit(e.v);
-      case "str":
-        return JSON.stringify(e.v);
-      case "vararg":
-        return "va[0]";
-      case "func":
-        return "(" + this.func(e.f, this.fs) + ")";
-      case "paren":
-        return this.expr(e.e);
-      case "name": {
-        const local = this.resolve(e.name);
-        if (local !== undefined) return local.js;
-        const k = JSON.stringify(e.name);
-        return `(($v = G.gs(${k})) !== undefined ? $v : yield* idx(G, ${k}, ""))`;
-      }
-      case "index": {
-        const o = this.tmp();
-        return `(${o} = ${this.expr(e.obj)}, ${this.index(o, e.key, describe(this, e.obj))})`;
-      }
-      case "call":
-      case "method":
-        return `first(${this.callRaw(e)})`;
-      case "table":
-        return this.table(e);
-      case "un":
-        return this.unary(e);
-      case "bin":
-        return this.binary(e);
-    }
-  }
-
-  /** Index the JS value in variable `o` by key expression `key`. */
-  private index(o: string, key: Expr, desc: string): string {
-    const d = JSON.stringify(desc);
-    if (key.k === "str") {
-      const k = JSON.stringify(key.v);
-      return `(${o} instanceof T && ($v = ${o}.gs(${k})) !== undefined ? $v : yield* idx(${o}, ${k}, ${d}))`;
-    }
-    if (key.k === "num" && Number.isInteger(key.v) && key.v > 0) {
-      const k = numLit(key.v);
-      return `(${o} instanceof T && ($v = ${o}.gi(${k})) !== undefined ? $v : yield* idx(${o}, ${k}, ${d}))`;
-    }
-    const k = this.tmp();
-    return `(${k} = ${
-      this.expr(key)
-    }, ${o} instanceof T && ($v = ${o}.get(${k})) !== undefined ? $v : yield* idx(${o}, ${k}, ${d}))`;
-  }
-
-  private table(e: Expr & { k: "table" }): string {
-    const pos: Expr[] = [];
-    const keyed: string[] = [];
-    for (const it of e.items) {
-      if (it.key === undefined) pos.push(it.value);
-      else keyed.push(this.expr(it.key), this.expr(it.value));
-    }
-    // Positional items: only the last one expands to multiple values.
-    const lastMulti = pos.length > 0 && isMulti(pos[pos.length - 1]) &&
-      e.items[e.items.length - 1].key === undefined;
-    const arr = pos.map((p, i) => {
-      if (i === pos.length - 1 && lastMulti) {
-        return p.k === "vararg" ? "...va" : `...multi(${this.callRaw(p)})`;
-      }
-      return this.expr(p);
-    }).join(", ");
-    if (keyed.length === 0) return `tarr([${arr}])`;
-    return `tmix([${arr}], [${keyed.join(", ")}])`;
-  }
-
-  private operand(e: Expr): { pre: string; v: string } {
-    if (isConst(e)) return { pre: "", v: this.expr(e) };
-    if (e.k === "name") {
-      const local = this.resolve(e.name);
-      if (local !== undefined) return { pre: "", v: local.js };
-    }
-    const t = this.tmp();
-    return { pre: `${t} = ${this.expr(e)}, `, v: t };
-  }
-
-  private unary(e: Expr & { k: "un" }): string {
-    if (e.op === "not") return `!${this.cond(e.e)}`;
-    const a = this.operand(e.e);
-    const d = JSON.stringify(describe(this, e.e));
-    if (e.op === "-") {
-      return `(${a.pre}typeof ${a.v} === "number" ? -${a.v} : yield* arith("unm", ${a.v}, ${a.v}, ${d}, ${d}))`;
-    }
-    return `(${a.pre}len(${a.v}, ${d}))`; // "#"
-  }
-
-  private binary(e: Expr & { k: "bin" }): string {
-    const op = e.op;
-    if (op === "and" || op === "or") {
-      const t = this.tmp();
-      const l = this.expr(e.l);
-      const r = this.expr(e.r);
-      return op === "and"
-        ? `((${t} = ${l}) === undefined || ${t} === false ? ${t} : ${r})`
-        : `((${t} = ${l}) !== undefined && ${t} !== false ? ${t} : ${r})`;
-    }
-    if (COMPARE.has(op)) return this.compare(e);
-    const a = this.operand(e.l);
-    const b = this.operand(e.r);
-    const da = JSON.stringify(describe(this, e.l));
-    const db = JSON.stringify(describe(this, e.r));
-    const pre = a.pre + b.pre;
-    if (op === "..") {
-      // The length test keeps scripts under MAX_STRING (cat raises "not enough memory").
-      return `(${pre}typeof ${a.v} === "string" && typeof ${b.v} === "string" && ` +
-        `(${a.v}).length + (${b.v}).length <= ${MAX_STRING} ? ${a.v} + ${b.v} : ` +
-        `($v = cat(${a.v}, ${b.v})) !== undefined ? $v : yield* concat(${a.v}, ${b.v}, ${da}, ${db}))`;
-    }
-    let fast: string;
-    if (op === "/" && e.l.k === "num" && e.r.k === "num") {
-      // Keep constant divisions at run time: JS engines fold 0/0 to a positive NaN where
-      // Lua (x86) computes -nan, and tostring(0/0) must print "-nan".
-      fast = `${a.v} / (B.one * ${b.v})`;
-    } else if (ARITH[op]) fast = `${a.v} ${op} ${b.v}`;
-    else if (op === "%") fast = `${a.v} - Math.floor(${a.v} / ${b.v}) * ${b.v}`;
-    else fast = `Math.pow(${a.v}, ${b.v})`; // "^"
-    const checks = [a, b].filter((_, i) => [e.l, e.r][i].k !== "num").map((x) =>
-      `typeof ${x.v} === "number"`
-    );
-    const test = checks.length ? checks.join(" && ") : "true";
-    return `(${pre}${test} ? ${fast} : yield* arith(${
-      JSON.stringify(op)
-    }, ${a.v}, ${b.v}, ${da}, ${db}))`;
-  }
-
-  private compare(e: Expr & { k: "bin" }): string {
-    const op = e.op;
-    const a = this.operand(e.l);
-    const b = this.operand(e.r);
-    const pre = a.pre + b.pre;
-    if (op === "==" || op === "~=") {
-      const test =
-        `(${a.v} === ${b.v} || (${a.v} instanceof T && ${b.v} instanceof T && (yield* eq(${a.v}, ${b.v}))))`;
-      return `(${pre}${op === "==" ? test : "!" + test})`;
-    }
-    // a > b is b < a, as in Lua (this also orders the operands in error messages).
-    const [x, y] = op === ">" || op === ">=" ? [b.v, a.v] : [a.v, b.v];
-    const strict = op === "<" || op === ">";
-    const jsop = strict ? "<" : "<=";
-    const slow = strict ? "lt" : "le";
-    return `(${pre}typeof ${x} === "number" && typeof ${y} === "number" ? ${x} ${jsop} ${y} : yield* ${slow}(${x}, ${y}))`;
-  }
-
-  /** A JS boolean expression for Lua truthiness of `e`. */
-  cond(e: Expr): string {
-    switch (e.k) {
-      case "true":
-        return "true";
-      case "false":
-      case "nil":
-        return "false";
-      case "num":
-      case "str":
-        return "true";
-      case "paren":
-        return this.cond(e.e);
-      case "un":
-        if (e.op === "not") return `!${this.cond(e.e)}`;
-        break;
-      case "bin":
-        if (e.op === "and") return `(${this.cond(e.l)} && ${this.cond(e.r)})`;
-        if (e.op === "or") return `(${this.cond(e.l)} || ${this.cond(e.r)})`;
-        if (COMPARE.has(e.op)) return this.compare(e);
-        break;
-    }
-    const a = this.operand(e);
-    return `(${a.pre}${a.v} !== undefined && ${a.v} !== false)`;
-  }
-
-  /** How Lua names the value of `e` in error messages (empty if it has no name). */
-  describeName(e: Expr): string {
-    if (e.k === "name") {
-      const local = this.resolve(e.name);
-      if (local === undefined) return `global '${e.name}'`;
-      return local.fn === this.fs ? `local '${e.name}'` : `upvalue '${e.name}'`;
-    }
-    if (e.k === "index" && e.key.k === "str") return `field '${e.key.v}'`;
-    return "";
-  }
-}
-
-function describe(c: Compiler, e: Expr): string {
-  return c.describeName(e);
-}
-
-function isMulti(e: Expr): boolean {
-  return e.k === "call" || e.k === "method" || e.k === "vararg";
-}
-
-function isConst(e: Expr): boolean {
-  return e.k === "nil" || e.k === "true" || e.k === "false" || e.k === "num" || e.k === "str";
-}
-
-function numLit(v: number): string {
-  if (v !== v) return "NaN";
-  if (v === Infinity) return "Infinity";
-  if (v === -Infinity) return "(-Infinity)";
-  if (Object.is(v, -0)) return "(-0)";
-  return v < 0 ? `(${v})` : String(v);
 }

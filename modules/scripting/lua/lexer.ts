@@ -11,7 +11,7 @@
  * which EVAL wraps as "Error compiling script".
  */
 
-import { stringToNumber } from "./value.ts";
+import { stringToNumber } from "./number.ts";
 
 /** Token kinds: reserved words and symbols are their own text. */
 export type TokenType =

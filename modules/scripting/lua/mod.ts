@@ -53,11 +53,10 @@ export {
   LuaTable,
   LuaUserdata,
   type LuaValue,
-  numberToString,
-  stringToNumber,
   truthy,
   typeName,
 } from "./value.ts";
+export { numberToString, stringToNumber } from "./number.ts";
 
 /** Options of createState. */
 export interface StateOptions {

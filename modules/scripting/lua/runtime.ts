@@ -20,11 +20,11 @@ import {
   type LuaFunction,
   LuaTable,
   type LuaValue,
-  numberToString,
   toNumber,
   truthy,
   typeName,
 } from "./value.ts";
+import { numberToString } from "./number.ts";
 
 /** The value generated code yields to ask the driver to pause. */
 export const PAUSE: unique symbol = Symbol("pause");

@@ -7,7 +7,8 @@
  */
 
 import { argError, argType } from "../runtime.ts";
-import { LuaTable, type LuaValue, numberToString, stringToNumber } from "../value.ts";
+import { LuaTable, type LuaValue } from "../value.ts";
+import { numberToString, stringToNumber } from "../number.ts";
 
 function expected(a: LuaValue[], i: number, fname: string, what: string): never {
   argError(i + 1, fname, `${what} expected, got ${argType(a[i], i < a.length)}`);

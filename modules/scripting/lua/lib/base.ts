@@ -20,16 +20,8 @@ import {
   rtError,
   type Runtime,
 } from "../runtime.ts";
-import {
-  LuaError,
-  type LuaFunction,
-  LuaTable,
-  type LuaValue,
-  numberToString,
-  stringToNumber,
-  truthy,
-  typeName,
-} from "../value.ts";
+import { LuaError, type LuaFunction, LuaTable, type LuaValue, truthy, typeName } from "../value.ts";
+import { numberToString, stringToNumber } from "../number.ts";
 import { checkAny, checkInt, checkStr, checkTable, optInt } from "./args.ts";
 
 const ids = new WeakMap<object, number>();

@@ -16,14 +16,8 @@
  */
 
 import { argError, native, rtError, type Runtime } from "../runtime.ts";
-import {
-  LuaTable,
-  LuaUserdata,
-  type LuaValue,
-  numberToString,
-  stringToNumber,
-  typeName,
-} from "../value.ts";
+import { LuaTable, LuaUserdata, type LuaValue, typeName } from "../value.ts";
+import { numberToString, stringToNumber } from "../number.ts";
 import { makeLib } from "./args.ts";
 
 /**

@@ -9,7 +9,8 @@
  */
 
 import { argError, rtError } from "../runtime.ts";
-import { formatE, formatFixed, formatG, isNegativeNaN, type LuaValue } from "../value.ts";
+import { type LuaValue } from "../value.ts";
+import { formatE, formatFixed, formatG, isNegativeNaN } from "../number.ts";
 import { checkNum, checkStr } from "./args.ts";
 
 const FLAGS = "-+ #0";

@@ -8,7 +8,8 @@
  */
 
 import { argError, EMPTY, first, MAX_STRING, native, rtError, type Runtime } from "../runtime.ts";
-import { LuaTable, type LuaValue, numberToString, typeName } from "../value.ts";
+import { LuaTable, type LuaValue, typeName } from "../value.ts";
+import { numberToString } from "../number.ts";
 import { checkInt, checkInteger, checkStr, makeLib, optInt, optInteger } from "./args.ts";
 import { luaFormat } from "./format.ts";
 import { isPlainPattern, Matcher } from "./lpattern.ts";

@@ -12,7 +12,8 @@
  */
 
 import { argError, EMPTY, first, MAX_STRING, native, rtError, type Runtime } from "../runtime.ts";
-import { type LuaValue, numberToString, truthy, typeName } from "../value.ts";
+import { type LuaValue, truthy, typeName } from "../value.ts";
+import { numberToString } from "../number.ts";
 import { checkInt, checkTable, makeLib, optInt, optStr } from "./args.ts";
 
 /**
