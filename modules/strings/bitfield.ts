@@ -5,9 +5,9 @@
  * The whole argument list is parsed before anything runs, so a bad sub-operation changes
  * nothing. Writes first grow the value (zero bytes) to cover the farthest field written,
  * like Redis, then every sub-operation runs in order against a byte overlay (a Map of
- * changed bytes over the original string): each operation touches at most 9 bytes, and the
- * value is rebuilt once at the end (`patchBytes`), so a BITFIELD with many operations on a
- * big bitmap costs one copy, not one per operation.
+ * changed bytes over the original value): each operation touches at most 9 bytes, and the
+ * value is rebuilt once at the end through big_values.ts, which on a big bitmap copies only
+ * the chunks that changed.
  *
  * Field arithmetic uses BigInt: fields reach 64 bits and JS numbers stop at 2^53. Overflow
  * handling follows the OVERFLOW mode in force when the operation was parsed: WRAP (modular,
@@ -20,7 +20,8 @@ import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NOT_INTEGER, ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { parseInt64, parseInteger } from "../../core/numbers.ts";
 import { stringType } from "../../core/string_type.ts";
-import { bitOffsetArg, patchBytes } from "./common.ts";
+import { bitOffsetArg } from "./common.ts";
+import { byteReader, editBytes } from "./big_values.ts";
 
 type Overflow = "WRAP" | "SAT" | "FAIL";
 
@@ -61,7 +62,11 @@ function parseOps(ctx: CommandContext, argv: string[]): FieldOp[] {
       overflow = mode;
       continue;
     }
-    const op = name === "GET" && more >= 2 ? "GET" : (name === "SET" || name === "INCRBY") && more >= 3 ? name : null;
+    const op = name === "GET" && more >= 2
+      ? "GET"
+      : (name === "SET" || name === "INCRBY") && more >= 3
+      ? name
+      : null;
     if (op === null) throw new ReplyError(SYNTAX_ERR);
     const { signed, bits } = parseType(argv[j + 1]);
     const offset = bitOffsetArg(ctx, argv[j + 2], bits);
@@ -77,15 +82,14 @@ function parseOps(ctx: CommandContext, argv: string[]): FieldOp[] {
   return ops;
 }
 
-/** Bytes of a value under edit: the original string plus an overlay of changed bytes. */
+/** Bytes of a value under edit: the original bytes plus an overlay of changed bytes. */
 class ByteOverlay {
   readonly changes = new Map<number, number>();
-  constructor(private readonly base: string) {}
+  constructor(private readonly base: (i: number) => number) {}
 
   get(i: number): number {
     const v = this.changes.get(i);
-    if (v !== undefined) return v;
-    return i < this.base.length ? this.base.charCodeAt(i) : 0;
+    return v !== undefined ? v : this.base(i);
   }
 
   set(i: number, v: number): void {
@@ -146,7 +150,13 @@ function typed(raw: bigint, op: FieldOp): bigint {
  * fitField(250n, 50n, false, 8, "WRAP"); // 44n
  * ```
  */
-export function fitField(value: bigint, incr: bigint, signed: boolean, bits: number, mode: Overflow): bigint | null {
+export function fitField(
+  value: bigint,
+  incr: bigint,
+  signed: boolean,
+  bits: number,
+  mode: Overflow,
+): bigint | null {
   const b = BigInt(bits);
   const max = signed ? (1n << (b - 1n)) - 1n : (1n << b) - 1n;
   const min = signed ? -max - 1n : 0n;
@@ -155,8 +165,11 @@ export function fitField(value: bigint, incr: bigint, signed: boolean, bits: num
   let up: boolean;
   let down: boolean;
   if (signed) {
-    up = value > max || (bits !== 64 && incr > maxIncr) || (value >= 0n && incr > 0n && incr > maxIncr);
-    down = !up && (value < min || (bits !== 64 && incr < minIncr) || (value < 0n && incr < 0n && incr < minIncr));
+    up = value > max || (bits !== 64 && incr > maxIncr) ||
+      (value >= 0n && incr > 0n && incr > maxIncr);
+    down = !up &&
+      (value < min || (bits !== 64 && incr < minIncr) ||
+        (value < 0n && incr < 0n && incr < minIncr));
   } else {
     up = value > max || (incr > 0n && incr > maxIncr);
     down = !up && incr < 0n && incr < minIncr;
@@ -174,16 +187,17 @@ function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void 
   let farthest = -1;
   for (const op of ops) if (op.op !== "GET") farthest = Math.max(farthest, op.offset + op.bits - 1);
   if (farthest < 0) {
-    const value = db.lookupRead(key, stringType) ?? "";
+    const value = db.lookupRead(key, stringType);
+    const at = value === undefined ? () => 0 : byteReader(db, key, value);
     ctx.reply.array(ops.length);
-    for (const op of ops) ctx.reply.int(typed(readField((i) => value.charCodeAt(i) || 0, op.offset, op.bits), op));
+    for (const op of ops) ctx.reply.int(typed(readField(at, op.offset, op.bits), op));
     return;
   }
   if (readOnly) throw new ReplyError("ERR BITFIELD_RO only supports the GET subcommand");
   const old = db.lookupWrite(key, stringType);
   const length = Math.max(old?.length ?? 0, Math.floor(farthest / 8) + 1);
   const grown = old === undefined || length > old.length;
-  const bytes = new ByteOverlay(old ?? "");
+  const bytes = new ByteOverlay(old === undefined ? () => 0 : byteReader(db, key, old));
   let changes = 0;
   ctx.reply.array(ops.length);
   for (const op of ops) {
@@ -195,7 +209,13 @@ function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void 
     // SET on an unsigned field sees its argument as a 64-bit unsigned number.
     const after = op.op === "INCRBY"
       ? fitField(before, op.arg, op.signed, op.bits, op.overflow)
-      : fitField(op.signed ? op.arg : BigInt.asUintN(64, op.arg), 0n, op.signed, op.bits, op.overflow);
+      : fitField(
+        op.signed ? op.arg : BigInt.asUintN(64, op.arg),
+        0n,
+        op.signed,
+        op.bits,
+        op.overflow,
+      );
     if (after === null) {
       ctx.reply.null();
       continue;
@@ -206,7 +226,7 @@ function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void 
   }
   // Like Redis, the value is created or grown even when every write failed.
   if (grown || changes > 0) {
-    const next = patchBytes(old ?? "", length, bytes.changes);
+    const next = editBytes(db, key, old ?? "", length, bytes.changes);
     if (old === undefined) db.add(key, next);
     else db.overwrite(key, next);
   }

@@ -5,9 +5,8 @@
  * Cost model. Reading commands scan the binary string directly with `charCodeAt` (one
  * table lookup per byte for BITCOUNT; BITPOS skips whole bytes that cannot contain the
  * wanted bit). BITOP decodes each source once into a Uint8Array result and encodes it back
- * once. SETBIT changes one byte of an immutable string, which costs one native copy of the
- * value (slice + concat), not a per-bit loop, and growing a bitmap pads with a single
- * `repeat`.
+ * once. SETBIT and GETBIT go through big_values.ts, which edits big bitmaps chunk by chunk
+ * instead of copying the whole immutable string for every bit.
  *
  * Ranges for BITCOUNT and BITPOS follow Redis 7: start/end in bytes by default or in bits
  * with BIT, negative values count from the end, clamped to the value. BITPOS looking for a
@@ -18,7 +17,8 @@ import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import { ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { stringType } from "../../core/string_type.ts";
 import { bytesToBinary } from "../../core/bytes.ts";
-import { bitOffsetArg, guardLength, intArg, writeAt } from "./common.ts";
+import { bitOffsetArg, guardLength, intArg } from "./common.ts";
+import { byteReader, editBytes } from "./big_values.ts";
 
 /** Number of set bits of every byte value. */
 const POPCOUNT = new Uint8Array(256);
@@ -160,11 +160,18 @@ function setbit(ctx: CommandContext, argv: string[]): void {
   const old = db.lookupWrite(key, stringType);
   const byte = Math.floor(offset / 8);
   const mask = 1 << (7 - (offset % 8));
-  const cur = old !== undefined && byte < old.length ? old.charCodeAt(byte) : 0;
+  const cur = old === undefined ? 0 : byteReader(db, key, old)(byte);
   const was = cur & mask ? 1 : 0;
   const grows = old === undefined || byte >= old.length;
   if (grows || was !== on) {
-    const next = writeAt(old ?? "", byte, String.fromCharCode(on ? cur | mask : cur & ~mask));
+    const length = Math.max(old?.length ?? 0, byte + 1);
+    const next = editBytes(
+      db,
+      key,
+      old ?? "",
+      length,
+      new Map([[byte, on ? cur | mask : cur & ~mask]]),
+    );
     if (old === undefined) db.add(key, next);
     else db.overwrite(key, next);
     db.modified(key);
@@ -176,9 +183,10 @@ function setbit(ctx: CommandContext, argv: string[]): void {
 function getbit(ctx: CommandContext, argv: string[]): void {
   const offset = bitOffsetArg(ctx, argv[2]);
   const s = ctx.db.lookupRead(argv[1], stringType);
-  const byte = Math.floor(offset / 8);
-  if (s === undefined || byte >= s.length) ctx.reply.int(0);
-  else ctx.reply.int((s.charCodeAt(byte) >> (7 - (offset % 8))) & 1);
+  if (s === undefined) ctx.reply.int(0);
+  else {ctx.reply.int(
+      (byteReader(ctx.db, argv[1], s)(Math.floor(offset / 8)) >> (7 - (offset % 8))) & 1,
+    );}
 }
 
 type BitOp = "AND" | "OR" | "XOR" | "NOT";

@@ -145,7 +145,10 @@ export function bitOffsetArg(ctx: CommandContext, arg: string, fieldBits = 0): n
   const n = parseInteger(hash ? arg.slice(1) : arg);
   if (n === null) throw new ReplyError(err);
   const offset = hash ? n * fieldBits : n;
-  if (offset < 0 || (!obeysClient(ctx) && Math.floor(offset / 8) >= ctx.server.settings.protoMaxBulkLen)) {
+  if (
+    offset < 0 ||
+    (!obeysClient(ctx) && Math.floor(offset / 8) >= ctx.server.settings.protoMaxBulkLen)
+  ) {
     throw new ReplyError(err);
   }
   return offset;

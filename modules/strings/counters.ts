@@ -16,7 +16,12 @@ import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, ReplyError } from "../../core/errors.ts";
 import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from "../../core/numbers.ts";
 import { stringType } from "../../core/string_type.ts";
-import { addLongDouble, formatLongDouble, type LongDouble, parseLongDouble } from "./long_double.ts";
+import {
+  addLongDouble,
+  formatLongDouble,
+  type LongDouble,
+  parseLongDouble,
+} from "./long_double.ts";
 
 const ZERO: LongDouble = { kind: "finite", neg: false, m: 0n, e: 0 };
 
@@ -42,7 +47,9 @@ export function incrDecr(ctx: CommandContext, key: string, incr: number | bigint
     if (n === null) throw new ReplyError(NOT_INTEGER);
     cur = n;
   }
-  let result: number | bigint = typeof cur === "number" && typeof incr === "number" ? cur + incr : NaN;
+  let result: number | bigint = typeof cur === "number" && typeof incr === "number"
+    ? cur + incr
+    : NaN;
   if (!Number.isSafeInteger(result)) {
     const exact = BigInt(cur) + BigInt(incr);
     if (exact > INT64_MAX || exact < INT64_MIN) throw new ReplyError(OVERFLOW);
@@ -125,11 +132,16 @@ export const counterCommands: CommandSpec[] = [
   counter("incrby", "Adds an integer to the integer value of a key.", "increment", (ctx, argv) => {
     incrDecr(ctx, argv[1], incrementArg(argv[2]));
   }),
-  counter("decrby", "Subtracts an integer from the integer value of a key.", "decrement", (ctx, argv) => {
-    const by = incrementArg(argv[2]);
-    if (by === INT64_MIN) throw new ReplyError("ERR decrement would overflow");
-    incrDecr(ctx, argv[1], typeof by === "number" ? -by : -by);
-  }),
+  counter(
+    "decrby",
+    "Subtracts an integer from the integer value of a key.",
+    "decrement",
+    (ctx, argv) => {
+      const by = incrementArg(argv[2]);
+      if (by === INT64_MIN) throw new ReplyError("ERR decrement would overflow");
+      incrDecr(ctx, argv[1], typeof by === "number" ? -by : -by);
+    },
+  ),
   counter(
     "incrbyfloat",
     "Adds a floating-point number to the numeric value of a key.",

@@ -89,7 +89,9 @@ describe("INCRBYFLOAT", () => {
     expect(await h.run("INCRBYFLOAT", "f", "abc")).toBe("ERR value is not a valid float");
     expect(await h.run("INCRBYFLOAT", "f", "nan")).toBe("ERR value is not a valid float");
     expect(await h.run("INCRBYFLOAT", "f", "1e5000")).toBe("ERR value is not a valid float");
-    expect(await h.run("INCRBYFLOAT", "f", "+inf")).toBe("ERR increment would produce NaN or Infinity");
+    expect(await h.run("INCRBYFLOAT", "f", "+inf")).toBe(
+      "ERR increment would produce NaN or Infinity",
+    );
     await h.run("SET", "f", "1\x002");
     expect(await h.run("INCRBYFLOAT", "f", "1")).toBe("ERR value is not a valid float");
   });

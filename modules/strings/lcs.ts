@@ -92,7 +92,9 @@ function lcsCommand(ctx: CommandContext, argv: string[]): void {
   const db = ctx.db;
   const va = db.lookup(argv[1]);
   const vb = db.lookup(argv[2]);
-  if ((va !== undefined && typeof va !== "string") || (vb !== undefined && typeof vb !== "string")) {
+  if (
+    (va !== undefined && typeof va !== "string") || (vb !== undefined && typeof vb !== "string")
+  ) {
     throw new ReplyError("ERR The specified keys must contain string values");
   }
   const a = va ?? "";
@@ -113,7 +115,9 @@ function lcsCommand(ctx: CommandContext, argv: string[]): void {
     throw new ReplyError("ERR If you want both the length and indexes, please just use IDX.");
   }
   if ((a.length + 1) * (b.length + 1) * 4 > ctx.server.settings.protoMaxBulkLen) {
-    throw new ReplyError("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    throw new ReplyError(
+      "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+    );
   }
   let res: LcsResult;
   try {

@@ -101,7 +101,9 @@ export function parseLongDouble(s: string): LongDouble | null {
     if (magnitude > 4934) return null; // beyond the largest long double
     if (magnitude < -4952) return null; // rounds to zero
     const mant = BigInt(digits);
-    r = exp10 >= 0 ? round(neg, mant * 10n ** BigInt(exp10), 1n, 0) : round(neg, mant, 10n ** BigInt(-exp10), 0);
+    r = exp10 >= 0
+      ? round(neg, mant * 10n ** BigInt(exp10), 1n, 0)
+      : round(neg, mant, 10n ** BigInt(-exp10), 0);
   }
   if (r.kind === "inf") return null;
   if (r.kind === "finite" && r.m === 0n) return null;

@@ -26,10 +26,14 @@ describe("long double", () => {
   });
 
   test("parsing follows strtold with Redis's restrictions", () => {
-    for (const ok of ["1", "-1.5", ".5", "5.", "+2", "1e10", "1E-10", "0x1p4", "inf", "-Infinity"]) {
+    for (
+      const ok of ["1", "-1.5", ".5", "5.", "+2", "1e10", "1E-10", "0x1p4", "inf", "-Infinity"]
+    ) {
       expect(parseLongDouble(ok)).not.toBeNull();
     }
-    for (const bad of ["", " 1", "1 ", "nan", "1e", ".", "0x", "abc", "1\x002", "1e5000", "1e-5000"]) {
+    for (
+      const bad of ["", " 1", "1 ", "nan", "1e", ".", "0x", "abc", "1\x002", "1e5000", "1e-5000"]
+    ) {
       expect(parseLongDouble(bad)).toBeNull();
     }
     expect(parseLongDouble("1".repeat(5200))).toBeNull();

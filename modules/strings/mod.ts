@@ -18,6 +18,7 @@
  *   bits.ts        SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP
  *   bitfield.ts    BITFIELD, BITFIELD_RO
  *   lcs.ts         LCS
+ *   big_values.ts  chunked edits of big values, so SETBIT on a 16MB bitmap copies 64KB
  *   common.ts      argument parsing, size limits, byte splicing
  *
  * Every write follows core's discipline: lookup (which also checks the type) → mutate →
@@ -26,7 +27,8 @@
  * unless the command's meaning depends on when it runs: relative expiries become absolute
  * (SET … PXAT, PEXPIREAT), INCRBYFLOAT becomes a SET of its result, GETDEL becomes DEL.
  *
- * The module has no state of its own and no hooks: it only registers commands.
+ * Its only state is big_values.ts's small cache of chunked big values (SETBIT and friends
+ * on megabyte bitmaps), trimmed by the cron hook and cleared on flush.
  */
 
 import type { ModuleSpec } from "../../core/spec.ts";
@@ -36,6 +38,7 @@ import { rangeCommands } from "./ranges.ts";
 import { bitCommands } from "./bits.ts";
 import { bitfieldCommands } from "./bitfield.ts";
 import { lcsCommandSpec } from "./lcs.ts";
+import { dropIdleEdits } from "./big_values.ts";
 
 /**
  * The strings module.
@@ -56,4 +59,8 @@ export const stringsModule: ModuleSpec = {
     ...bitfieldCommands,
     lcsCommandSpec,
   ],
+  hooks: {
+    cron: () => dropIdleEdits(Date.now()),
+    flushed: () => dropIdleEdits(Infinity),
+  },
 };

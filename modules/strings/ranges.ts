@@ -6,7 +6,8 @@
  * to pass proto-max-bulk-len (unless replaying a master's stream), keep the key's TTL, and
  * leave a key absent when there was nothing to write (SETRANGE of an empty string).
  *
- * APPEND relies on the engine's string concatenation, which builds a rope in O(1) and
+ * Short SETRANGE writes into big values go through big_values.ts (chunked edits), longer
+ * ones are one slice-and-concat. APPEND relies on the engine's string concatenation, which builds a rope in O(1) and
  * flattens it once when the value is next read, so a log built by many APPENDs does not
  * cost a copy of the whole value per append.
  */
@@ -15,6 +16,7 @@ import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { stringType } from "../../core/string_type.ts";
 import { checkStringLength, guardLength, intArg, writeAt } from "./common.ts";
+import { editBytes } from "./big_values.ts";
 
 /**
  * The bytes of `s` from `start` to `end` inclusive, with GETRANGE's index rules.
@@ -41,6 +43,15 @@ function getrange(ctx: CommandContext, argv: string[]): void {
   ctx.reply.bulk(value === undefined ? "" : byteRange(value, start, end));
 }
 
+/** Writes up to this size go through big_values.ts (chunked edits of big values). */
+const SMALL_WRITE = 1024;
+
+function bytesOf(piece: string, offset: number): Map<number, number> {
+  const m = new Map<number, number>();
+  for (let i = 0; i < piece.length; i++) m.set(offset + i, piece.charCodeAt(i));
+  return m;
+}
+
 function setrange(ctx: CommandContext, argv: string[]): void {
   const db = ctx.db;
   const key = argv[1];
@@ -54,7 +65,15 @@ function setrange(ctx: CommandContext, argv: string[]): void {
     return;
   }
   checkStringLength(ctx, offset, piece.length);
-  const next = writeAt(old ?? "", offset, piece);
+  const next = piece.length <= SMALL_WRITE
+    ? editBytes(
+      db,
+      key,
+      old ?? "",
+      Math.max(old?.length ?? 0, offset + piece.length),
+      bytesOf(piece, offset),
+    )
+    : writeAt(old ?? "", offset, piece);
   if (old === undefined) db.add(key, next);
   else db.overwrite(key, next);
   db.modified(key);
@@ -97,7 +116,9 @@ function rangeReader(name: "getrange" | "substr"): CommandSpec {
     arity: 4,
     flags: ["readonly"],
     keys: [{ flags: ["RO", "access"], begin: 1 }],
-    ...(old ? { docFlags: ["deprecated"], deprecatedSince: "2.0.0", replacedBy: "`GETRANGE`" } : {}),
+    ...(old
+      ? { docFlags: ["deprecated"], deprecatedSince: "2.0.0", replacedBy: "`GETRANGE`" }
+      : {}),
     arguments: [KEY_ARG, { name: "start", type: "integer" }, { name: "end", type: "integer" }],
     handler: getrange,
   };

@@ -84,7 +84,12 @@ export function parseExtendedOptions(argv: string[], forSet: boolean): ExtendedO
  * absoluteExpire(ctx, "10", "EX", "set"); // ctx.server.now() + 10000
  * ```
  */
-export function absoluteExpire(ctx: CommandContext, arg: string, unit: ExpireUnit, cmd: string): number {
+export function absoluteExpire(
+  ctx: CommandContext,
+  arg: string,
+  unit: ExpireUnit,
+  cmd: string,
+): number {
   const v = parseInteger(arg);
   if (v === null) throw new ReplyError(NOT_INTEGER);
   const invalid = () => new ReplyError(`ERR invalid expire time in '${cmd}' command`);
@@ -324,7 +329,10 @@ export const setGetCommands: CommandSpec[] = [
     docFlags: ["deprecated"],
     deprecatedSince: "2.6.12",
     replacedBy: "`SET` with the `PX` argument",
-    arguments: [KEY_ARG, { name: "milliseconds", type: "integer" }, { name: "value", type: "string" }],
+    arguments: [KEY_ARG, { name: "milliseconds", type: "integer" }, {
+      name: "value",
+      type: "string",
+    }],
     handler(ctx, argv) {
       setGeneric(ctx, argv, "psetex", { ...NO_OPTIONS, unit: "PX", expire: argv[2] });
     },

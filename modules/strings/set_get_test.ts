@@ -102,17 +102,29 @@ describe("SET", () => {
   test("invalid expire times", async () => {
     const h = await stringsHarness();
     for (const t of ["0", "-1"]) {
-      expect(await h.run("SET", "k", "v", "EX", t)).toBe("ERR invalid expire time in 'set' command");
+      expect(await h.run("SET", "k", "v", "EX", t)).toBe(
+        "ERR invalid expire time in 'set' command",
+      );
     }
-    expect(await h.run("SET", "k", "v", "EX", "9223372036854775")).toBe("ERR invalid expire time in 'set' command");
-    expect(await h.run("SET", "k", "v", "PX", "9223372036854775807")).toBe("ERR invalid expire time in 'set' command");
-    expect(await h.run("SET", "k", "v", "EX", "1.5")).toBe("ERR value is not an integer or out of range");
+    expect(await h.run("SET", "k", "v", "EX", "9223372036854775")).toBe(
+      "ERR invalid expire time in 'set' command",
+    );
+    expect(await h.run("SET", "k", "v", "PX", "9223372036854775807")).toBe(
+      "ERR invalid expire time in 'set' command",
+    );
+    expect(await h.run("SET", "k", "v", "EX", "1.5")).toBe(
+      "ERR value is not an integer or out of range",
+    );
     expect(await h.run("SETEX", "k", "0", "v")).toBe("ERR invalid expire time in 'setex' command");
-    expect(await h.run("PSETEX", "k", "-5", "v")).toBe("ERR invalid expire time in 'psetex' command");
+    expect(await h.run("PSETEX", "k", "-5", "v")).toBe(
+      "ERR invalid expire time in 'psetex' command",
+    );
     expect(await h.run("GET", "k")).toBe(null);
     // The expire check comes before the GET's type check.
     h.addOther("l");
-    expect(await h.run("SET", "l", "v", "GET", "EX", "0")).toBe("ERR invalid expire time in 'set' command");
+    expect(await h.run("SET", "l", "v", "GET", "EX", "0")).toBe(
+      "ERR invalid expire time in 'set' command",
+    );
   });
 });
 
@@ -202,8 +214,12 @@ describe("GETEX", () => {
     expect(await h.run("GETEX", "k", "EX", "10", "PERSIST")).toBe("ERR syntax error");
     expect(await h.run("GETEX", "k", "NX")).toBe("ERR syntax error");
     expect(await h.run("GETEX", "k", "KEEPTTL")).toBe("ERR syntax error");
-    expect(await h.run("GETEX", "k", "EX", "-1")).toBe("ERR invalid expire time in 'getex' command");
-    expect(await h.run("GETEX", "k", "EX", "x")).toBe("ERR value is not an integer or out of range");
+    expect(await h.run("GETEX", "k", "EX", "-1")).toBe(
+      "ERR invalid expire time in 'getex' command",
+    );
+    expect(await h.run("GETEX", "k", "EX", "x")).toBe(
+      "ERR value is not an integer or out of range",
+    );
     expect(await h.run("GETEX")).toBe("ERR wrong number of arguments for 'getex' command");
   });
 });
@@ -231,7 +247,9 @@ describe("GETDEL, MGET, MSET, MSETNX", () => {
     expect(await h.run("MSET", "a", "1", "a", "2", "b", "3")).toBe("OK");
     expect(await h.run("MGET", "a", "b")).toEqual(["2", "3"]);
     expect(h.events).toEqual(["$:set:a", "$:set:a", "$:set:b"]);
-    expect(await h.run("MSET", "a", "1", "b")).toBe("ERR wrong number of arguments for 'mset' command");
+    expect(await h.run("MSET", "a", "1", "b")).toBe(
+      "ERR wrong number of arguments for 'mset' command",
+    );
   });
 
   test("MSETNX is all or nothing", async () => {
@@ -241,7 +259,9 @@ describe("GETDEL, MGET, MSET, MSETNX", () => {
     expect(h.db.exists("c")).toBe(false);
     expect(await h.run("MSETNX", "d", "1", "d", "2")).toBe(1);
     expect(await h.run("GET", "d")).toBe("2");
-    expect(await h.run("MSETNX", "a", "1", "b")).toBe("ERR wrong number of arguments for 'msetnx' command");
+    expect(await h.run("MSETNX", "a", "1", "b")).toBe(
+      "ERR wrong number of arguments for 'msetnx' command",
+    );
   });
 
   test("RESP3 nulls", async () => {

@@ -30,7 +30,11 @@ export interface StringsHarness {
 }
 
 /** A stand-in non-string type: the strings module must refuse it. */
-const otherType: TypeSpec<TypedValue> = { name: "list", encoding: () => "listpack", copy: (v) => v };
+const otherType: TypeSpec<TypedValue> = {
+  name: "list",
+  encoding: () => "listpack",
+  copy: (v) => v,
+};
 
 /**
  * Start an embedded server for a test.
@@ -52,7 +56,11 @@ export async function stringsHarness(): Promise<StringsHarness> {
       propagated: (_db, argv) => propagated.push(argv.join(" ")),
     },
   };
-  const m = createServer({ builtins: [connectionModule, stringsModule], modules: [spy], log: false });
+  const m = createServer({
+    builtins: [connectionModule, stringsModule],
+    modules: [spy],
+    log: false,
+  });
   await m.ready;
   const settle = (p: Promise<unknown>) => p.catch((e: Error) => e.message);
   return {
