@@ -77,23 +77,28 @@ export function byteReader(db: Db, key: string, value: string): (i: number) => n
   };
 }
 
+/** An edit of the value stored at `key`. */
+export interface ByteEdit {
+  key: string;
+  /** The current value ("" when the key is absent). */
+  old: string;
+  /** The new length (at least `old.length`; the growth is zero bytes). */
+  length: number;
+  /** Offset → new byte. */
+  changes: Map<number, number>;
+}
+
 /**
- * `old` (the value at `key`, "" when absent) grown with zeros to `length` and with the bytes
- * in `changes` (offset → byte) replaced. The caller stores the result under `key`.
+ * The value after an edit. The caller stores the result under the key.
  *
  * @example
  * ```ts
- * const next = editBytes(db, "bitmap", old, old.length, new Map([[3, 0x80]]));
- * db.overwrite("bitmap", next);
+ * const next = editBytes(db, { key: "bm", old, length: old.length, changes: new Map([[3, 0x80]]) });
+ * db.overwrite("bm", next);
  * ```
  */
-export function editBytes(
-  db: Db,
-  key: string,
-  old: string,
-  length: number,
-  changes: Map<number, number>,
-): string {
+export function editBytes(db: Db, edit: ByteEdit): string {
+  const { key, old, length, changes } = edit;
   if (length < BIG) return patchBytes(old, length, changes);
   let e = find(db, key, old);
   // A value that grew far past its chunking (a bitmap filled bit by bit) is re-cut: that

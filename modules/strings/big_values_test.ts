@@ -18,7 +18,7 @@ describe("chunked edits of big values", () => {
       const length = Math.max(mine.length, rnd(2) ? mine.length + rnd(65536) : mine.length);
       const changes = new Map<number, number>();
       for (let k = 0; k < 3; k++) changes.set(rnd(Math.max(1, length)), rnd(256));
-      mine = editBytes(h.db, "k", mine, Math.max(length, 1), changes);
+      mine = editBytes(h.db, { key: "k", old: mine, length: Math.max(length, 1), changes });
       plain = patchBytes(plain, Math.max(length, 1), changes);
       h.db.setKey("k", mine);
       const at = byteReader(h.db, "k", mine);
@@ -33,11 +33,21 @@ describe("chunked edits of big values", () => {
   test("a value replaced by another write is not edited from stale chunks", async () => {
     const h = await stringsHarness();
     const big = "a".repeat(BIG * 2);
-    const first = editBytes(h.db, "k", big, big.length, new Map([[0, 98]]));
+    const first = editBytes(h.db, {
+      key: "k",
+      old: big,
+      length: big.length,
+      changes: new Map([[0, 98]]),
+    });
     expect(first[0]).toBe("b");
     // Someone else stores a different value of the same length under the key.
     const other = "c".repeat(BIG * 2);
-    const next = editBytes(h.db, "k", other, other.length, new Map([[1, 100]]));
+    const next = editBytes(h.db, {
+      key: "k",
+      old: other,
+      length: other.length,
+      changes: new Map([[1, 100]]),
+    });
     expect(next.slice(0, 3)).toBe("cdc");
     expect(byteReader(h.db, "k", next)(0)).toBe(99);
     dropIdleEdits(Infinity);

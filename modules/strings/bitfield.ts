@@ -20,19 +20,24 @@ import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NOT_INTEGER, ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { parseInt64, parseInteger } from "../../core/numbers.ts";
 import { stringType } from "../../core/string_type.ts";
-import { bitOffsetArg } from "./common.ts";
+import { bitOffsetArg, KEY_ARG } from "./common.ts";
 import { byteReader, editBytes } from "./big_values.ts";
 
-type Overflow = "WRAP" | "SAT" | "FAIL";
+/** BITFIELD OVERFLOW modes. */
+export type Overflow = "WRAP" | "SAT" | "FAIL";
 
-interface FieldOp {
-  op: "GET" | "SET" | "INCRBY";
+/** A field's type and the overflow mode its write runs under. */
+export interface FieldType {
   signed: boolean;
   bits: number;
+  overflow: Overflow;
+}
+
+interface FieldOp extends FieldType {
+  op: "GET" | "SET" | "INCRBY";
   offset: number;
   /** SET value or INCRBY increment. */
   arg: bigint;
-  overflow: Overflow;
 }
 
 const TYPE_ERR =
@@ -146,17 +151,12 @@ function typed(raw: bigint, op: FieldOp): bigint {
  *
  * @example
  * ```ts
- * fitField(250n, 50n, false, 8, "SAT"); // 255n
- * fitField(250n, 50n, false, 8, "WRAP"); // 44n
+ * fitField(250n, 50n, { signed: false, bits: 8, overflow: "SAT" }); // 255n
+ * fitField(250n, 50n, { signed: false, bits: 8, overflow: "WRAP" }); // 44n
  * ```
  */
-export function fitField(
-  value: bigint,
-  incr: bigint,
-  signed: boolean,
-  bits: number,
-  mode: Overflow,
-): bigint | null {
+export function fitField(value: bigint, incr: bigint, type: FieldType): bigint | null {
+  const { signed, bits, overflow: mode } = type;
   const b = BigInt(bits);
   const max = signed ? (1n << (b - 1n)) - 1n : (1n << b) - 1n;
   const min = signed ? -max - 1n : 0n;
@@ -208,14 +208,8 @@ function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void 
     }
     // SET on an unsigned field sees its argument as a 64-bit unsigned number.
     const after = op.op === "INCRBY"
-      ? fitField(before, op.arg, op.signed, op.bits, op.overflow)
-      : fitField(
-        op.signed ? op.arg : BigInt.asUintN(64, op.arg),
-        0n,
-        op.signed,
-        op.bits,
-        op.overflow,
-      );
+      ? fitField(before, op.arg, op)
+      : fitField(op.signed ? op.arg : BigInt.asUintN(64, op.arg), 0n, op);
     if (after === null) {
       ctx.reply.null();
       continue;
@@ -226,7 +220,7 @@ function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void 
   }
   // Like Redis, the value is created or grown even when every write failed.
   if (grown || changes > 0) {
-    const next = editBytes(db, key, old ?? "", length, bytes.changes);
+    const next = editBytes(db, { key, old: old ?? "", length, changes: bytes.changes });
     if (old === undefined) db.add(key, next);
     else db.overwrite(key, next);
   }
@@ -236,7 +230,6 @@ function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void 
   }
 }
 
-const KEY_ARG: ArgSpec = { name: "key", type: "key", keySpecIndex: 0 };
 const ENCODING_OFFSET: ArgSpec[] = [
   { name: "encoding", type: "string" },
   { name: "offset", type: "integer" },

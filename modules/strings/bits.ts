@@ -17,7 +17,7 @@ import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import { ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { stringType } from "../../core/string_type.ts";
 import { bytesToBinary } from "../../core/bytes.ts";
-import { bitOffsetArg, guardLength, intArg } from "./common.ts";
+import { bitOffsetArg, guardLength, intArg, KEY_ARG } from "./common.ts";
 import { byteReader, editBytes } from "./big_values.ts";
 
 /** Number of set bits of every byte value. */
@@ -44,14 +44,16 @@ export function countBits(s: string, first: number, last: number): number {
 }
 
 /**
- * Position of the first bit equal to `bit` between bits `first` and `last` (inclusive), or -1.
+ * Position of the first bit equal to `bit` between bits `range.first` and `range.last`
+ * (inclusive), or -1.
  *
  * @example
  * ```ts
- * findBit("\x00\x10", 0, 15, 1); // 11
+ * findBit("\x00\x10", 1, { first: 0, last: 15 }); // 11
  * ```
  */
-export function findBit(s: string, first: number, last: number, bit: 0 | 1): number {
+export function findBit(s: string, bit: 0 | 1, range: { first: number; last: number }): number {
+  const { first, last } = range;
   const boring = bit ? 0 : 0xff;
   let i = first;
   while (i <= last) {
@@ -145,7 +147,7 @@ function bitpos(ctx: CommandContext, argv: string[]): void {
   }
   const first = inBits ? start : start * 8;
   const last = inBits ? end : end * 8 + 7;
-  const pos = findBit(s, first, last, bit);
+  const pos = findBit(s, bit, { first, last });
   // Looking for a 0 with no explicit end: the bits after the value count as zeros.
   if (pos < 0 && bit === 0 && n < 5) ctx.reply.int(last + 1);
   else ctx.reply.int(pos);
@@ -165,13 +167,8 @@ function setbit(ctx: CommandContext, argv: string[]): void {
   const grows = old === undefined || byte >= old.length;
   if (grows || was !== on) {
     const length = Math.max(old?.length ?? 0, byte + 1);
-    const next = editBytes(
-      db,
-      key,
-      old ?? "",
-      length,
-      new Map([[byte, on ? cur | mask : cur & ~mask]]),
-    );
+    const changes = new Map([[byte, on ? cur | mask : cur & ~mask]]);
+    const next = editBytes(db, { key, old: old ?? "", length, changes });
     if (old === undefined) db.add(key, next);
     else db.overwrite(key, next);
     db.modified(key);
@@ -246,7 +243,6 @@ function bitopCommand(ctx: CommandContext, argv: string[]): void {
   ctx.reply.int(result.length);
 }
 
-const KEY_ARG: ArgSpec = { name: "key", type: "key", keySpecIndex: 0 };
 const UNIT_ARG: ArgSpec = {
   name: "unit",
   type: "oneof",

@@ -40,8 +40,8 @@ describe("bit scanning helpers", () => {
         if (!b && firstZero < 0) firstZero = i;
       }
       expect(countBits(s, first, last)).toBe(ones);
-      expect(findBit(s, first, last, 1)).toBe(firstOne);
-      expect(findBit(s, first, last, 0)).toBe(firstZero);
+      expect(findBit(s, 1, { first, last })).toBe(firstOne);
+      expect(findBit(s, 0, { first, last })).toBe(firstZero);
     }
   });
 

@@ -10,10 +10,13 @@
  * (`patchBytes`), so N sub-operations cost one copy, not N.
  */
 
-import type { CommandContext } from "../../core/spec.ts";
+import type { ArgSpec, CommandContext } from "../../core/spec.ts";
 import { NOT_INTEGER, ReplyError } from "../../core/errors.ts";
 import { parseInteger } from "../../core/numbers.ts";
 import { bytesToBinary } from "../../core/bytes.ts";
+
+/** The COMMAND DOCS argument of a command's single key. */
+export const KEY_ARG: ArgSpec = { name: "key", type: "key", keySpecIndex: 0 };
 
 /** The error Redis sends when a value would outgrow proto-max-bulk-len. */
 export const TOO_BIG = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
@@ -40,7 +43,7 @@ export function intArg(s: string, err: string = NOT_INTEGER): number {
  *
  * @example
  * ```ts
- * if (!obeysClient(ctx)) checkStringLength(ctx, size, 0);
+ * if (!obeysClient(ctx)) checkStringLength(ctx, size);
  * ```
  */
 export function obeysClient(ctx: CommandContext): boolean {
@@ -48,16 +51,16 @@ export function obeysClient(ctx: CommandContext): boolean {
 }
 
 /**
- * Throw TOO_BIG unless a string of `size + extra` bytes fits proto-max-bulk-len.
+ * Throw TOO_BIG unless a string of `size` bytes fits proto-max-bulk-len.
  *
  * @example
  * ```ts
- * checkStringLength(ctx, old.length, piece.length);
+ * checkStringLength(ctx, old.length + piece.length);
  * ```
  */
-export function checkStringLength(ctx: CommandContext, size: number, extra: number): void {
+export function checkStringLength(ctx: CommandContext, size: number): void {
   if (obeysClient(ctx)) return;
-  if (size + extra > ctx.server.settings.protoMaxBulkLen) throw new ReplyError(TOO_BIG);
+  if (size > ctx.server.settings.protoMaxBulkLen) throw new ReplyError(TOO_BIG);
 }
 
 /**

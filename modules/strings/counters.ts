@@ -12,10 +12,11 @@
  * the very same digits instead of redoing floating-point arithmetic.
  */
 
-import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
+import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, ReplyError } from "../../core/errors.ts";
 import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from "../../core/numbers.ts";
 import { stringType } from "../../core/string_type.ts";
+import { KEY_ARG } from "./common.ts";
 import {
   addLongDouble,
   formatLongDouble,
@@ -30,15 +31,8 @@ function int64Of(s: string): number | bigint | null {
   return s.length <= 15 ? parseInteger(s) : parseInt64(s);
 }
 
-/**
- * The INCR family's core: add `incr` to the integer stored at `key` (0 when missing).
- *
- * @example
- * ```ts
- * incrDecr(ctx, "counter", 1); // replies with the new value
- * ```
- */
-export function incrDecr(ctx: CommandContext, key: string, incr: number | bigint): void {
+/** The INCR family's core: add `incr` to the integer stored at `key` (0 when missing). */
+function incrDecr(ctx: CommandContext, key: string, incr: number | bigint): void {
   const db = ctx.db;
   const old = db.lookupWrite(key, stringType);
   let cur: number | bigint = 0;
@@ -89,7 +83,6 @@ function incrbyfloat(ctx: CommandContext, argv: string[]): void {
   ctx.propagate(["SET", key, text, "KEEPTTL"]);
 }
 
-const KEY_ARG: ArgSpec = { name: "key", type: "key", keySpecIndex: 0 };
 const COUNTER_KEYS: CommandSpec["keys"] = [{ flags: ["RW", "access", "update"], begin: 1 }];
 
 function counter(
@@ -139,7 +132,7 @@ export const counterCommands: CommandSpec[] = [
     (ctx, argv) => {
       const by = incrementArg(argv[2]);
       if (by === INT64_MIN) throw new ReplyError("ERR decrement would overflow");
-      incrDecr(ctx, argv[1], typeof by === "number" ? -by : -by);
+      incrDecr(ctx, argv[1], -by);
     },
   ),
   counter(

@@ -12,10 +12,10 @@
  * cost a copy of the whole value per append.
  */
 
-import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
+import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { stringType } from "../../core/string_type.ts";
-import { checkStringLength, guardLength, intArg, writeAt } from "./common.ts";
+import { checkStringLength, guardLength, intArg, KEY_ARG, writeAt } from "./common.ts";
 import { editBytes } from "./big_values.ts";
 
 /**
@@ -64,15 +64,14 @@ function setrange(ctx: CommandContext, argv: string[]): void {
     ctx.reply.int(old === undefined ? 0 : old.length);
     return;
   }
-  checkStringLength(ctx, offset, piece.length);
+  checkStringLength(ctx, offset + piece.length);
   const next = piece.length <= SMALL_WRITE
-    ? editBytes(
-      db,
+    ? editBytes(db, {
       key,
-      old ?? "",
-      Math.max(old?.length ?? 0, offset + piece.length),
-      bytesOf(piece, offset),
-    )
+      old: old ?? "",
+      length: Math.max(old?.length ?? 0, offset + piece.length),
+      changes: bytesOf(piece, offset),
+    })
     : writeAt(old ?? "", offset, piece);
   if (old === undefined) db.add(key, next);
   else db.overwrite(key, next);
@@ -90,7 +89,7 @@ function append(ctx: CommandContext, argv: string[]): void {
     next = argv[2];
     db.add(key, next);
   } else {
-    checkStringLength(ctx, old.length, argv[2].length);
+    checkStringLength(ctx, old.length + argv[2].length);
     next = guardLength(() => old + argv[2]);
     db.overwrite(key, next);
   }
@@ -99,7 +98,6 @@ function append(ctx: CommandContext, argv: string[]): void {
   ctx.reply.int(next.length);
 }
 
-const KEY_ARG: ArgSpec = { name: "key", type: "key", keySpecIndex: 0 };
 const RANGE_COMPLEXITY =
   "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.";
 

@@ -19,6 +19,7 @@ import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NOT_INTEGER, ReplyError, SYNTAX_ERR, wrongArity } from "../../core/errors.ts";
 import { INT64_MAX, parseInteger } from "../../core/numbers.ts";
 import { stringType } from "../../core/string_type.ts";
+import { KEY_ARG } from "./common.ts";
 
 type ExpireUnit = "EX" | "PX" | "EXAT" | "PXAT";
 
@@ -78,13 +79,8 @@ export function parseExtendedOptions(argv: string[], forSet: boolean): ExtendedO
  * Turn an expire argument into an absolute unix time in ms, with Redis's checks: not an
  * int64 → NOT_INTEGER; zero, negative or overflowing int64 once in ms → "invalid expire
  * time in '<cmd>' command".
- *
- * @example
- * ```ts
- * absoluteExpire(ctx, "10", "EX", "set"); // ctx.server.now() + 10000
- * ```
  */
-export function absoluteExpire(
+function absoluteExpire(
   ctx: CommandContext,
   arg: string,
   unit: ExpireUnit,
@@ -109,22 +105,18 @@ export function absoluteExpire(
   return Number(big);
 }
 
-/**
- * The SET core behind SET, SETNX, SETEX, PSETEX and GETSET: `cmd` is the name used in error
- * texts; `intReply` makes the reply 1/0 instead of OK/nil (SETNX).
- *
- * @example
- * ```ts
- * setGeneric(ctx, argv, "setnx", { ...parseExtendedOptions(["SET", k, v], true), nx: true }, true);
- * ```
- */
-export function setGeneric(
-  ctx: CommandContext,
-  argv: string[],
-  cmd: string,
-  o: ExtendedOptions,
-  intReply = false,
-): void {
+/** How a SET variant spells its request. */
+interface SetVariant {
+  /** The command name used in error texts. */
+  cmd: string;
+  options: ExtendedOptions;
+  /** Reply 1/0 instead of OK/nil (SETNX). */
+  intReply?: boolean;
+}
+
+/** The SET core behind SET, SETNX, SETEX, PSETEX and GETSET. */
+function setGeneric(ctx: CommandContext, argv: string[], variant: SetVariant): void {
+  const { cmd, options: o, intReply = false } = variant;
   const db = ctx.db;
   const key = argv[1];
   const value = cmd === "setex" || cmd === "psetex" ? argv[3] : argv[2];
@@ -216,7 +208,6 @@ function msetGeneric(ctx: CommandContext, argv: string[], nx: boolean): void {
   else ctx.reply.ok();
 }
 
-const KEY_ARG: ArgSpec = { name: "key", type: "key", keySpecIndex: 0 };
 const EXPIRY_ARGS: ArgSpec[] = [
   { name: "seconds", type: "integer", token: "EX" },
   { name: "milliseconds", type: "integer", token: "PX" },
@@ -280,7 +271,7 @@ export const setGetCommands: CommandSpec[] = [
       },
     ],
     handler(ctx, argv) {
-      setGeneric(ctx, argv, "set", parseExtendedOptions(argv, true));
+      setGeneric(ctx, argv, { cmd: "set", options: parseExtendedOptions(argv, true) });
     },
   },
   {
@@ -297,7 +288,7 @@ export const setGetCommands: CommandSpec[] = [
     replacedBy: "`SET` with the `NX` argument",
     arguments: [KEY_ARG, { name: "value", type: "string" }],
     handler(ctx, argv) {
-      setGeneric(ctx, argv, "setnx", { ...NO_OPTIONS, nx: true }, true);
+      setGeneric(ctx, argv, { cmd: "setnx", options: { ...NO_OPTIONS, nx: true }, intReply: true });
     },
   },
   {
@@ -314,7 +305,10 @@ export const setGetCommands: CommandSpec[] = [
     replacedBy: "`SET` with the `EX` argument",
     arguments: [KEY_ARG, { name: "seconds", type: "integer" }, { name: "value", type: "string" }],
     handler(ctx, argv) {
-      setGeneric(ctx, argv, "setex", { ...NO_OPTIONS, unit: "EX", expire: argv[2] });
+      setGeneric(ctx, argv, {
+        cmd: "setex",
+        options: { ...NO_OPTIONS, unit: "EX", expire: argv[2] },
+      });
     },
   },
   {
@@ -334,7 +328,10 @@ export const setGetCommands: CommandSpec[] = [
       type: "string",
     }],
     handler(ctx, argv) {
-      setGeneric(ctx, argv, "psetex", { ...NO_OPTIONS, unit: "PX", expire: argv[2] });
+      setGeneric(ctx, argv, {
+        cmd: "psetex",
+        options: { ...NO_OPTIONS, unit: "PX", expire: argv[2] },
+      });
     },
   },
   {
@@ -351,7 +348,7 @@ export const setGetCommands: CommandSpec[] = [
     replacedBy: "`SET` with the `!GET` argument",
     arguments: [KEY_ARG, { name: "value", type: "string" }],
     handler(ctx, argv) {
-      setGeneric(ctx, argv, "getset", { ...NO_OPTIONS, get: true });
+      setGeneric(ctx, argv, { cmd: "getset", options: { ...NO_OPTIONS, get: true } });
     },
   },
   {
