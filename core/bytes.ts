@@ -7,11 +7,47 @@
  * half the memory of a small Uint8Array on Bun (measurements in README). TextDecoder's
  * "latin1" is really windows-1252 and is not binary-safe, so decoding is done here.
  *
- * Decoding builds strings with `String.fromCharCode.apply` over a subarray: on Bun, `+=` in
- * a loop makes rope strings that cost twice the memory when stored as keys.
+ * Decoding: Bun's host installs Buffer#latin1Slice (native, flat strings; on Bun a `+=` loop
+ * makes rope strings that cost more memory when stored as keys). Elsewhere short strings are
+ * built with a loop and long ones with `String.fromCharCode.apply` over chunks.
  */
 
 const CHUNK = 8192;
+
+/** Runtime-provided byte facilities that beat the portable ones (installed by the host). */
+export interface NativeBytes {
+  /** Allocate a byte buffer the decoder handles natively. */
+  alloc(n: number): Uint8Array;
+  /** Decode latin1 from a buffer (from `alloc` or from the runtime's socket reads). */
+  decode(buf: Uint8Array, start: number, end: number): string;
+}
+let nativeDecoder: NativeBytes["decode"] | null = null;
+let nativeAlloc: NativeBytes["alloc"] | null = null;
+
+/**
+ * Install native byte facilities (Bun's Buffer#latin1Slice); hosts call this once.
+ *
+ * @example
+ * ```ts
+ * setNativeBytes({ alloc: (n) => Buffer.allocUnsafe(n), decode: (b, s, e) => (b as any).latin1Slice(s, e) });
+ * ```
+ */
+export function setNativeBytes(native: NativeBytes): void {
+  nativeDecoder = native.decode;
+  nativeAlloc = native.alloc;
+}
+
+/**
+ * A byte buffer for data that will be decoded with `bytesToBinary` (the parser's buffers).
+ *
+ * @example
+ * ```ts
+ * const buf = allocBytes(16384);
+ * ```
+ */
+export function allocBytes(n: number): Uint8Array {
+  return nativeAlloc !== null ? nativeAlloc(n) : new Uint8Array(n);
+}
 
 /**
  * Decode `buf[start, end)` into a binary string.
@@ -22,9 +58,15 @@ const CHUNK = 8192;
  * ```
  */
 export function bytesToBinary(buf: Uint8Array, start = 0, end = buf.length): string {
+  if (nativeDecoder !== null) return nativeDecoder(buf, start, end);
   const n = end - start;
   if (n <= 0) return "";
-  if (n === 1) return String.fromCharCode(buf[start]);
+  if (n <= 32) {
+    // Short strings (most keys and commands): a plain loop beats fromCharCode.apply's setup.
+    let s = "";
+    for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]);
+    return s;
+  }
   if (n <= CHUNK) {
     // deno-lint-ignore no-explicit-any
     return String.fromCharCode.apply(null, buf.subarray(start, end) as any);

@@ -99,6 +99,8 @@ function legacyRange(spec: CommandSpec): [number, number, number] {
  */
 export class CommandTable {
   private readonly commands = new Map<string, CommandEntry>();
+  /** Spellings seen on the wire ("GET", "Get") → entry: one Map lookup on the hot path. */
+  private readonly spellings = new Map<string, CommandEntry>();
 
   /** Register a command (and its subcommands); throws on a duplicate name. */
   register(spec: CommandSpec, module: string): CommandEntry {
@@ -108,17 +110,23 @@ export class CommandTable {
     }
     const entry = makeEntry(spec, module, null);
     this.commands.set(name, entry);
+    this.spellings.clear();
     return entry;
   }
 
   /** Remove a command. */
   unregister(name: string): void {
     this.commands.delete(name.toLowerCase());
+    this.spellings.clear();
   }
 
   /** A top-level command by name (any case). */
   get(name: string): CommandEntry | undefined {
-    return this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+    const hit = this.spellings.get(name);
+    if (hit !== undefined) return hit;
+    const e = this.commands.get(name.toLowerCase());
+    if (e !== undefined && this.spellings.size < 4096) this.spellings.set(name, e);
+    return e;
   }
 
   /** Resolve argv to a command or subcommand entry; undefined when unknown. */

@@ -56,6 +56,7 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
   data(chunk: Uint8Array): void {
     if (this.gone) return;
     this.server.stats.netInputBytes += chunk.length;
+    this.server.clock = performance.now();
     this.lastInteraction = Date.now();
     this.parser.feed(chunk);
     this.processInput();

@@ -146,7 +146,16 @@ export class Server implements DbHost {
     shutdown: [],
   };
   private nextClientId = 1;
+  /** The running command's time snapshot (epoch ms). */
   private cmdTime = Date.now();
+  /**
+   * The last monotonic clock reading (performance.now()). Reading a clock costs 30-80 ns on
+   * these runtimes, so each command reads it once, when it ends: that reading is the next
+   * command's start. Connections refresh it when a read batch arrives.
+   */
+  clock = performance.now();
+  /** Wall clock minus monotonic clock, resynchronized by the cron (NTP adjustments). */
+  private epochOffset = Date.now() - performance.now();
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private opsSample = { at: Date.now(), commands: 0 };
   private expireDb = 0;
@@ -261,7 +270,6 @@ export class Server implements DbHost {
 
   /** Run one command for a client: lookup, checks, hooks, then `call`. */
   execute(c: ClientState, argv: string[]): void {
-    c.lastInteraction = this.cmdTime = Date.now();
     const e = this.commands.lookup(argv);
     if (e === undefined) {
       this.reject(c, null, unknownCommandError(this.commands, argv));
@@ -304,7 +312,8 @@ export class Server implements DbHost {
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.totalErrorReplies;
     c.propagation = undefined;
-    const t0 = performance.now();
+    const t0 = this.clock;
+    this.cmdTime = Math.floor(this.epochOffset + t0);
     try {
       e.spec.handler!(c, argv);
     } catch (err) {
@@ -315,7 +324,8 @@ export class Server implements DbHost {
         c.reply.error(`ERR internal error in '${e.fullName}': ${msg}`);
       }
     }
-    e.usec += (performance.now() - t0) * 1000;
+    const t1 = (this.clock = performance.now());
+    e.usec += (t1 - t0) * 1000;
     e.calls++;
     if (this.stats.totalErrorReplies !== errorsBefore) e.failedCalls++;
     this.stats.totalCommands++;
@@ -347,6 +357,7 @@ export class Server implements DbHost {
     const args = argv.map((a) =>
       typeof a === "string" ? utf8ToBinary(a) : typeof a === "number" ? String(a) : bytesToBinary(a)
     );
+    this.clock = performance.now();
     this.execute(this.embedded, args);
     return builder.take();
   }
@@ -473,6 +484,7 @@ export class Server implements DbHost {
 
   private cron(): void {
     const now = Date.now();
+    this.epochOffset = now - performance.now();
     if (now - this.opsSample.at >= 1000) {
       const n = this.stats.totalCommands - this.opsSample.commands;
       this.stats.instantaneousOps = Math.round((n * 1000) / (now - this.opsSample.at));

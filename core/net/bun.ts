@@ -9,6 +9,7 @@
 
 import type { Connection, ConnectionHandler, Host, Listener, ListenTarget } from "./transport.ts";
 import { isLoopback } from "./transport.ts";
+import { setNativeBytes } from "../bytes.ts";
 
 // deno-lint-ignore no-explicit-any
 type BunSocket = any;
@@ -121,6 +122,18 @@ function socketHandlers(onConnection: (conn: Connection) => ConnectionHandler, u
  * ```
  */
 export function bunHost(): Host {
+  // Bun hands socket data over as Buffers, which decode latin1 natively (flat strings, no
+  // ropes); other arrays get a Buffer view first.
+  // deno-lint-ignore no-explicit-any
+  const NodeBuffer = (globalThis as any).Buffer;
+  setNativeBytes({
+    alloc: (n) => NodeBuffer.allocUnsafe(n),
+    decode(buf, start, end) {
+      // deno-lint-ignore no-explicit-any
+      const b: any = "latin1Slice" in buf ? buf : NodeBuffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      return b.latin1Slice(start, end);
+    },
+  });
   return {
     runtime: "bun",
     runtimeVersion: Bun.version,

@@ -15,7 +15,7 @@
  * protocol error is thrown as `ProtocolError`; the connection answers it and closes.
  */
 
-import { bytesToBinary } from "../bytes.ts";
+import { allocBytes, bytesToBinary } from "../bytes.ts";
 
 /** Longest inline request or length line (Redis's PROTO_INLINE_MAX_SIZE). */
 export const INLINE_MAX = 64 * 1024;
@@ -50,7 +50,7 @@ export class RequestParser {
   private buf: Uint8Array = new Uint8Array(0);
   private pos = 0;
   private end = 0;
-  private owned: Uint8Array = new Uint8Array(16 * 1024);
+  private owned: Uint8Array = allocBytes(16 * 1024);
   private external = false;
   private pendingArgs = 0;
   private argv: string[] = [];
@@ -74,7 +74,7 @@ export class RequestParser {
     const need = this.end - this.pos + chunk.length;
     if (this.pos + need > this.owned.length) {
       if (need > this.owned.length) {
-        const bigger = new Uint8Array(Math.max(need, this.owned.length * 2));
+        const bigger = allocBytes(Math.max(need, this.owned.length * 2));
         bigger.set(this.owned.subarray(this.pos, this.end));
         this.owned = bigger;
       } else {
@@ -93,12 +93,12 @@ export class RequestParser {
     if (!this.external) return;
     this.external = false;
     const n = this.end - this.pos;
-    if (n > this.owned.length) this.owned = new Uint8Array(Math.max(n, this.owned.length * 2));
+    if (n > this.owned.length) this.owned = allocBytes(Math.max(n, this.owned.length * 2));
     if (n > 0) this.owned.set(this.buf.subarray(this.pos, this.end));
     this.buf = this.owned;
     this.pos = 0;
     this.end = n;
-    if (n === 0 && this.owned.length > 1024 * 1024) this.owned = new Uint8Array(16 * 1024);
+    if (n === 0 && this.owned.length > 1024 * 1024) this.owned = allocBytes(16 * 1024);
   }
 
   /** Forget everything buffered (the connection is closing). */
@@ -184,7 +184,7 @@ export class RequestParser {
     if (this.external || bytes < 32 * 1024) return;
     const have = this.end - this.pos;
     if (this.owned.length - this.pos >= bytes) return;
-    const target = new Uint8Array(Math.max(bytes, have));
+    const target = allocBytes(Math.max(bytes, have));
     target.set(this.owned.subarray(this.pos, this.end));
     this.owned = target;
     this.buf = target;
