@@ -38,6 +38,10 @@ export interface DbHost {
   expiresOnAccess(): boolean;
 }
 
+/** Per-key aux word: bit 30 marks a raw-encoded string, the low 30 bits the access clock. */
+const RAW_BIT = 1 << 30;
+const CLOCK_MASK = RAW_BIT - 1;
+
 /**
  * The type of a stored value.
  *
@@ -92,7 +96,7 @@ export class Db {
       return undefined;
     }
     this.host.hit(true);
-    if (this.host.touches()) this.main.setAux(slot, this.clock());
+    if (this.host.touches()) this.touchSlot(slot);
     return this.main.valueOf(slot);
   }
 
@@ -109,7 +113,7 @@ export class Db {
     const v = this.peek(key);
     if (v === undefined) return undefined;
     if (type && typeOf(v) !== type) throw new ReplyError(WRONGTYPE);
-    if (this.host.touches()) this.main.setAux(this.main.find(key), this.clock());
+    if (this.host.touches()) this.touchSlot(this.main.find(key));
     return v as V;
   }
 
@@ -150,7 +154,10 @@ export class Db {
   overwrite(key: string, value: Value): void {
     const slot = this.main.find(key);
     if (slot < 0) this.main.insertNew(key, value);
-    else this.main.setValueOf(slot, value);
+    else {
+      this.main.setValueOf(slot, value);
+      this.main.setAux(slot, this.main.auxOf(slot) & CLOCK_MASK);
+    }
   }
 
   /** Delete a key and its TTL; returns whether it existed. Does not signal. */
@@ -196,18 +203,40 @@ export class Db {
   /** Seconds since the key was last accessed, or -1 when absent. */
   idleSeconds(key: string): number {
     const slot = this.main.find(key);
-    return slot < 0 ? -1 : Math.max(0, this.clock() - this.main.auxOf(slot));
+    return slot < 0 ? -1 : Math.max(0, this.clock() - (this.main.auxOf(slot) & CLOCK_MASK));
   }
 
   /** Set a key's access time to `seconds` ago (RESTORE IDLETIME, DEBUG). */
   setIdleSeconds(key: string, seconds: number): void {
     const slot = this.main.find(key);
-    if (slot >= 0) this.main.setAux(slot, this.clock() - seconds);
+    if (slot >= 0) this.main.setAux(slot, (this.main.auxOf(slot) & RAW_BIT) | ((this.clock() - seconds) & CLOCK_MASK));
+  }
+
+  /**
+   * Mark a string value as "raw" encoded (Redis keeps APPEND/SETRANGE results raw even when
+   * they look like integers). Replacing the value (setKey/add) clears the mark.
+   */
+  markRaw(key: string): void {
+    const slot = this.main.find(key);
+    if (slot >= 0) this.main.setAux(slot, this.main.auxOf(slot) | RAW_BIT);
+  }
+
+  /** OBJECT ENCODING of a stored key, or null when absent. */
+  objectEncoding(key: string): string | null {
+    const slot = this.main.find(key);
+    if (slot < 0) return null;
+    const v = this.main.valueOf(slot);
+    if (typeof v === "string" && (this.main.auxOf(slot) & RAW_BIT) !== 0) return "raw";
+    return typeOf(v).encoding(v);
+  }
+
+  private touchSlot(slot: number): void {
+    this.main.setAux(slot, (this.main.auxOf(slot) & RAW_BIT) | this.clock());
   }
 
   /** Seconds clock for access times; relative to 2020 so it fits an Int32 for decades. */
   private clock(): number {
-    return Math.floor((this.host.now() - 1577836800000) / 1000);
+    return Math.floor((this.host.now() - 1577836800000) / 1000) & CLOCK_MASK;
   }
 
   /** Remove every key; returns how many there were. */

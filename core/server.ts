@@ -484,7 +484,10 @@ export class Server implements DbHost {
 
   private cron(): void {
     const now = Date.now();
-    this.epochOffset = now - performance.now();
+    // Date.now() is floored to the ms, so a single sample can put the offset up to 1 ms low;
+    // keep the highest sample unless the wall clock really stepped back.
+    const offset = now - performance.now();
+    if (offset > this.epochOffset || offset < this.epochOffset - 5) this.epochOffset = offset;
     if (now - this.opsSample.at >= 1000) {
       const n = this.stats.totalCommands - this.opsSample.commands;
       this.stats.instantaneousOps = Math.round((n * 1000) / (now - this.opsSample.at));

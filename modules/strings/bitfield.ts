@@ -223,6 +223,7 @@ function bitfield(ctx: CommandContext, argv: string[], readOnly: boolean): void 
     const next = editBytes(db, { key, old: old ?? "", length, changes: bytes.changes });
     if (old === undefined) db.add(key, next);
     else db.overwrite(key, next);
+    db.markRaw(key);
   }
   if (changes > 0) {
     db.modified(key);

@@ -171,6 +171,7 @@ function setbit(ctx: CommandContext, argv: string[]): void {
     const next = editBytes(db, { key, old: old ?? "", length, changes });
     if (old === undefined) db.add(key, next);
     else db.overwrite(key, next);
+    db.markRaw(key);
     db.modified(key);
     db.notify("$", "setbit", key);
   }
@@ -233,6 +234,7 @@ function bitopCommand(ctx: CommandContext, argv: string[]): void {
   const result = bitop(op, sources);
   if (result.length > 0) {
     db.setKey(dest, result);
+    db.markRaw(dest);
     db.notify("$", "set", dest);
   } else if (db.lookupWrite(dest) !== undefined) {
     // Every source empty: the destination is deleted rather than set to "".

@@ -75,6 +75,7 @@ function setrange(ctx: CommandContext, argv: string[]): void {
     : writeAt(old ?? "", offset, piece);
   if (old === undefined) db.add(key, next);
   else db.overwrite(key, next);
+  db.markRaw(key);
   db.modified(key);
   db.notify("$", "setrange", key);
   ctx.reply.int(next.length);
@@ -92,6 +93,7 @@ function append(ctx: CommandContext, argv: string[]): void {
     checkStringLength(ctx, old.length + argv[2].length);
     next = guardLength(() => old + argv[2]);
     db.overwrite(key, next);
+    db.markRaw(key);
   }
   db.modified(key);
   db.notify("$", "append", key);
