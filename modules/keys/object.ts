@@ -4,8 +4,8 @@
  * Lookups here are silent, as in Redis: they neither refresh the access time nor fire
  * `keymiss`; they do count in the hit/miss statistics. A missing key answers null.
  *
- * ENCODING asks the value's TypeSpec, so every type (plugin types too) names its own
- * representation.
+ * ENCODING asks the keyspace (`Db.objectEncoding`): the value's TypeSpec names its own
+ * representation (plugin types too), except for strings core has marked raw.
  *
  * IDLETIME is the keyspace's per-key access clock (seconds). Like Redis, it refuses to
  * answer under an LFU `maxmemory-policy` and FREQ refuses under any other policy, with
@@ -24,7 +24,6 @@
  */
 
 import type { CommandContext, CommandSpec, Value } from "../../core/spec.ts";
-import { typeOf } from "../../core/keyspace.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { lookupNoTouch } from "./lookup.ts";
 
@@ -106,8 +105,8 @@ export const objectCommand: CommandSpec = {
   arity: -2,
   flags: [],
   subcommands: [
-    keySubcommand("encoding", "2.2.3", "Names the internal representation of a key's value.", (ctx, _key, value) => {
-      ctx.reply.bulk(typeOf(value).encoding(value));
+    keySubcommand("encoding", "2.2.3", "Names the internal representation of a key's value.", (ctx, key) => {
+      ctx.reply.bulk(ctx.db.objectEncoding(key));
     }),
     keySubcommand("idletime", "2.2.3", "Tells how many seconds ago a key was last accessed.", (ctx, key) => {
       if (lfuPolicy(ctx)) throw new ReplyError(IDLETIME_UNDER_LFU);

@@ -5,7 +5,8 @@
  * RENAME and MOVE move the value object itself (no copy, O(1) whatever its size) and carry
  * its TTL along; an existing destination is replaced together with its own TTL. COPY
  * duplicates the value through its TypeSpec's `copy`, so the two keys evolve independently
- * afterwards, and copies the TTL too.
+ * afterwards, and copies the TTL too. A string's "raw" encoding mark travels with it, since
+ * Redis moves or duplicates the object together with its encoding.
  *
  * Edge cases kept from Redis: RENAME of a key onto itself answers OK (RENAMENX: 0) when the
  * key exists and "no such key" when it does not; MOVE or COPY onto the same key of the same
@@ -18,9 +19,17 @@
  */
 
 import type { CommandContext, CommandSpec, Value } from "../../core/spec.ts";
-import { typeOf } from "../../core/keyspace.ts";
+import { type Db, typeOf } from "../../core/keyspace.ts";
 import { NO_SUCH_KEY, ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { dbAt, parseDbIndex, SAME_OBJECT_ERR } from "./lookup.ts";
+
+/**
+ * Whether `key` holds a string core marks as raw-encoded (APPEND and friends leave one):
+ * Redis moves or duplicates the object with its encoding, so the new key keeps the mark.
+ */
+function isRawString(db: Db, key: string, value: Value): boolean {
+  return typeof value === "string" && db.objectEncoding(key) === "raw";
+}
 
 /** The shared body of RENAME and RENAMENX. */
 function renameKey(ctx: CommandContext, argv: string[], nx: boolean): void {
@@ -35,6 +44,7 @@ function renameKey(ctx: CommandContext, argv: string[], nx: boolean): void {
     return;
   }
   const expireAt = db.getExpire(src);
+  const raw = isRawString(db, src, value);
   if (db.lookupWrite(dst) !== undefined) {
     if (nx) {
       ctx.reply.int(0);
@@ -44,6 +54,7 @@ function renameKey(ctx: CommandContext, argv: string[], nx: boolean): void {
   }
   db.remove(src);
   db.add(dst, value);
+  if (raw) db.markRaw(dst);
   if (expireAt !== -1) db.setExpire(dst, expireAt);
   db.modified(src);
   db.modified(dst);
@@ -122,6 +133,7 @@ export const renameCopyCommands: CommandSpec[] = [
         return;
       }
       dst.add(key, value);
+      if (isRawString(src, key, value)) dst.markRaw(key);
       if (expireAt !== -1) dst.setExpire(key, expireAt);
       src.remove(key);
       src.modified(key);
@@ -174,6 +186,7 @@ export const renameCopyCommands: CommandSpec[] = [
         dst.remove(newKey);
       }
       dst.add(newKey, typeOf(value).copy(value));
+      if (isRawString(src, key, value)) dst.markRaw(newKey);
       if (expireAt !== -1) dst.setExpire(newKey, expireAt);
       dst.modified(newKey);
       dst.notify("g", "copy_to", newKey);

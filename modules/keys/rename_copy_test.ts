@@ -130,6 +130,20 @@ describe("COPY", () => {
     await expect(call("COPY", "a", "b", "DB", 99)).rejects.toThrow("ERR DB index is out of range");
   });
 
+  test("a raw-encoded string stays raw through RENAME, MOVE and COPY", async () => {
+    fx.put("k", "123");
+    db().markRaw("k");
+    await call("RENAME", "k", "r");
+    expect(await call("OBJECT", "ENCODING", "r")).toBe("raw");
+    await call("COPY", "r", "c");
+    expect(await call("OBJECT", "ENCODING", "c")).toBe("raw");
+    await call("MOVE", "c", 2);
+    expect(db(2).objectEncoding("c")).toBe("raw");
+    fx.put("plain", "123");
+    await call("COPY", "plain", "p2");
+    expect(await call("OBJECT", "ENCODING", "p2")).toBe("int");
+  });
+
   test("missing source answers 0", async () => {
     expect(await call("COPY", "nope", "b")).toBe(0);
     expect(await call("EXISTS", "b")).toBe(0);
