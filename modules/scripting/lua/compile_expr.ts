@@ -58,8 +58,11 @@ export function nextId(): number {
  */
 export abstract class ExprCompiler {
   protected fs!: FuncState;
-  /** `chunk` is the JSON-quoted chunk id used in error positions. */
-  constructor(protected readonly chunk: string) {}
+  /**
+   * `chunk` is the JSON-quoted chunk id used in error messages, `source` the JSON-quoted
+   * chunk name used in LuaError.where.
+   */
+  constructor(protected readonly chunk: string, protected readonly source: string) {}
 
   /** Compile a function body into a `function*` expression. */
   abstract func(f: FuncBody, parent: FuncState | null): string;
@@ -102,28 +105,54 @@ export abstract class ExprCompiler {
 
   /** The raw result of a call (one value or an array), trampolined. */
   callRaw(e: Expr): string {
-    let out: string;
     const f = this.tmp();
-    let lineSet = "";
-    if ("line" in e && e.line !== this.fs.line) lineSet = `L = ${e.line}, `;
+    const lineSet = "line" in e && e.line !== this.fs.line ? `L = ${e.line}, ` : "";
+    let pre: string;
+    let args: string;
+    let desc: string;
     if (e.k === "call") {
-      const args = this.exprList(e.args);
-      out = `(${lineSet}typeof (${f} = ${
-        this.expr(e.fn)
-      }) === "function" ? (($r = yield* ${f}(${args})) === TAIL ? yield* tail() : $r) : yield* call(${f}, [${args}], ${
-        JSON.stringify(this.describeName(e.fn))
-      }))`;
+      const name = calleeName(e.fn);
+      pre = `${f} = ${this.expr(e.fn)}`;
+      args = this.argsSettingCallee(e.args, null, name);
+      if (e.args.length === 0) pre += `, C = ${JSON.stringify(name)}`;
+      desc = this.describeName(e.fn);
     } else if (e.k === "method") {
       const o = this.tmp();
-      const get = this.index(o, { k: "str", v: e.name }, this.describeName(e.obj));
-      const args = [o, this.exprList(e.args)].filter((x) => x !== "").join(", ");
-      out = `(${lineSet}${o} = ${
-        this.expr(e.obj)
-      }, typeof (${f} = ${get}) === "function" ? (($r = yield* ${f}(${args})) === TAIL ? yield* tail() : $r) : yield* call(${f}, [${args}], ${
-        JSON.stringify(`method '${e.name}'`)
-      }))`;
+      pre = `${o} = ${this.expr(e.obj)}, ${f} = ${
+        this.index(o, { k: "str", v: e.name }, this.describeName(e.obj))
+      }`;
+      args = this.argsSettingCallee(e.args, o, "m:" + e.name);
+      desc = `method '${e.name}'`;
     } else throw new Error("not a call");
-    return out;
+    // Arguments are generated once (no duplicated code per branch): a non-function callee
+    // is replaced by a wrapper that applies __call or raises after the arguments ran.
+    return `(${lineSet}${pre}, ($r = yield* (typeof ${f} === "function" ? ${f} : callable(${f}, ${
+      JSON.stringify(desc)
+    }))(${args})) === TAIL ? yield* tail() : $r)`;
+  }
+
+  /**
+   * The argument list of a call, with the frame's current-callee variable `C` set to
+   * `name` once all arguments are evaluated (bad-argument errors name the call site).
+   */
+  protected argsSettingCallee(exprs: Expr[], self: string | null, name: string): string {
+    const setC = `C = ${JSON.stringify(name)}`;
+    const list = exprs.map((e) => e);
+    const parts: string[] = self === null ? [] : [self];
+    list.forEach((e, i) => {
+      const last = i === list.length - 1;
+      if (last && isMulti(e)) {
+        parts.push(
+          e.k === "vararg"
+            ? `...(${setC}, va)`
+            : `...($c = multi(${this.callRaw(e)}), ${setC}, $c)`,
+        );
+      } else if (last) {
+        parts.push(`($c = ${this.expr(e)}, ${setC}, $c)`);
+      } else parts.push(this.expr(e));
+    });
+    if (list.length === 0 && self !== null) parts[0] = `(${setC}, ${self})`;
+    return parts.join(", ");
   }
 
   /** A JS expression producing exactly one Lua value. */
@@ -314,9 +343,19 @@ export abstract class ExprCompiler {
       if (local === undefined) return `global '${e.name}'`;
       return local.fn === this.fs ? `local '${e.name}'` : `upvalue '${e.name}'`;
     }
-    if (e.k === "index" && e.key.k === "str") return `field '${e.key.v}'`;
+    if (e.k === "index") return `field '${e.key.k === "str" ? e.key.v : "?"}'`;
     return "";
   }
+}
+
+/**
+ * The name Lua gives a called function in "bad argument" messages: the variable or
+ * constant field it was read from ("?" for other fields, "" when it has no name).
+ */
+export function calleeName(e: Expr): string {
+  if (e.k === "name") return e.name;
+  if (e.k === "index") return e.key.k === "str" ? e.key.v : "?";
+  return "";
 }
 
 /** True for expressions that can produce several values. */

@@ -39,7 +39,14 @@
  */
 
 import type { Expr, FuncBody, Stat } from "./ast.ts";
-import { ExprCompiler, type FuncState, isConst, isMulti, nextId } from "./compile_expr.ts";
+import {
+  calleeName,
+  ExprCompiler,
+  type FuncState,
+  isConst,
+  isMulti,
+  nextId,
+} from "./compile_expr.ts";
 
 /**
  * Names the runtime object must provide to generated code (see runtime.ts).
@@ -79,6 +86,7 @@ export const RUNTIME_NAMES = [
   "tarr",
   "tmix",
   "ipnext",
+  "callable",
 ] as const;
 
 /**
@@ -90,8 +98,8 @@ export const RUNTIME_NAMES = [
  * const js = compile(parse("return 1", "@t"), "t");
  * ```
  */
-export function compile(main: FuncBody, chunk: string): string {
-  const c = new Compiler(JSON.stringify(chunk));
+export function compile(main: FuncBody, chunk: string, source: string): string {
+  const c = new Compiler(JSON.stringify(chunk), JSON.stringify(source));
   return "return " + c.func(main, null) + ";";
 }
 
@@ -117,8 +125,8 @@ class Compiler extends ExprCompiler {
     this.fs = saved;
     return `function* (${params.join(", ")}) {\n` +
       `if (--B.n < 0) yield PAUSE;\n` +
-      `let L = ${f.line}, $r, $v${temps};\n` +
-      `try {\n${body}} catch (e) { throw pos(e, ${this.chunk}, L); }\n` +
+      `let L = ${f.line}, C = "", $r, $v, $c${temps};\n` +
+      `try {\n${body}} catch (e) { throw pos(e, ${this.chunk}, ${this.source}, L, C); }\n` +
       `return EMPTY;\n}`;
   }
 
@@ -331,7 +339,7 @@ class Compiler extends ExprCompiler {
     out += `$r = ${f} === NX && ${s} instanceof T ? (${s}.next(${c}) ?? EMPTY) : ` +
       `${f} === IPX && ${s} instanceof T ? ipnext(${s}, ${c}) : ` +
       `(typeof ${f} === "function" ? (($r = yield* ${f}(${s}, ${c})) === TAIL ? yield* tail() : $r)` +
-      ` : yield* call(${f}, [${s}, ${c}], ""));\n`;
+      ` : (C = "", yield* call(${f}, [${s}, ${c}], "")));\n`;
     out += `let ${vars.map((v, i) => `${v} = nth($r, ${i})`).join(", ")};\n`;
     out += `if (${vars[0]} === undefined) break;\n${c} = ${vars[0]};\n${inner}}\n}\n`;
     return out;
@@ -353,10 +361,12 @@ class Compiler extends ExprCompiler {
     let pre: string;
     let args: string;
     let desc: string;
+    let name: string;
     if (e.k === "call") {
       pre = `${f} = ${this.expr(e.fn)};\n`;
       args = this.exprList(e.args);
       desc = this.describeName(e.fn);
+      name = calleeName(e.fn);
     } else {
       const o = this.tmp();
       pre = `${o} = ${this.expr(e.obj)};\n${f} = ${
@@ -364,10 +374,11 @@ class Compiler extends ExprCompiler {
       };\n`;
       args = [o, this.exprList(e.args)].filter((x) => x !== "").join(", ");
       desc = `method '${e.name}'`;
+      name = "m:" + e.name;
     }
     const a = this.tmp();
     return pre + `${a} = [${args}];\n` +
       `if (typeof ${f} === "function" && ${f}.N === undefined) { R.tf = ${f}; R.ta = ${a}; return TAIL; }\n` +
-      `return yield* call(${f}, ${a}, ${JSON.stringify(desc)});\n`;
+      `C = ${JSON.stringify(name)};\nreturn yield* call(${f}, ${a}, ${JSON.stringify(desc)});\n`;
   }
 }

@@ -84,20 +84,26 @@ function isAlnum(c: number): boolean {
 
 /**
  * Lua's luaO_chunkid: how a chunk name appears in messages ("@f" -> "f", "=f" -> "f",
- * source text -> [string "first line..."]).
+ * source text -> [string "first line..."]), within `size` bytes: 60 (LUA_IDSIZE) for
+ * run-time errors, 80 for syntax errors (the lexer's own limit).
  *
  * @example
  * ```ts
  * chunkId("@user_script"); // "user_script"
  * ```
  */
-export function chunkId(name: string): string {
-  if (name.startsWith("=") || name.startsWith("@")) return name.slice(1, 60);
+export function chunkId(name: string, size = 60): string {
+  if (name.startsWith("=")) return name.slice(1, size);
+  if (name.startsWith("@")) {
+    const max = size - 9; // room for " '...' " and the terminator
+    const file = name.slice(1);
+    return file.length > max ? "..." + file.slice(file.length - max) : file;
+  }
   const nl = name.search(/[\r\n]/);
-  let s = nl < 0 ? name : name.slice(0, nl);
-  const max = 60 - 15;
-  if (nl >= 0 || s.length > max) s = s.slice(0, max) + "...";
-  return `[string "${s}"]`;
+  const line = nl < 0 ? name : name.slice(0, nl);
+  const max = size - 17; // room for ' [string "..."] ' and the terminator
+  const cut = Math.min(line.length, max);
+  return cut < name.length ? `[string "${name.slice(0, cut)}..."]` : `[string "${name}"]`;
 }
 
 /**
@@ -118,7 +124,7 @@ export class Lexer {
 
   /** Lex `src` (a binary string) named `chunkname` (Lua conventions: "@name", "=name"). */
   constructor(private readonly src: string, chunkname: string) {
-    this.chunk = chunkId(chunkname);
+    this.chunk = chunkId(chunkname, 80);
   }
 
   /** Raise a syntax error at the current line mentioning `near`. */

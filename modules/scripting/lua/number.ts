@@ -174,7 +174,7 @@ export function numberToString(n: number): string {
 }
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const HEX = /^[+-]?0[xX][0-9a-fA-F]+$/;
+const HEX = /^[+-]?0[xX](?=\.?[0-9a-fA-F])([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 const SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i;
 
 /**
@@ -189,10 +189,18 @@ const SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i;
 export function stringToNumber(s: string): number | undefined {
   const t = trimLua(s);
   if (DECIMAL.test(t)) return Number(t);
-  if (HEX.test(t)) {
-    const neg = t[0] === "-";
-    const v = parseInt(t.slice(t.indexOf("x") + 1 || t.indexOf("X") + 1), 16);
-    return neg ? -v : v;
+  const hex = HEX.exec(t);
+  if (hex !== null) {
+    // glibc's strtod reads hexadecimal floats too: 0x1.8p3 is 12.
+    let v = 0;
+    for (const c of hex[1]) v = v * 16 + parseInt(c, 16);
+    let scale = 1 / 16;
+    for (const c of hex[2] ?? "") {
+      v += parseInt(c, 16) * scale;
+      scale /= 16;
+    }
+    if (hex[3] !== undefined) v *= Math.pow(2, Number(hex[3]));
+    return t[0] === "-" ? -v : v;
   }
   if (SPECIAL.test(t)) {
     const neg = t[0] === "-";

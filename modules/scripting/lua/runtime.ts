@@ -221,7 +221,9 @@ export class Runtime {
   constructor(readonly G: LuaTable) {
     // Generated code calls helpers as plain functions: bind the generators to this state.
     const self = this as unknown as Record<string, (...a: unknown[]) => unknown>;
-    for (const k of ["call", "tail", "idx", "setidx", "arith", "concat", "eq", "lt", "le"]) {
+    for (
+      const k of ["call", "ncall", "tail", "idx", "setidx", "arith", "concat", "eq", "lt", "le"]
+    ) {
       self[k] = self[k].bind(this);
     }
   }
@@ -250,10 +252,18 @@ export class Runtime {
     if (typeof f === "function") r = yield* (f as LuaFunction)(...args);
     else {
       const h = this.metamethod(f, "__call");
-      if (h === undefined) typeError(f, "call", desc);
-      r = yield* this.call(h, [f, ...args]);
+      if (typeof h !== "function") typeError(f, "call", desc);
+      r = yield* (h as LuaFunction)(f, ...args);
     }
     return r === TAIL ? yield* this.tail() : r;
+  };
+
+  /** A stand-in for a non-function callee: applies __call or raises when invoked. */
+  readonly callable = (f: LuaValue, desc: string): LuaFunction => {
+    const call = this.call;
+    return function* (...args: LuaValue[]) {
+      return yield* call(f, args, desc);
+    };
   };
 
   /** Run pending tail calls until a real result comes back. */
@@ -473,18 +483,60 @@ export class Runtime {
     return v === undefined ? EMPTY : [n, v];
   });
 
-  /** Add "chunk:line:" to an error passing through a Lua frame, if it is this frame's. */
-  readonly pos = (e: unknown, chunk: string, line: number): LuaError => {
-    if (e instanceof LuaError) {
-      if (e.level > 0 && --e.level === 0) {
-        const v = e.value;
-        if (typeof v === "string") e.value = `${chunk}:${line}: ${v}`;
-        else if (typeof v === "number") e.value = `${chunk}:${line}: ${numberToString(v)}`;
-      }
-      return e;
+  /**
+   * Called by every Lua frame's catch: add "chunk:line:" to an error if this frame is the
+   * one its level points at, name bad-argument errors after this frame's current callee
+   * (`callee`, "m:name" for methods), and record where the error was raised.
+   */
+  readonly pos = (
+    e: unknown,
+    chunk: string,
+    source: string,
+    line: number,
+    callee: string,
+  ): LuaError => {
+    if (!(e instanceof LuaError)) e = new LuaError(hostErrorMessage(e), 1);
+    const err = e as LuaError;
+    if (err.where === undefined) err.where = `${source}:${line}`;
+    if (err.level > 0 && --err.level === 0) {
+      err.nameArg(callee);
+      const v = err.value;
+      if (typeof v === "string") err.value = `${chunk}:${line}: ${v}`;
+      else if (typeof v === "number") err.value = `${chunk}:${line}: ${numberToString(v)}`;
     }
-    return new LuaError(`${chunk}:${line}: ${hostErrorMessage(e)}`, 0);
+    return err;
   };
+
+  /** Call `f` from a library function (see crossC). */
+  readonly ncall = function* (
+    this: Runtime,
+    f: LuaValue,
+    args: LuaValue[],
+  ): Generator<unknown, LuaValue | LuaValue[], unknown> {
+    try {
+      return yield* this.call(f, args);
+    } catch (e) {
+      throw crossC(e, isNative(f));
+    }
+  };
+
+  /** Run a run-time helper (comparison, indexing) on behalf of a library function. */
+  *nhelp<T>(g: Generator<unknown, T, unknown>): Generator<unknown, T, unknown> {
+    try {
+      return yield* g;
+    } catch (e) {
+      throw crossC(e, false);
+    }
+  }
+
+  /** A raw set performed by a library function (its errors carry no position). */
+  nrawset(t: LuaTable, k: LuaValue, v: LuaValue): void {
+    try {
+      rawsetk(t, k, v);
+    } catch (e) {
+      throw crossC(e, false);
+    }
+  }
 }
 
 /**
@@ -522,7 +574,40 @@ function orderError(a: LuaValue, b: LuaValue): never {
  * ```
  */
 export function argError(n: number, fname: string, msg: string): never {
-  rtError(`bad argument #${n} to '${fname}' (${msg})`);
+  const e = new LuaError(`bad argument #${n} to '${fname}' (${msg})`, 1);
+  e.arg = { n, msg };
+  throw e;
+}
+
+/**
+ * An error leaving a library function's call into Lua code, another library function or
+ * a run-time helper: the library function is a stack level of its own (as a C function is
+ * in Lua), so pending levels drop by one and an error that lands on it gets no position
+ * (C functions have no line) and, for bad arguments, the name '?'. An error raised by a
+ * library function called straight from another one happened "on =[C]:-1".
+ *
+ * @example
+ * ```ts
+ * // try { yield* rt.call(f, args); } catch (e) { throw crossC(e, isNative(f)); }
+ * ```
+ */
+export function crossC(e: unknown, calleeIsNative: boolean): unknown {
+  if (!(e instanceof LuaError)) return e;
+  if (calleeIsNative && e.where === undefined) e.where = "=[C]:-1";
+  if (e.level > 0 && --e.level === 0) e.nameArg("");
+  return e;
+}
+
+/**
+ * True for library (native) functions.
+ *
+ * @example
+ * ```ts
+ * isNative(native("f", function* () {})); // true
+ * ```
+ */
+export function isNative(f: LuaValue): boolean {
+  return typeof f === "function" && (f as { N?: string }).N !== undefined;
 }
 
 /**

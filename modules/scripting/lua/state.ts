@@ -166,7 +166,7 @@ export class LuaState {
    */
   load(src: string, chunkname = "=?"): LuaFunction {
     const main = parse(src, chunkname);
-    const js = compile(main, chunkId(chunkname));
+    const js = compile(main, chunkId(chunkname), chunkname);
     const rt = this.rt as unknown as Record<string, unknown>;
     const factory = new Function(...RUNTIME_NAMES, js);
     return factory(...RUNTIME_NAMES.map((n) => rt[n])) as LuaFunction;

@@ -76,8 +76,39 @@ export class LuaUserdata {
  * ```
  */
 export class LuaError {
+  /**
+   * Where the error was raised, as Redis reports it after "on": "<source>:<line>" of the
+   * innermost Lua function ("@user_script:3"), or "=[C]:-1" when a library function called
+   * by another library function raised it. Undefined until a Lua frame or a library
+   * boundary saw the error.
+   */
+  where?: string;
+  /**
+   * For "bad argument" errors: the argument number and message, so that the final text
+   * can use the name the function was called by (Lua names the call site, not the
+   * function) and shift the number for method calls.
+   */
+  arg?: { n: number; msg: string };
+
   /** Lua traceback-free error; `value` is the Lua error object. */
   constructor(public value: LuaValue, public level = 0) {}
+
+  /** Give a "bad argument" error its final text for a callee called `name` ("" = unknown). */
+  nameArg(name: string): void {
+    const a = this.arg;
+    if (a === undefined) return;
+    this.arg = undefined;
+    let n = a.n;
+    let fname = name;
+    if (name.startsWith("m:")) {
+      fname = name.slice(2);
+      if (--n === 0) {
+        this.value = `calling '${fname}' on bad self (${a.msg})`;
+        return;
+      }
+    }
+    this.value = `bad argument #${n} to '${fname || "?"}' (${a.msg})`;
+  }
   /** The error value as a message string (non-strings are described). */
   get message(): string {
     const v = this.value;

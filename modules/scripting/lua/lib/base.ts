@@ -98,7 +98,7 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
     checkAny(a, 0, "tostring");
     const v = a[0];
     const h = rt.metamethod(v, "__tostring");
-    if (h !== undefined) return first(yield* rt.call(h, [v]));
+    if (h !== undefined) return first(yield* rt.ncall(h, [v]));
     return rawToString(v);
   });
 
@@ -118,20 +118,20 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
     pcall: native("pcall", function* (...a: LuaValue[]) {
       checkAny(a, 0, "pcall");
       try {
-        const r = yield* rt.call(a[0], a.slice(1));
+        const r = yield* rt.ncall(a[0], a.slice(1));
         return Array.isArray(r) ? [true, ...r] : [true, r];
       } catch (e) {
-        return [false, caughtValue(anonymous(a[0], e))];
+        return [false, caughtValue(e)];
       }
     }),
     xpcall: native("xpcall", function* (...a: LuaValue[]) {
       checkAny(a, 1, "xpcall");
       try {
-        const r = yield* rt.call(a[0], []);
+        const r = yield* rt.ncall(a[0], []);
         return Array.isArray(r) ? [true, ...r] : [true, r];
       } catch (e) {
-        const v = caughtValue(anonymous(a[0], e));
-        return [false, first(yield* rt.call(a[1], [v]))];
+        const v = caughtValue(e);
+        return [false, first(yield* rt.ncall(a[1], [v]))];
       }
     }),
     ipairs: native("ipairs", function* (...a: LuaValue[]) {
@@ -187,7 +187,7 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
       const t = checkTable(a, 0, "rawset");
       checkAny(a, 1, "rawset");
       checkAny(a, 2, "rawset");
-      rt.rawsetk(t, a[1], a[2]);
+      rt.nrawset(t, a[1], a[2]);
       return t;
     }),
     rawequal: native("rawequal", function* (...a: LuaValue[]) {
@@ -204,7 +204,7 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
       if (t.meta !== null && t.meta.gs("__metatable") !== undefined) {
         rtError("cannot change a protected metatable");
       }
-      if (t.readonly) rtError("Attempt to modify a readonly table");
+      if (t.readonly) throw new LuaError("Attempt to modify a readonly table", 0); // lua_setmetatable
       t.meta = m ?? null;
       return t;
     }),
@@ -233,7 +233,7 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
       const name = a[1] === undefined ? "=(load)" : checkStr(a, 1, "load");
       let src = "";
       for (;;) {
-        const piece = first(yield* rt.call(reader, []));
+        const piece = first(yield* rt.ncall(reader, []));
         if (piece === undefined || piece === "") break;
         if (typeof piece !== "string") return [undefined, "reader function must return a string"];
         src += piece;
@@ -257,17 +257,6 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
   G.set("_VERSION", "Lua 5.1");
 }
 
-// A native called straight from pcall has no name at its call site: Lua reports its
-// argument errors as "bad argument #1 to '?'".
-function anonymous(f: LuaValue, e: unknown): unknown {
-  if (typeof f === "function" && (f as { N?: string }).N !== undefined && e instanceof LuaError) {
-    if (e.level > 0 && typeof e.value === "string") {
-      e.value = e.value.replace(/^bad argument #(\d+) to '[^']*'/, "bad argument #$1 to '?'");
-    }
-  }
-  return e;
-}
-
 function parseBase(s: string, base: number): number | undefined {
   const t = s.trim().toLowerCase();
   if (t === "") return undefined;
@@ -285,5 +274,6 @@ function parseBase(s: string, base: number): number | undefined {
     if (d >= base) return undefined;
     n = n * base + d;
   }
-  return neg ? -n : n;
+  // strtoul negates in unsigned arithmetic: "-ff" is 2^64 - 255.
+  return neg && n !== 0 ? 18446744073709551616 - n : n;
 }

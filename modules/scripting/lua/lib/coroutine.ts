@@ -11,16 +11,7 @@
  * coroutine may yield across pcall and metamethods: nothing here depends on the C stack.
  */
 
-import {
-  argError,
-  argType,
-  EMPTY,
-  multi,
-  native,
-  PAUSE,
-  rtError,
-  type Runtime,
-} from "../runtime.ts";
+import { argError, EMPTY, multi, native, PAUSE, rtError, type Runtime } from "../runtime.ts";
 import { LuaError, type LuaFunction, type LuaValue } from "../value.ts";
 import { makeLib } from "./args.ts";
 import { caughtValue } from "./base.ts";
@@ -44,7 +35,7 @@ export class Coroutine {
 function checkCo(a: LuaValue[], fname: string): Coroutine {
   const v = a[0] as unknown;
   if (v instanceof Coroutine) return v;
-  argError(1, fname, `coroutine expected, got ${argType(a[0], a.length > 0)}`);
+  argError(1, fname, "coroutine expected");
 }
 
 /**
@@ -62,8 +53,7 @@ export function openCoroutine(rt: Runtime): void {
 
   // Resume `co`; returns [ok, ...values].
   function* resume(co: Coroutine, args: LuaValue[]): Generator<unknown, LuaValue[], unknown> {
-    if (co.status === "dead") return [false, "cannot resume dead coroutine"];
-    if (co.status !== "suspended") return [false, "cannot resume non-suspended coroutine"];
+    if (co.status !== "suspended") return [false, `cannot resume ${co.status} coroutine`];
     const prev = rt.current as Coroutine | null;
     if (prev !== null) prev.status = "normal";
     co.status = "running";

@@ -132,9 +132,9 @@ export function openString(rt: Runtime): void {
           if (typeof replStr === "string") {
             v = expandRepl(replStr, m, src, e);
           } else if (replStr instanceof LuaTable) {
-            v = yield* rt.idx(replStr, m.capture(0, src, e), "");
+            v = yield* rt.nhelp(rt.idx(replStr, m.capture(0, src, e), ""));
           } else {
-            v = first(yield* rt.call(replStr, m.captures(src, e)));
+            v = first(yield* rt.ncall(replStr, m.captures(src, e)));
           }
           if (v === undefined || v === false) out += whole;
           else if (typeof v === "string") out += v;
@@ -210,7 +210,7 @@ function expandRepl(r: string, m: Matcher, s0: number, e0: number): string {
     if (d >= 48 && d <= 57) {
       const cap = d === 48 ? m.s.slice(s0, e0) : m.capture(d - 49, s0, e0);
       out += typeof cap === "number" ? numberToString(cap) : cap;
-    } else if (i < r.length) out += r[i];
+    } else out += i < r.length ? r[i] : "\0"; // a trailing '%' copies C's terminator
   }
   return out;
 }

@@ -165,7 +165,7 @@ function pack(a: LuaValue[]): string {
       case "s": {
         const s = checkStr(a, arg++, "pack");
         if (size === 0) size = s.length;
-        if (s.length < size) argError(arg, "pack", "string too short");
+        if (s.length < size) argError(arg + 1, "pack", "string too short");
         out += s.slice(0, size);
         if (opt === "s") {
           out += "\0";

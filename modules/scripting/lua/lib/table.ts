@@ -29,9 +29,9 @@ export function openTable(rt: Runtime): void {
     if (cmp === undefined) {
       if (typeof a === "number" && typeof b === "number") return a < b;
       if (typeof a === "string" && typeof b === "string") return a < b;
-      return yield* rt.lt(a, b);
+      return yield* rt.nhelp(rt.lt(a, b));
     }
-    return truthy(first(yield* rt.call(cmp, [a, b])));
+    return truthy(first(yield* rt.ncall(cmp, [a, b])));
   }
 
   function* sort(
@@ -99,9 +99,9 @@ export function openTable(rt: Runtime): void {
       else if (a.length === 3) {
         pos = checkInt(a, 1, "insert");
         if (pos > e) e = pos;
-        for (let k = e; k > pos; k--) rt.rawsetk(t, k, t.get(k - 1));
+        for (let k = e; k > pos; k--) rt.nrawset(t, k, t.get(k - 1));
       } else rtError("wrong number of arguments to 'insert'");
-      rt.rawsetk(t, pos, a[a.length - 1]);
+      rt.nrawset(t, pos, a[a.length - 1]);
       return EMPTY;
     }),
     remove: native("remove", function* (...a: LuaValue[]) {
@@ -110,8 +110,8 @@ export function openTable(rt: Runtime): void {
       const pos = optInt(a, 1, "remove", e);
       if (e === 0) return EMPTY;
       const v = t.get(pos);
-      for (let k = pos; k < e; k++) rt.rawsetk(t, k, t.get(k + 1));
-      rt.rawsetk(t, e, undefined);
+      for (let k = pos; k < e; k++) rt.nrawset(t, k, t.get(k + 1));
+      rt.nrawset(t, e, undefined);
       return v;
     }),
     sort: native("sort", function* (...a: LuaValue[]) {
@@ -124,8 +124,7 @@ export function openTable(rt: Runtime): void {
       const arr: LuaValue[] = new Array(n + 1);
       for (let k = 1; k <= n; k++) arr[k] = t.get(k);
       yield* sort(arr, cmp, 1, n);
-      if (t.readonly) rtError("Attempt to modify a readonly table");
-      for (let k = 1; k <= n; k++) t.set(k, arr[k]);
+      for (let k = 1; k <= n; k++) rt.nrawset(t, k, arr[k]);
       return EMPTY;
     }),
     getn: native("getn", function* (...a: LuaValue[]) {
@@ -141,7 +140,7 @@ export function openTable(rt: Runtime): void {
       const t = checkTable(a, 0, "foreachi");
       const n = t.length();
       for (let i = 1; i <= n; i++) {
-        const r = first(yield* rt.call(a[1], [i, t.get(i)]));
+        const r = first(yield* rt.ncall(a[1], [i, t.get(i)]));
         if (r !== undefined) return r;
       }
       return EMPTY;
@@ -149,7 +148,7 @@ export function openTable(rt: Runtime): void {
     foreach: native("foreach", function* (...a: LuaValue[]) {
       const t = checkTable(a, 0, "foreach");
       for (let e = t.next(undefined); e !== null; e = t.next(e[0])) {
-        const r = first(yield* rt.call(a[1], [e[0], e[1]]));
+        const r = first(yield* rt.ncall(a[1], [e[0], e[1]]));
         if (r !== undefined) return r;
       }
       return EMPTY;
