@@ -260,7 +260,12 @@ export class Runtime {
 
   /** A stand-in for a non-function callee: applies __call or raises when invoked. */
   readonly callable = (f: LuaValue, desc: string): LuaFunction => {
-    const call = this.call;
+    // `call` is bound to this runtime in the constructor.
+    const call = this.call as (
+      f: LuaValue,
+      a: LuaValue[],
+      d: string,
+    ) => ReturnType<Runtime["call"]>;
     return function* (...args: LuaValue[]) {
       return yield* call(f, args, desc);
     };
