@@ -109,6 +109,18 @@ describe("errors", () => {
     expect(msg("local s = 'a' .. {}")).toBe("user_script:1: attempt to concatenate a table value");
   });
 
+  test("LuaError.where tells where the error was raised, as Redis's 'on ...' suffix", () => {
+    const where = (src: string) => {
+      const L = createState();
+      const r = L.start(L.load(src, "@user_script")).resume();
+      return r.status === "error" ? r.error.where : "";
+    };
+    expect(where("local x\nreturn x + 1")).toBe("@user_script:2");
+    expect(where("local function f()\n error('x')\nend\nf()")).toBe("@user_script:2");
+    expect(where("string.gsub('abc', '%w', string.rep)")).toBe("=[C]:-1");
+    expect(where("error({err = 'custom'})")).toBe("@user_script:1");
+  });
+
   test("infinite recursion is a Lua error, not a host crash", () => {
     expect(() => run("local function f() return 1 + f() end return f()")).toThrow("stack overflow");
     expect(
