@@ -97,6 +97,7 @@ export class Runner {
       return { status: "error", error: new LuaError("cannot resume a finished script") };
     }
     const B = this.L.rt.B;
+    const outer = B.n; // a host function may run a nested script: keep the outer budget
     B.n = budget;
     try {
       const step = gen.next();
@@ -112,7 +113,7 @@ export class Runner {
       this.gen = null;
       return { status: "error", error: toLuaError(e) };
     } finally {
-      B.n = Infinity;
+      B.n = outer;
     }
   }
 
@@ -163,13 +164,18 @@ export class LuaState {
   /**
    * Compile `src` (a binary string) as a chunk named `chunkname` ("@user_script" shows as
    * "user_script" in messages). Throws LuaSyntaxError with Lua's message.
+   *
+   * `opts.env` gives the chunk (and every function it defines) its own globals table
+   * instead of the state's, like Lua 5.1's setfenv on a fresh chunk: FUNCTION LOAD runs
+   * library code against a restricted table this way.
    */
-  load(src: string, chunkname = "=?"): LuaFunction {
+  load(src: string, chunkname = "=?", opts: { env?: LuaTable } = {}): LuaFunction {
     const main = parse(src, chunkname);
     const js = compile(main, chunkId(chunkname), chunkname);
     const rt = this.rt as unknown as Record<string, unknown>;
     const factory = new Function(...RUNTIME_NAMES, js);
-    return factory(...RUNTIME_NAMES.map((n) => rt[n])) as LuaFunction;
+    const env = opts.env ?? this.globals;
+    return factory(...RUNTIME_NAMES.map((n) => n === "G" ? env : rt[n])) as LuaFunction;
   }
 
   /** Start a resumable run of `fn(...args)`. */

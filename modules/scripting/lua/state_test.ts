@@ -158,6 +158,19 @@ describe("errors", () => {
   });
 });
 
+describe("environments", () => {
+  test("a chunk loaded with its own env reads and writes that table only", () => {
+    const L = createState();
+    const env = new LuaTable();
+    env.set("x", 5);
+    const f = L.load("y = x + 1 return function() return y * 2 end", "@lib", { env });
+    const inner = L.call(f)[0];
+    expect(env.get("y")).toBe(6);
+    expect(L.getGlobal("y")).toBeUndefined();
+    expect(L.call(inner)).toEqual([12]);
+  });
+});
+
 describe("host functions", () => {
   test("receive Lua values and return several values", () => {
     const L = createState();
