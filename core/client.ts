@@ -13,7 +13,7 @@
  * `counters`. Core never reads module data.
  */
 
-import type { CommandContext, ReplyWriter } from "./spec.ts";
+import type { BlockOptions, CommandContext, ReplyWriter } from "./spec.ts";
 import type { Db } from "./keyspace.ts";
 import type { ServerApi } from "./server.ts";
 
@@ -64,6 +64,10 @@ export class ClientState implements CommandContext {
   readonly ext = new Map<string, unknown>();
   /** Propagation override for the running command (undefined = verbatim, null = none). */
   propagation: string[] | null | undefined = undefined;
+  /** Set while commands must not block (EXEC, scripts, embedded calls). */
+  denyBlocking = false;
+  /** The argv of the running command (so that a blocking command can be run again). */
+  currentArgv: string[] = [];
 
   constructor(readonly server: ServerApi, id: number, db: Db, reply: ReplyWriter) {
     this.id = id;
@@ -82,6 +86,20 @@ export class ClientState implements CommandContext {
   preventPropagation(): void {
     this.propagation = null;
   }
+
+  get canBlock(): boolean {
+    return !this.denyBlocking;
+  }
+
+  block(keys: string[], options: BlockOptions): void {
+    this.server.blocking.block(this, this.db, keys, this.currentArgv, options);
+  }
+
+  /** Stop running this client's input until `resume()` (no-op for in-process clients). */
+  suspend(): void {}
+
+  /** Resume after `suspend()`, sending what was produced meanwhile. */
+  resume(): void {}
 
   /** Called by the transport layer to close the connection; in-process clients ignore it. */
   kill(): void {}

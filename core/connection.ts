@@ -109,12 +109,12 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
   }
 
   /** Stop running this client's commands until `resume()`. */
-  suspend(): void {
+  override suspend(): void {
     this.suspended++;
   }
 
   /** Resume after `suspend()`: run what was pipelined meanwhile and flush. */
-  resume(): void {
+  override resume(): void {
     if (this.suspended > 0) this.suspended--;
     if (this.suspended === 0 && !this.gone) {
       this.processInput();

@@ -30,6 +30,7 @@ import type { Host } from "./net/transport.ts";
 import { ValueBuilder, type ReplyValue } from "./resp/value_builder.ts";
 import { binaryToUtf8, bytesToBinary, utf8ToBinary } from "./bytes.ts";
 import { coreConfigs, type CoreSettings, defaultSettings } from "./core_config.ts";
+import { BlockingService } from "./blocking.ts";
 
 /** The Redis version Modis implements (INFO redis_version, HELLO version). */
 export const REDIS_VERSION = "7.4.1";
@@ -128,6 +129,14 @@ export class Server implements DbHost {
   activeExpire = true;
   /** Set while the server is a replica: keys expire only by the master's DEL. */
   isReplica = false;
+  /** Clients blocked on keys (BLPOP and friends). */
+  readonly blocking = new BlockingService({
+    reexecute: (c, argv) => this.execute(c, argv),
+    suspend: (c) => c.suspend(),
+    // Deferred so that an unblocked client's pipelined commands run after the current one.
+    resume: (c) => queueMicrotask(() => c.resume()),
+    now: () => Date.now(),
+  });
   /** Ends the process (set by the standalone server; null when embedded). */
   exitProcess: ((code: number) => void) | null = null;
   /** Info sections contributed by modules, in registration order. */
@@ -191,6 +200,7 @@ export class Server implements DbHost {
 
   keyModified(db: Db, key: string): void {
     this.dirty++;
+    this.blocking.signal(db, key);
     for (const h of this.hooks.keyModified) h(db, key);
   }
 
@@ -233,6 +243,7 @@ export class Server implements DbHost {
 
   /** Announce that a database was flushed (-1: all). */
   flushed(dbIndex: number): void {
+    for (const db of dbIndex < 0 ? this.dbs : [this.dbs[dbIndex]]) this.blocking.signalDb(db);
     for (const h of this.hooks.flushed) h(dbIndex);
   }
 
@@ -257,6 +268,7 @@ export class Server implements DbHost {
 
   /** Forget a client (its connection closed). */
   removeClient(c: ClientState): void {
+    this.blocking.drop(c);
     if (!this.clients.delete(c.id)) return;
     for (const h of this.hooks.clientDisconnected) h(c);
   }
@@ -290,6 +302,8 @@ export class Server implements DbHost {
       }
     }
     this.call(c, e, argv);
+    // Keys made ready by the outermost command wake their waiters now, once it is complete.
+    if (this.currentClient === null) this.blocking.handleReady();
   }
 
   /** Reject a command before it runs (counted as rejected, flags a MULTI as failed). */
@@ -312,6 +326,7 @@ export class Server implements DbHost {
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.totalErrorReplies;
     c.propagation = undefined;
+    c.currentArgv = argv;
     const t0 = this.clock;
     this.cmdTime = Math.floor(this.epochOffset + t0);
     try {
@@ -347,6 +362,7 @@ export class Server implements DbHost {
     if (!this.embedded) {
       this.embeddedSink = new ValueBuilder(2);
       this.embedded = this.createClient(this.embeddedSink);
+      this.embedded.denyBlocking = true;
     }
     const sink = this.embeddedSink!;
     sink.onError = (msg) => this.countError(msg);

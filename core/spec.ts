@@ -122,8 +122,38 @@ export interface CommandContext {
   readonly reply: ReplyWriter;
   /** Replace the verbatim propagation of this command (AOF, replicas) with `argv`. */
   propagate(argv: string[]): void;
+  /** Whether this command may block (false inside MULTI/EXEC, scripts and embedded calls). */
+  readonly canBlock: boolean;
+  /**
+   * Block the client on keys instead of replying (see core/blocking.ts): when one of them
+   * changes, the command runs again, with the same deadline.
+   */
+  block(keys: string[], options: BlockOptions): void;
   /** Cancel propagation of this command altogether. */
   preventPropagation(): void;
+}
+
+/**
+ * How a blocked client waits.
+ *
+ * @example
+ * ```ts
+ * ctx.block([key], {
+ *   deadline: parseTimeoutSeconds(argv[argv.length - 1], ctx.server.now()),
+ *   type: listType,
+ *   timeoutReply: (r) => r.nullArray(),
+ * });
+ * ```
+ */
+export interface BlockOptions {
+  /** Absolute deadline in ms, 0 = forever (parseTimeoutSeconds / parseTimeoutMillis). */
+  deadline: number;
+  /** Wake only when the key holds this type (default: on any change). */
+  type?: TypeSpec<any>;
+  /** Also wake when the key is deleted or replaced (XREADGROUP's error on a vanished stream). */
+  unblockOnNoKey?: boolean;
+  /** The reply on timeout or CLIENT UNBLOCK ... TIMEOUT. */
+  timeoutReply(reply: ReplyWriter): void;
 }
 
 /** A command: its metadata as COMMAND INFO / COMMAND DOCS report it, and its handler. */
