@@ -10,10 +10,15 @@
 import type { Expr, FuncBody } from "./ast.ts";
 import { MAX_STRING } from "./runtime.ts";
 
-/** A Lua local: its JS name and the function declaring it. */
+/**
+ * A Lua local: its JS name, the function declaring it, and whether it lives in a cell
+ * (`{v}`) because a nested function captures it.
+ */
 export interface LocalVar {
   js: string;
   fn: FuncState;
+  id: number;
+  cell: boolean;
 }
 
 /** Per-function compilation state. */
@@ -24,6 +29,19 @@ export interface FuncState {
   maxTemps: number;
   vararg: boolean;
   line: number;
+  /** Order of the function in the chunk (same in both passes). */
+  index: number;
+  /** Cells of enclosing functions this function (or one nested in it) uses. */
+  free: Set<string>;
+}
+
+/**
+ * What the first compilation pass learns: which locals are captured (by declaration
+ * number) and the free cells of each function (by function number).
+ */
+export interface Analysis {
+  captured: Set<number>;
+  free: string[][];
 }
 
 const ARITH: Record<string, string> = {
@@ -58,27 +76,55 @@ export function nextId(): number {
  */
 export abstract class ExprCompiler {
   protected fs!: FuncState;
+  /** What this pass found (the first pass's result drives the second). */
+  readonly found: Analysis = { captured: new Set(), free: [] };
+  private decls = 0;
+
   /**
    * `chunk` is the JSON-quoted chunk id used in error messages, `source` the JSON-quoted
-   * chunk name used in LuaError.where.
+   * chunk name used in LuaError.where, `known` the first pass's analysis (null during
+   * the first pass).
    */
-  constructor(protected readonly chunk: string, protected readonly source: string) {}
+  constructor(
+    protected readonly chunk: string,
+    protected readonly source: string,
+    protected readonly known: Analysis | null,
+  ) {}
 
-  /** Compile a function body into a `function*` expression. */
+  /** Compile a function body; returns the JS expression that creates the closure. */
   abstract func(f: FuncBody, parent: FuncState | null): string;
 
-  protected declare(name: string): string {
-    const js = `${name}$${nextId()}`;
+  protected declare(name: string): LocalVar {
+    const id = ++this.decls;
+    const v: LocalVar = {
+      js: `${name}$${id}`,
+      fn: this.fs,
+      id,
+      cell: this.known !== null && this.known.captured.has(id),
+    };
     const scopes = this.fs.scopes;
-    scopes[scopes.length - 1].set(name, { js, fn: this.fs });
-    return js;
+    scopes[scopes.length - 1].set(name, v);
+    return v;
+  }
+
+  /** `let` declaration of a local with its initial value (boxed when captured). */
+  protected letLocal(v: LocalVar, init: string): string {
+    return `let ${v.js} = ${v.cell ? `{ v: ${init} }` : init}`;
   }
 
   protected resolve(name: string): LocalVar | undefined {
     for (let fs: FuncState | null = this.fs; fs !== null; fs = fs.parent) {
       for (let i = fs.scopes.length - 1; i >= 0; i--) {
         const v = fs.scopes[i].get(name);
-        if (v !== undefined) return v;
+        if (v === undefined) continue;
+        if (v.fn !== this.fs) {
+          // An upvalue: every function between here and its owner must pass the cell on.
+          this.found.captured.add(v.id);
+          for (let f: FuncState | null = this.fs; f !== null && f !== v.fn; f = f.parent) {
+            f.free.add(v.js);
+          }
+        }
+        return v;
       }
     }
     return undefined;
@@ -176,7 +222,7 @@ export abstract class ExprCompiler {
         return this.expr(e.e);
       case "name": {
         const local = this.resolve(e.name);
-        if (local !== undefined) return local.js;
+        if (local !== undefined) return ref(local);
         const k = JSON.stringify(e.name);
         return `(($v = G.gs(${k})) !== undefined ? $v : yield* idx(G, ${k}, ""))`;
       }
@@ -201,7 +247,9 @@ export abstract class ExprCompiler {
     const d = JSON.stringify(desc);
     if (key.k === "str") {
       const k = JSON.stringify(key.v);
-      return `(${o} instanceof T && ($v = ${o}.gs(${k})) !== undefined ? $v : yield* idx(${o}, ${k}, ${d}))`;
+      // iget walks __index tables without a generator; functions fall back to idx.
+      return `(${o} instanceof T && ($v = ${o}.gs(${k})) !== undefined ? $v : ` +
+        `($v = iget(${o}, ${k})) !== NOFAST ? $v : yield* idx(${o}, ${k}, ${d}))`;
     }
     if (key.k === "num" && Number.isInteger(key.v) && key.v > 0) {
       const k = numLit(key.v);
@@ -237,7 +285,7 @@ export abstract class ExprCompiler {
     if (isConst(e)) return { pre: "", v: this.expr(e) };
     if (e.k === "name") {
       const local = this.resolve(e.name);
-      if (local !== undefined) return { pre: "", v: local.js };
+      if (local !== undefined) return { pre: "", v: ref(local) };
     }
     const t = this.tmp();
     return { pre: `${t} = ${this.expr(e)}, `, v: t };
@@ -356,6 +404,18 @@ export function calleeName(e: Expr): string {
   if (e.k === "name") return e.name;
   if (e.k === "index") return e.key.k === "str" ? e.key.v : "?";
   return "";
+}
+
+/**
+ * How generated code reads or writes a local: through its cell when captured.
+ *
+ * @example
+ * ```ts
+ * // ref({ js: "x$1", cell: true, ... }) === "x$1.v"
+ * ```
+ */
+export function ref(v: LocalVar): string {
+  return v.cell ? `${v.js}.v` : v.js;
 }
 
 /** True for expressions that can produce several values. */

@@ -30,6 +30,8 @@ import { numberToString } from "./number.ts";
 export const PAUSE: unique symbol = Symbol("pause");
 /** The value a function returns to request a tail call (callee in rt.tf, args in rt.ta). */
 export const TAIL: unique symbol = Symbol("tail");
+/** Returned by Runtime.iget when only the generator path (idx) can answer. */
+export const NOFAST: unique symbol = Symbol("nofast");
 /** The shared "no results" array (frozen: consumers never mutate result arrays). */
 export const EMPTY: LuaValue[] = Object.freeze([]) as unknown as LuaValue[];
 
@@ -201,6 +203,7 @@ export class Runtime {
   readonly PAUSE = PAUSE;
   readonly TAIL = TAIL;
   readonly EMPTY = EMPTY;
+  readonly NOFAST = NOFAST;
   /** Tick budget: generated code decrements `n` and yields PAUSE below zero. */
   readonly B = { n: Infinity, one: 1 };
   /** Tail-call registers. */
@@ -309,6 +312,30 @@ export class Runtime {
       desc = "";
     }
     rtError("loop in gettable");
+  };
+
+  /**
+   * `o[k]` when __index chains are tables only (classes, the string library): no
+   * generator needed. NOFAST when a function handler or an error must be dealt with.
+   */
+  readonly iget = (o: LuaValue, k: LuaValue): LuaValue | typeof NOFAST => {
+    for (let loop = 0; loop < 100; loop++) {
+      let m: LuaTable | null;
+      if (o instanceof LuaTable) {
+        const v = o.get(k);
+        if (v !== undefined) return v;
+        m = o.meta;
+        if (m === null) return undefined;
+      } else if (typeof o === "string") {
+        m = this.stringMeta;
+        if (m === null) return NOFAST;
+      } else return NOFAST;
+      const h = m.gs("__index");
+      if (h === undefined) return o instanceof LuaTable ? undefined : NOFAST;
+      if (!(h instanceof LuaTable)) return NOFAST;
+      o = h;
+    }
+    return NOFAST;
   };
 
   /** `o[k] = v` with __newindex. */
