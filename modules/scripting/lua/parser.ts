@@ -54,6 +54,7 @@ class Parser {
   private t: Token;
   private fs: FuncState = { vararg: true, loops: 0 };
   private lastLine = 1; // line of the last consumed token (for the ambiguity check)
+  private depth = 0; // syntactic nesting (statements and expressions)
 
   constructor(private readonly lx: Lexer) {
     this.t = lx.next();
@@ -152,6 +153,13 @@ class Parser {
   }
 
   private statement(): Stat {
+    this.enter();
+    const s = this.statementBody();
+    this.depth--;
+    return s;
+  }
+
+  private statementBody(): Stat {
     const line = this.t.line;
     switch (this.t.type) {
       case "if":
@@ -314,6 +322,20 @@ class Parser {
   }
 
   private expr(limit = 0): Expr {
+    this.enter();
+    const e = this.subexpr(limit);
+    this.depth--;
+    return e;
+  }
+
+  // Lua 5.1 caps nesting at LUAI_MAXCCALLS (200, counting its own C frames: 197 nested
+  // parentheses pass under loadstring, 198 fail, as here); the cap also keeps the compiler's and the
+  // JS parser's recursion shallow whatever the input.
+  private enter(): void {
+    if (++this.depth > 199) this.lx.error("chunk has too many syntax levels");
+  }
+
+  private subexpr(limit: number): Expr {
     let left: Expr;
     const op = this.t.type;
     if (op === "not" || op === "-" || op === "#") {

@@ -103,5 +103,12 @@ describe("parser", () => {
     expect(err("local t = {1,2")).toBe("user_script:1: '}' expected near '<eof>'");
     expect(err("(x) = 1")).toBe("user_script:1: syntax error near '='");
     expect(err("local function() end")).toBe("user_script:1: '<name>' expected near '('");
+    expect(err("return " + "(".repeat(300) + "1" + ")".repeat(300))).toBe(
+      "user_script:1: chunk has too many syntax levels",
+    );
+    expect(err("return " + "(".repeat(197) + "1" + ")".repeat(197))).toBe("");
+    expect(err("return " + "(".repeat(198) + "1" + ")".repeat(198))).toBe(
+      "user_script:1: chunk has too many syntax levels",
+    );
   });
 });
