@@ -118,6 +118,7 @@ class Parser {
   // --- statements ---
 
   private block(): Stat[] {
+    this.enter(); // blocks and expressions count as syntax levels, as in lparser.c
     const out: Stat[] = [];
     while (!this.blockFollow()) {
       const t = this.t.type;
@@ -129,6 +130,7 @@ class Parser {
       out.push(this.statement());
       this.testNext(";");
     }
+    this.depth--;
     return out;
   }
 
@@ -153,13 +155,6 @@ class Parser {
   }
 
   private statement(): Stat {
-    this.enter();
-    const s = this.statementBody();
-    this.depth--;
-    return s;
-  }
-
-  private statementBody(): Stat {
     const line = this.t.line;
     switch (this.t.type) {
       case "if":
