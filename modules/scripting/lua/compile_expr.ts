@@ -399,6 +399,11 @@ export abstract class ExprCompiler {
 /**
  * The name Lua gives a called function in "bad argument" messages: the variable or
  * constant field it was read from ("?" for other fields, "" when it has no name).
+ *
+ * @example
+ * ```ts
+ * calleeName({ k: "name", name: "foo", line: 1 }); // "foo"
+ * ```
  */
 export function calleeName(e: Expr): string {
   if (e.k === "name") return e.name;
@@ -418,17 +423,38 @@ export function ref(v: LocalVar): string {
   return v.cell ? `${v.js}.v` : v.js;
 }
 
-/** True for expressions that can produce several values. */
+/**
+ * True for expressions that can produce several values.
+ *
+ * @example
+ * ```ts
+ * isMulti({ k: "vararg" }); // true
+ * ```
+ */
 export function isMulti(e: Expr): boolean {
   return e.k === "call" || e.k === "method" || e.k === "vararg";
 }
 
-/** True for literal constants. */
+/**
+ * True for literal constants.
+ *
+ * @example
+ * ```ts
+ * isConst({ k: "num", v: 1 }); // true
+ * ```
+ */
 export function isConst(e: Expr): boolean {
   return e.k === "nil" || e.k === "true" || e.k === "false" || e.k === "num" || e.k === "str";
 }
 
-/** A JS literal for a Lua number. */
+/**
+ * A JS literal for a Lua number.
+ *
+ * @example
+ * ```ts
+ * numLit(-0); // "(-0)"
+ * ```
+ */
 export function numLit(v: number): string {
   if (v !== v) return "NaN";
   if (v === Infinity) return "Infinity";

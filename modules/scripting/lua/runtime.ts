@@ -26,18 +26,51 @@ import {
 } from "./value.ts";
 import { numberToString } from "./number.ts";
 
-/** The value generated code yields to ask the driver to pause. */
+/**
+ * The value generated code yields to ask the driver to pause.
+ *
+ * @example
+ * ```ts
+ * // if (--B.n < 0) yield PAUSE;
+ * ```
+ */
 export const PAUSE: unique symbol = Symbol("pause");
-/** The value a function returns to request a tail call (callee in rt.tf, args in rt.ta). */
+/**
+ * The value a function returns to request a tail call (callee in rt.tf, args in rt.ta).
+ *
+ * @example
+ * ```ts
+ * // R.tf = f; R.ta = [x]; return TAIL;
+ * ```
+ */
 export const TAIL: unique symbol = Symbol("tail");
-/** Returned by Runtime.iget when only the generator path (idx) can answer. */
+/**
+ * Returned by Runtime.iget when only the generator path (idx) can answer.
+ *
+ * @example
+ * ```ts
+ * // ($v = iget(o, k)) !== NOFAST ? $v : yield* idx(o, k, d)
+ * ```
+ */
 export const NOFAST: unique symbol = Symbol("nofast");
-/** The shared "no results" array (frozen: consumers never mutate result arrays). */
+/**
+ * The shared "no results" array (frozen: consumers never mutate result arrays).
+ *
+ * @example
+ * ```ts
+ * const f = native("nothing", function* () { return EMPTY; });
+ * ```
+ */
 export const EMPTY: LuaValue[] = Object.freeze([]) as unknown as LuaValue[];
 
 /**
  * Longest string a script may build (bytes); longer results raise "not enough memory"
  * instead of exhausting the host.
+ *
+ * @example
+ * ```ts
+ * if (s.length * n > MAX_STRING) rtError("not enough memory");
+ * ```
  */
 export const MAX_STRING = 512 * 1024 * 1024;
 

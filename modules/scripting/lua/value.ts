@@ -9,7 +9,7 @@
  *   number   -> number (a double, exactly like Lua 5.1's lua_Number)
  *   string   -> string whose char codes are bytes 0..255 (binary safe, `#s` is `s.length`)
  *   table    -> LuaTable
- *   function -> a JS generator function (Lua closures and natives alike, see LuaFunction)
+ *   function -> a JS function returning a generator (see LuaFunction)
  *   thread   -> Coroutine (defined by the coroutine library)
  *   userdata -> LuaUserdata (only light sentinels such as cjson.null exist)
  *
@@ -37,9 +37,10 @@ export type LuaValue =
   | { readonly kind: "thread" };
 
 /**
- * A Lua-callable function: a generator function that receives Lua values and returns either
- * one Lua value or an array of Lua values. Yielded values are engine signals (pause, coroutine
- * yields), never results.
+ * A Lua-callable function: called with Lua values it returns a generator whose return value
+ * is one Lua value or an array of Lua values; yielded values are engine signals (pause,
+ * coroutine yields), never results. Natives are generator functions (marked by `N`, see
+ * runtime.native); Lua closures are arrows that start their prototype's generator.
  *
  * @example
  * ```ts
