@@ -34,6 +34,7 @@ let seed = (Math.random() * 0xffffffff) >>> 0;
  */
 export function setHashSeed(s: number): void {
   seed = s >>> 0;
+  lastHashed = "\u0100";
 }
 
 /**
@@ -45,6 +46,9 @@ export function setHashSeed(s: number): void {
  * ```
  */
 export function hashString(s: string): number {
+  // A command usually looks the same key up two or three times in a row (lookup, then set):
+  // remembering the last hash saves those recomputations.
+  if (s === lastHashed) return lastHash;
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < s.length; i++) {
     h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
@@ -53,8 +57,13 @@ export function hashString(s: string): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  return h >>> 0;
+  lastHashed = s;
+  lastHash = h >>> 0;
+  return lastHash;
 }
+
+let lastHashed = "\u0100"; // never a binary string
+let lastHash = 0;
 
 function reverseBits(v: number): number {
   v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);

@@ -55,6 +55,9 @@ export class RequestParser {
   private pendingArgs = 0;
   private argv: string[] = [];
   private bulkLen = -1;
+  private lastName = "";
+  private lastNameLen = -1;
+  private readonly lastNameBytes = new Uint8Array(16);
 
   /** Bytes buffered and not yet parsed (CLIENT LIST qbuf). */
   get pending(): number {
@@ -119,8 +122,8 @@ export class RequestParser {
     if (this.pendingArgs === 0) {
       if (this.pos >= this.end) return null;
       if (this.buf[this.pos] !== 42 /* '*' */) return this.inline();
-      const nl = this.buf.indexOf(13, this.pos);
-      if (nl < 0 || nl >= this.end) {
+      const nl = this.findCR(this.pos);
+      if (nl < 0) {
         if (this.end - this.pos > INLINE_MAX) {
           throw new ProtocolError("ERR Protocol error: too big mbulk count string");
         }
@@ -142,8 +145,8 @@ export class RequestParser {
     while (this.pendingArgs > 0) {
       if (this.bulkLen < 0) {
         if (this.pos >= this.end) return null;
-        const nl = this.buf.indexOf(13, this.pos);
-        if (nl < 0 || nl >= this.end) {
+        const nl = this.findCR(this.pos);
+        if (nl < 0) {
           if (this.end - this.pos > INLINE_MAX) {
             throw new ProtocolError("ERR Protocol error: too big bulk count string");
           }
@@ -169,7 +172,9 @@ export class RequestParser {
         this.reserve(this.bulkLen + 2);
         return null;
       }
-      this.argv.push(bytesToBinary(this.buf, this.pos, this.pos + this.bulkLen));
+      this.argv.push(
+        this.argv.length === 0 ? this.commandName(this.pos, this.bulkLen) : bytesToBinary(this.buf, this.pos, this.pos + this.bulkLen),
+      );
       this.pos += this.bulkLen + 2;
       this.bulkLen = -1;
       this.pendingArgs--;
@@ -177,6 +182,46 @@ export class RequestParser {
     const argv = this.argv;
     this.argv = [];
     return argv;
+  }
+
+  /**
+   * Index of the next '\r' before `end`, or -1. Length lines are a few bytes long, so a
+   * plain loop beats the native indexOf call; long runs fall back to it.
+   */
+  private findCR(from: number): number {
+    const buf = this.buf;
+    const stop = Math.min(this.end, from + 24);
+    for (let i = from; i < stop; i++) if (buf[i] === 13) return i;
+    if (stop === this.end) return -1;
+    const nl = buf.indexOf(13, stop);
+    return nl < 0 || nl >= this.end ? -1 : nl;
+  }
+
+  /**
+   * Decode argv[0], reusing the previous command's string when the bytes are the same: a
+   * pipeline or a busy client repeats its commands, and a reused string keeps its cached
+   * hash for the command-table lookup.
+   */
+  private commandName(pos: number, len: number): string {
+    const buf = this.buf;
+    if (len === this.lastNameLen && len <= 16) {
+      const last = this.lastNameBytes;
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (buf[pos + i] !== last[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.lastName;
+    }
+    const name = bytesToBinary(buf, pos, pos + len);
+    if (len <= 16) {
+      this.lastNameBytes.set(buf.subarray(pos, pos + len));
+      this.lastNameLen = len;
+      this.lastName = name;
+    }
+    return name;
   }
 
   /** Make room for a big bulk in one allocation instead of doubling repeatedly. */
