@@ -95,6 +95,15 @@ export class ClientState implements CommandContext {
     this.server.blocking.block(this, this.db, keys, this.currentArgv, options);
   }
 
+  /**
+   * Write something to this client outside of its own command (pub/sub messages, tracking
+   * invalidations, MONITOR lines): `write` gets the client's reply writer, and the bytes are
+   * sent soon after, together with anything else delivered meanwhile.
+   */
+  deliver(write: (reply: ReplyWriter) => void): void {
+    write(this.reply);
+  }
+
   /** Stop running this client's input until `resume()` (no-op for in-process clients). */
   suspend(): void {}
 

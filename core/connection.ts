@@ -16,6 +16,7 @@ import { OutputBuffer, RespEncoder } from "./resp/encoder.ts";
 import { ProtocolError, RequestParser } from "./resp/parser.ts";
 import type { Connection, ConnectionHandler } from "./net/transport.ts";
 import type { Server } from "./server.ts";
+import type { ReplyWriter } from "./spec.ts";
 
 /**
  * A client connected over TCP or a Unix socket.
@@ -34,6 +35,9 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
   private suspended = 0;
   private gone = false;
   private processing = false;
+  private flushQueued = false;
+  /** When the output first went over the soft limit (0 = it is not over). */
+  private softLimitSince = 0;
 
   constructor(server: Server, readonly conn: Connection) {
     const encoder = new RespEncoder(new OutputBuffer(), 2);
@@ -104,8 +108,45 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
       this.server.stats.netOutputBytes += this.out.length;
       this.conn.write(this.out.view());
       this.out.clear();
+      if (this.conn.pendingBytes > 0) this.checkOutputLimits();
     }
     if (this.closeAfterReply && !this.gone) this.kill();
+  }
+
+  override deliver(write: (reply: ReplyWriter) => void): void {
+    if (this.gone) return;
+    write(this.reply);
+    // Inside this client's own batch the batch's flush sends it; otherwise coalesce every
+    // delivery of this tick into one write.
+    if (!this.processing && !this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
+  }
+
+  /**
+   * Enforce client-output-buffer-limit for this client's class: over the hard limit, or over
+   * the soft limit for longer than its seconds, the client is disconnected (Redis's rule), so
+   * a client that stops reading cannot grow the server's memory without bound.
+   */
+  private checkOutputLimits(): void {
+    const cls = this.kind === "pubsub" ? "pubsub" : this.kind === "replica" ? "replica" : "normal";
+    const limit = this.server.settings.outputLimits[cls];
+    const pending = this.conn.pendingBytes;
+    let over = limit.hard > 0 && pending >= limit.hard;
+    if (!over && limit.soft > 0 && pending >= limit.soft) {
+      const now = Date.now();
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else over = now - this.softLimitSince >= limit.softSeconds * 1000;
+    } else if (!over) this.softLimitSince = 0;
+    if (over) {
+      this.server.log("warning", `Client id=${this.id} addr=${this.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.server.stats.clientOutputLimitDisconnections++;
+      this.kill();
+    }
   }
 
   /** Stop running this client's commands until `resume()`. */

@@ -7,6 +7,7 @@
 import type { ConfigSpec } from "./spec.ts";
 import type { Server } from "./server.ts";
 import type { LogLevel } from "./log.ts";
+import { parseMemory } from "./config.ts";
 
 /** Live values of core's directives. */
 export interface CoreSettings {
@@ -23,6 +24,18 @@ export interface CoreSettings {
   protoMaxBulkLen: number;
   enableDebugCommand: string;
   enableModuleCommand: string;
+  /** client-output-buffer-limit per class: hard bytes, soft bytes, soft seconds (0 = none). */
+  outputLimits: Record<OutputClass, OutputLimit>;
+}
+
+/** Client classes for output buffer limits. */
+export type OutputClass = "normal" | "replica" | "pubsub";
+
+/** One class's output buffer limit. */
+export interface OutputLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
 }
 
 /**
@@ -48,7 +61,48 @@ export function defaultSettings(): CoreSettings {
     protoMaxBulkLen: 512 * 1024 * 1024,
     enableDebugCommand: "no",
     enableModuleCommand: "no",
+    outputLimits: {
+      normal: { hard: 0, soft: 0, softSeconds: 0 },
+      replica: { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
+      pubsub: { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+    },
   };
+}
+
+/**
+ * Parse client-output-buffer-limit ("<class> <hard> <soft> <seconds>" repeated; classes
+ * normal, replica/slave, pubsub; memory units allowed) into limits merged over `current`.
+ *
+ * @example
+ * ```ts
+ * parseOutputLimits("pubsub 32mb 8mb 60", defaultSettings().outputLimits).pubsub.hard; // 33554432
+ * ```
+ */
+export function parseOutputLimits(
+  value: string,
+  current: Record<OutputClass, OutputLimit>,
+): Record<OutputClass, OutputLimit> {
+  const words = value.split(/\s+/).filter(Boolean);
+  if (words.length % 4 !== 0) throw new Error("Wrong number of arguments in buffer limit configuration.");
+  const out = { ...current };
+  for (let i = 0; i < words.length; i += 4) {
+    const name = words[i].toLowerCase();
+    const cls: OutputClass | null = name === "normal" ? "normal" : name === "replica" || name === "slave" ? "replica" : name === "pubsub" ? "pubsub" : null;
+    const hard = parseMemory(words[i + 1]);
+    const soft = parseMemory(words[i + 2]);
+    const secs = /^\d+$/.test(words[i + 3]) ? Number(words[i + 3]) : null;
+    if (cls === null || hard === null || soft === null || secs === null || hard < 0 || soft < 0) {
+      throw new Error("Invalid client class specified in buffer limit configuration.");
+    }
+    out[cls] = { hard, soft, softSeconds: secs };
+  }
+  return out;
+}
+
+function formatOutputLimits(l: Record<OutputClass, OutputLimit>): string {
+  return (["normal", "replica", "pubsub"] as const)
+    .map((c) => `${c === "replica" ? "slave" : c} ${l[c].hard} ${l[c].soft} ${l[c].softSeconds}`)
+    .join(" ");
 }
 
 type NumericKey = "port" | "tcpKeepalive" | "timeout" | "maxclients" | "hz" | "protoMaxBulkLen";
@@ -159,6 +213,15 @@ export function coreConfigs(): ConfigSpec[] {
       apply: (v, server) => {
         server.settings.enableDebugCommand = v;
       },
+    },
+    {
+      name: "client-output-buffer-limit",
+      kind: "special",
+      default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+      apply: (v, server) => {
+        server.settings.outputLimits = parseOutputLimits(v, server.settings.outputLimits);
+      },
+      format: (_v, server) => formatOutputLimits(server.settings.outputLimits),
     },
     {
       name: "enable-module-command",

@@ -55,6 +55,8 @@ export interface ServerStats {
   /** Longest event-loop stall seen by the cron, in ms (latency self-check). */
   expiredStalePerc: number;
   expireCycleCpuMs: number;
+  /** Clients closed for exceeding client-output-buffer-limit. */
+  clientOutputLimitDisconnections: number;
 }
 
 /** A loaded module. */
@@ -122,6 +124,7 @@ export class Server implements DbHost {
     instantaneousOps: 0,
     expiredStalePerc: 0,
     expireCycleCpuMs: 0,
+    clientOutputLimitDisconnections: 0,
   };
   /** The client whose command is running (null between commands). */
   currentClient: ClientState | null = null;
