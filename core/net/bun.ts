@@ -141,6 +141,8 @@ export function bunHost(): Host {
     listen(target: ListenTarget, onConnection): Promise<Listener> {
       if ("path" in target) {
         const l = Bun.listen({ unix: target.path, socket: socketHandlers(onConnection, target.path) });
+        // Bun.listen has no mode option; node:fs (part of Bun's runtime) sets it.
+        if (target.permissions !== undefined) proc.getBuiltinModule("fs").chmodSync(target.path, target.permissions);
         return Promise.resolve({ port: 0, address: target.path, close: () => l.stop(true) });
       }
       const l = Bun.listen({ hostname: target.host, port: target.port, socket: socketHandlers(onConnection) });
