@@ -14,7 +14,12 @@
  *
  * Side effects go out through `DbHost`: keyspace events, key-modified signals (WATCH and
  * client tracking), propagation of deletions of expired keys, and statistics. The Db never
- * knows who listens.
+ * knows who listens. While a snapshot is in progress, every mutation entry point
+ * (lookupWrite — which in-place mutations of collections go through — add, setKey,
+ * overwrite, remove, setExpire, persist) first calls `beforeWrite`, so the snapshot can save
+ * the key's old value: point-in-time snapshots without fork(), with extra memory proportional
+ * to what is written meanwhile. Flushes and SWAPDB replace whole Dicts, leaving the ones a
+ * snapshot holds untouched.
  */
 
 import { Dict } from "./dict.ts";
@@ -36,6 +41,10 @@ export interface DbHost {
   touches(): boolean;
   /** Whether keys past their deadline are deleted on access (false on replicas). */
   expiresOnAccess(): boolean;
+  /** True while someone (a snapshot in progress) needs `beforeWrite` calls. */
+  readonly watchingWrites: boolean;
+  /** A key is about to change: called before any mutation while `watchingWrites`. */
+  beforeWrite(db: Db, key: string): void;
 }
 
 /** Per-key aux word: bit 30 marks a raw-encoded string, the low 30 bits the access clock. */
@@ -110,6 +119,7 @@ export class Db {
 
   /** Look a key up for writing (no hit/miss statistics); throws WRONGTYPE on other types. */
   lookupWrite<V>(key: string, type?: TypeSpec<V>): V | undefined {
+    if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     const v = this.peek(key);
     if (v === undefined) return undefined;
     if (type && typeOf(v) !== type) throw new ReplyError(WRONGTYPE);
@@ -132,6 +142,7 @@ export class Db {
 
   /** Add a key known to be absent. */
   add(key: string, value: Value): void {
+    if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     this.main.setAux(this.main.insertNew(key, value), this.clock());
   }
 
@@ -140,6 +151,7 @@ export class Db {
    * unless `keepTtl`. Signals the modification; the caller still sends its event.
    */
   setKey(key: string, value: Value, keepTtl = false): void {
+    if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     let slot = this.main.find(key);
     if (slot < 0) slot = this.main.insertNew(key, value);
     else {
@@ -152,6 +164,7 @@ export class Db {
 
   /** Replace the value of an existing key, keeping its TTL (no signal). */
   overwrite(key: string, value: Value): void {
+    if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     const slot = this.main.find(key);
     if (slot < 0) this.main.insertNew(key, value);
     else {
@@ -162,6 +175,7 @@ export class Db {
 
   /** Delete a key and its TTL; returns whether it existed. Does not signal. */
   remove(key: string): boolean {
+    if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     if (this.main.delete(key) === undefined) return false;
     if (this.expires.size > 0) this.expires.delete(key);
     return true;
@@ -176,11 +190,13 @@ export class Db {
 
   /** Set the absolute expiry time (ms) of an existing key. */
   setExpire(key: string, atMs: number): void {
+    if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     this.expires.set(key, atMs);
   }
 
   /** Remove the TTL; returns whether there was one. */
   persist(key: string): boolean {
+    if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     return this.expires.size > 0 && this.expires.delete(key) !== undefined;
   }
 

@@ -13,6 +13,8 @@ function fakeHost(now: { ms: number }) {
     hit: () => {},
     touches: () => true,
     expiresOnAccess: () => true,
+    watchingWrites: false,
+    beforeWrite: () => {},
   };
   return { host, events };
 }

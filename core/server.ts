@@ -156,7 +156,9 @@ export class Server implements DbHost {
     clientDisconnected: [],
     cron: [],
     shutdown: [],
+    beforeKeyWrite: [],
   };
+  private writeWatchers = 0;
   private nextClientId = 1;
   /** The running command's time snapshot (epoch ms). */
   private cmdTime = Date.now();
@@ -212,6 +214,20 @@ export class Server implements DbHost {
     this.notify("x", "expired", key, db.index);
     for (const h of this.hooks.keyModified) h(db, key);
     this.propagate(db.index, ["DEL", key]);
+  }
+
+  /** Whether `beforeKeyWrite` hooks must be called (a snapshot is in progress). */
+  get watchingWrites(): boolean {
+    return this.writeWatchers > 0;
+  }
+
+  beforeWrite(db: Db, key: string): void {
+    for (const h of this.hooks.beforeKeyWrite) h(db, key);
+  }
+
+  /** Start (true) or stop (false) calling `beforeKeyWrite` hooks; calls nest. */
+  watchWrites(on: boolean): void {
+    this.writeWatchers += on ? 1 : -1;
   }
 
   hit(found: boolean): void {

@@ -301,6 +301,11 @@ export interface ModuleHooks {
   afterCommand?(ctx: CommandContext, cmd: CommandSpec, argv: string[]): void;
   /** A key was modified (Redis's signalModifiedKey): WATCH, client tracking. */
   keyModified?(db: Db, key: string): void;
+  /**
+   * A key is about to be modified (only while `server.watchWrites(true)` is in force, e.g.
+   * during a snapshot): the value is still the old one.
+   */
+  beforeKeyWrite?(db: Db, key: string): void;
   /** A keyspace event (Redis's notifyKeyspaceEvent). */
   keyspaceEvent?(cls: EventClass, event: string, key: string, dbIndex: number): void;
   /** A database was flushed (-1 = all). */
