@@ -9,6 +9,7 @@ import { connectionModule } from "./connection/mod.ts";
 import { keysModule } from "./keys/mod.ts";
 import { stringsModule } from "./strings/mod.ts";
 import { serverModule } from "./server/mod.ts";
+import { hashesModule } from "./hashes/mod.ts";
 
 /**
  * Every built-in module.
@@ -23,4 +24,5 @@ export const builtinModules: ModuleSpec[] = [
   keysModule,
   stringsModule,
   serverModule,
+  hashesModule,
 ];
