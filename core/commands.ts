@@ -102,9 +102,16 @@ export class CommandTable {
   /** Spellings seen on the wire ("GET", "Get") → entry: one Map lookup on the hot path. */
   private readonly spellings = new Map<string, CommandEntry>();
 
-  /** Register a command (and its subcommands); throws on a duplicate name. */
+  /**
+   * Register a command (and its subcommands); throws on a duplicate name. A name
+   * "parent|child" adds a subcommand to a container another module registered (CLIENT
+   * TRACKING from the tracking module under the connection module's CLIENT), so a feature's
+   * subcommands live in the module that implements the feature.
+   */
   register(spec: CommandSpec, module: string): CommandEntry {
     const name = spec.name.toLowerCase();
+    const bar = name.indexOf("|");
+    if (bar >= 0) return this.registerSubcommand(name.slice(0, bar), name.slice(bar + 1), spec, module);
     if (this.commands.has(name)) {
       throw new Error(`command '${name}' is already registered by module '${this.commands.get(name)!.module}'`);
     }
@@ -114,9 +121,25 @@ export class CommandTable {
     return entry;
   }
 
-  /** Remove a command. */
+  private registerSubcommand(parentName: string, child: string, spec: CommandSpec, module: string): CommandEntry {
+    const parent = this.commands.get(parentName);
+    if (!parent?.subcommands) {
+      throw new Error(`cannot add subcommand '${parentName}|${child}': '${parentName}' is not a registered container command`);
+    }
+    if (parent.subcommands.has(child)) {
+      throw new Error(`subcommand '${parentName}|${child}' is already registered by module '${parent.subcommands.get(child)!.module}'`);
+    }
+    const entry = makeEntry(spec, module, parent, child);
+    parent.subcommands.set(child, entry);
+    return entry;
+  }
+
+  /** Remove a command, or a subcommand added as "parent|child". */
   unregister(name: string): void {
-    this.commands.delete(name.toLowerCase());
+    const lower = name.toLowerCase();
+    const bar = lower.indexOf("|");
+    if (bar >= 0) this.commands.get(lower.slice(0, bar))?.subcommands?.delete(lower.slice(bar + 1));
+    else this.commands.delete(lower);
     this.spellings.clear();
   }
 
@@ -148,8 +171,8 @@ export class CommandTable {
   }
 }
 
-function makeEntry(spec: CommandSpec, module: string, parent: CommandEntry | null): CommandEntry {
-  const name = spec.name.toLowerCase();
+function makeEntry(spec: CommandSpec, module: string, parent: CommandEntry | null, ownName?: string): CommandEntry {
+  const name = ownName ?? spec.name.toLowerCase();
   const fullName = parent ? `${parent.fullName}|${name}` : name;
   const flags = new Set(spec.flags);
   const entry: CommandEntry = {

@@ -43,6 +43,19 @@ describe("CommandTable", () => {
     expect(() => t.register(get, "other")).toThrow("command 'get' is already registered by module 'test'");
   });
 
+  test("a module adds a subcommand to another module's container, and removes it", () => {
+    const own: CommandSpec = { name: "config|own", group: "server", summary: "", since: "1.0.0", arity: 2, flags: [], handler: noop };
+    const e = t.register(own, "plugin");
+    expect(e.fullName).toBe("config|own");
+    expect(e.parent).toBe(t.get("config")!);
+    expect(t.lookup(["CONFIG", "OWN"])).toBe(e);
+    expect(() => t.register(own, "other")).toThrow("subcommand 'config|own' is already registered by module 'plugin'");
+    expect(() => t.register({ ...own, name: "get|x" }, "plugin")).toThrow("'get' is not a registered container command");
+    t.unregister("config|own");
+    expect(t.lookup(["CONFIG", "OWN"])).toBeUndefined();
+    expect(t.lookup(["CONFIG", "GET"])?.fullName).toBe("config|get");
+  });
+
   test("error texts", () => {
     expect(unknownCommandError(t, ["foo", "a", "b"])).toBe("ERR unknown command 'foo', with args beginning with: 'a' 'b' ");
     expect(unknownCommandError(t, ["config", "nope"])).toBe("ERR unknown subcommand 'nope'. Try CONFIG HELP.");

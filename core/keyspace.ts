@@ -35,6 +35,8 @@ export interface DbHost {
   keyModified(db: Db, key: string): void;
   /** A key expired (lazily or actively): count it and propagate its deletion. */
   expired(db: Db, key: string): void;
+  /** Two databases exchanged their contents (SWAPDB). */
+  swapped(a: Db, b: Db): void;
   /** Lookup statistics. */
   hit(found: boolean): void;
   /** Whether lookups should refresh access time (false for CLIENT NO-TOUCH callers). */
@@ -269,6 +271,7 @@ export class Db {
     [this.main, other.main] = [other.main, this.main];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.avgTtl, other.avgTtl] = [other.avgTtl, this.avgTtl];
+    this.host.swapped(this, other);
   }
 
   /**

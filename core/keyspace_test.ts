@@ -10,6 +10,7 @@ function fakeHost(now: { ms: number }) {
     notify: (cls, event, key) => events.push(`${cls}:${event}:${key}`),
     keyModified: (_db, key) => events.push(`modified:${key}`),
     expired: (_db, key) => events.push(`expired:${key}`),
+    swapped: (a, b) => events.push(`swapped:${a.index}:${b.index}`),
     hit: () => {},
     touches: () => true,
     expiresOnAccess: () => true,
@@ -77,13 +78,14 @@ describe("Db", () => {
     for (let i = 0; i < 20; i++) expect(db.randomKey()).toBe("alive");
   });
 
-  test("swapWith exchanges contents", () => {
-    const h = fakeHost({ ms: 0 }).host;
+  test("swapWith exchanges contents and tells the host", () => {
+    const { host: h, events } = fakeHost({ ms: 0 });
     const a = new Db(0, h);
     const b = new Db(1, h);
     a.add("x", "1");
     a.swapWith(b);
     expect(a.size).toBe(0);
     expect(b.peek("x")).toBe("1");
+    expect(events).toEqual(["swapped:0:1"]);
   });
 });

@@ -151,6 +151,7 @@ export class Server implements DbHost {
     keyModified: [],
     keyspaceEvent: [],
     flushed: [],
+    swapped: [],
     propagated: [],
     clientConnected: [],
     clientDisconnected: [],
@@ -160,6 +161,8 @@ export class Server implements DbHost {
   };
   private writeWatchers = 0;
   private nextClientId = 1;
+  /** Writes of the running execution unit, propagated when it ends. */
+  private pendingPropagation: [number, string[]][] = [];
   /** The running command's time snapshot (epoch ms). */
   private cmdTime = Date.now();
   /**
@@ -200,19 +203,19 @@ export class Server implements DbHost {
   }
 
   notify(cls: EventClass, event: string, key: string, dbIndex: number): void {
-    for (const h of this.hooks.keyspaceEvent) h(cls, event, key, dbIndex);
+    for (const h of this.hooks.keyspaceEvent) h(cls, event, key, dbIndex, this);
   }
 
   keyModified(db: Db, key: string): void {
     this.dirty++;
     this.blocking.signal(db, key);
-    for (const h of this.hooks.keyModified) h(db, key);
+    for (const h of this.hooks.keyModified) h(db, key, this);
   }
 
   expired(db: Db, key: string): void {
     this.stats.expiredKeys++;
     this.notify("x", "expired", key, db.index);
-    for (const h of this.hooks.keyModified) h(db, key);
+    for (const h of this.hooks.keyModified) h(db, key, this);
     this.propagate(db.index, ["DEL", key]);
   }
 
@@ -255,15 +258,43 @@ export class Server implements DbHost {
     this.logger.log(level, msg);
   }
 
-  /** Announce a write to AOF / replicas (hooks `propagated`). */
+  /**
+   * Announce a write to AOF / replicas (hooks `propagated`). Inside a command the write is
+   * held until the outermost command ends (see `flushPropagation`); outside (active expiry)
+   * it goes out at once.
+   */
   propagate(dbIndex: number, argv: string[]): void {
-    for (const h of this.hooks.propagated) h(dbIndex, argv);
+    if (this.currentClient !== null) this.pendingPropagation.push([dbIndex, argv]);
+    else for (const h of this.hooks.propagated) h(dbIndex, argv, this);
+  }
+
+  /**
+   * End of an execution unit (Redis's propagatePendingCommands): the writes of one outermost
+   * command — its own, those of the commands it ran (EXEC, scripts) and the deletions of keys
+   * it found expired — reach AOF and replicas as one unit, wrapped in MULTI/EXEC when there
+   * are several, so a replica never applies half of a transaction.
+   */
+  private flushPropagation(): void {
+    const ops = this.pendingPropagation;
+    this.pendingPropagation = [];
+    const hooks = this.hooks.propagated;
+    const wrap = ops.length > 1;
+    if (wrap) for (const h of hooks) h(ops[0][0], ["MULTI"], this);
+    for (const [db, argv] of ops) for (const h of hooks) h(db, argv, this);
+    if (wrap) for (const h of hooks) h(ops[ops.length - 1][0], ["EXEC"], this);
   }
 
   /** Announce that a database was flushed (-1: all). */
   flushed(dbIndex: number): void {
     for (const db of dbIndex < 0 ? this.dbs : [this.dbs[dbIndex]]) this.blocking.signalDb(db);
-    for (const h of this.hooks.flushed) h(dbIndex);
+    for (const h of this.hooks.flushed) h(dbIndex, this);
+  }
+
+  /** DbHost: two databases exchanged contents (SWAPDB); their waiters and watchers hear of it. */
+  swapped(a: Db, b: Db): void {
+    this.blocking.signalDb(a);
+    this.blocking.signalDb(b);
+    for (const h of this.hooks.swapped) h(a.index, b.index, this);
   }
 
   /** Count an error reply in INFO errorstats. */
@@ -368,6 +399,7 @@ export class Server implements DbHost {
       this.propagate(c.db.index, c.propagation ?? argv);
     }
     this.currentClient = prevClient;
+    if (prevClient === null && this.pendingPropagation.length > 0) this.flushPropagation();
     const after = this.hooks.afterCommand;
     for (let i = 0; i < after.length; i++) after[i](c, e.spec, argv);
   }

@@ -299,19 +299,29 @@ export interface ModuleHooks {
   beforeCommand?(ctx: CommandContext, cmd: CommandSpec, argv: string[]): boolean;
   /** After a command ran (also inside EXEC). */
   afterCommand?(ctx: CommandContext, cmd: CommandSpec, argv: string[]): void;
-  /** A key was modified (Redis's signalModifiedKey): WATCH, client tracking. */
-  keyModified?(db: Db, key: string): void;
+  /**
+   * A key was modified (Redis's signalModifiedKey): WATCH, client tracking. The hooks below
+   * that announce keyspace changes get the server last: one ModuleSpec object serves every
+   * server in a process, so a module keeps per-server state keyed by it.
+   */
+  keyModified?(db: Db, key: string, server: ServerApi): void;
   /**
    * A key is about to be modified (only while `server.watchWrites(true)` is in force, e.g.
    * during a snapshot): the value is still the old one.
    */
   beforeKeyWrite?(db: Db, key: string): void;
   /** A keyspace event (Redis's notifyKeyspaceEvent). */
-  keyspaceEvent?(cls: EventClass, event: string, key: string, dbIndex: number): void;
-  /** A database was flushed (-1 = all). */
-  flushed?(dbIndex: number): void;
-  /** A write to propagate to AOF / replicas, in the db it applies to. */
-  propagated?(dbIndex: number, argv: string[]): void;
+  keyspaceEvent?(cls: EventClass, event: string, key: string, dbIndex: number, server: ServerApi): void;
+  /** A database was flushed (-1 = all); runs once the data is gone. */
+  flushed?(dbIndex: number, server: ServerApi): void;
+  /** Two databases exchanged their contents (SWAPDB); runs once they are swapped. */
+  swapped?(index1: number, index2: number, server: ServerApi): void;
+  /**
+   * A write to propagate to AOF / replicas, in the db it applies to. Writes made by one
+   * execution unit (a command with everything it runs: EXEC, scripts, lazy expiry) arrive
+   * together once it ends; more than one arrive wrapped in MULTI ... EXEC, as in Redis 7.
+   */
+  propagated?(dbIndex: number, argv: string[], server: ServerApi): void;
   clientConnected?(client: ClientState): void;
   clientDisconnected?(client: ClientState): void;
   /** Runs `hz` times a second from core's cron. */

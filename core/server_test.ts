@@ -1,0 +1,55 @@
+import { describe, expect, test } from "bun:test";
+import { Server } from "./server.ts";
+import type { ModuleSpec } from "./spec.ts";
+
+/** A module with a write command, a command running others (like EXEC) and a recorder. */
+function fixture() {
+  const propagated: string[] = [];
+  const spec: ModuleSpec = {
+    name: "t",
+    commands: [
+      {
+        name: "put", group: "string", summary: "", since: "0", arity: 3, flags: ["write"],
+        handler(ctx, argv) {
+          ctx.db.setKey(argv[1], argv[2]);
+          ctx.reply.ok();
+        },
+      },
+      {
+        name: "both", group: "string", summary: "", since: "0", arity: 1, flags: [],
+        handler(ctx) {
+          const e = ctx.server.commands.get("put")!;
+          ctx.reply.array(2);
+          ctx.server.call(ctx.client, e, ["put", "a", "1"]);
+          ctx.server.call(ctx.client, e, ["put", "b", "2"]);
+        },
+      },
+    ],
+    hooks: {
+      propagated: (db, argv, server) => propagated.push(`${db}:${argv.join(" ")}:${server instanceof Server}`),
+      swapped: (a, b) => propagated.push(`swapped ${a} ${b}`),
+    },
+  };
+  return { spec, propagated };
+}
+
+describe("Server propagation units", () => {
+  test("one write goes out alone; writes of one unit are wrapped in MULTI/EXEC", async () => {
+    const server = new Server({ host: null });
+    const { spec, propagated } = fixture();
+    await server.loadModule(spec);
+    server.callArgv(["PUT", "k", "v"]);
+    expect(propagated).toEqual(["0:PUT k v:true"]);
+    propagated.length = 0;
+    server.callArgv(["BOTH"]);
+    expect(propagated).toEqual(["0:MULTI:true", "0:put a 1:true", "0:put b 2:true", "0:EXEC:true"]);
+  });
+
+  test("SWAPDB's Db.swapWith reaches the swapped hook", async () => {
+    const server = new Server({ host: null });
+    const { spec, propagated } = fixture();
+    await server.loadModule(spec);
+    server.db(0).swapWith(server.db(3));
+    expect(propagated).toEqual(["swapped 0 3"]);
+  });
+});
