@@ -65,6 +65,38 @@ export class OutputBuffer {
     this.length += b.length;
   }
 
+  /**
+   * Append `prefix` (one byte), a safe integer in decimal and CRLF, without building a
+   * string: integer replies and aggregate/bulk headers are the most frequent writes.
+   */
+  line(prefix: number, n: number): void {
+    this.reserve(24);
+    const b = this.bytes;
+    let p = this.length;
+    b[p++] = prefix;
+    if (n < 0) {
+      b[p++] = 45;
+      n = -n;
+    }
+    if (n < 2147483648) {
+      // Small integers (nearly all): int32 arithmetic, which every engine does fast.
+      let digits = 1;
+      for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
+      let q = p + digits;
+      p = q;
+      do {
+        b[--q] = 48 + (n % 10);
+        n = (n / 10) | 0;
+      } while (n > 0);
+    } else {
+      const text = String(n);
+      for (let i = 0; i < text.length; i++) b[p++] = text.charCodeAt(i);
+    }
+    b[p++] = 13;
+    b[p++] = 10;
+    this.length = p;
+  }
+
   /** Append a binary (or ASCII) string. */
   ascii(s: string): void {
     const n = s.length;
@@ -107,8 +139,10 @@ export class RespEncoder implements ReplyWriter {
   }
 
   int(n: number | bigint): void {
-    if (typeof n === "number" && n >= 0 && n < 64) this.out.raw(SMALL_INTS[n]);
-    else this.out.ascii(":" + n + "\r\n");
+    if (typeof n === "number" && Number.isSafeInteger(n)) {
+      if (n >= 0 && n < 64) this.out.raw(SMALL_INTS[n]);
+      else this.out.line(58 /* ':' */, n);
+    } else this.out.ascii(":" + n + "\r\n");
   }
 
   bulk(s: string | null): void {
@@ -117,11 +151,10 @@ export class RespEncoder implements ReplyWriter {
       return;
     }
     const out = this.out;
-    const header = "$" + s.length + "\r\n";
-    out.reserve(header.length + s.length + 2);
+    out.line(36 /* '$' */, s.length);
+    out.reserve(s.length + 2);
     const b = out.bytes;
     let p = out.length;
-    for (let i = 0; i < header.length; i++) b[p++] = header.charCodeAt(i);
     for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
     b[p++] = 13;
     b[p++] = 10;
@@ -137,7 +170,7 @@ export class RespEncoder implements ReplyWriter {
   }
 
   array(n: number): void {
-    this.out.ascii("*" + n + "\r\n");
+    this.out.line(42 /* '*' */, n);
   }
 
   map(n: number): void {
