@@ -10,6 +10,7 @@ import { keysModule } from "./keys/mod.ts";
 import { stringsModule } from "./strings/mod.ts";
 import { serverModule } from "./server/mod.ts";
 import { hashesModule } from "./hashes/mod.ts";
+import { sortedSetsModule } from "./sorted_sets/mod.ts";
 
 /**
  * Every built-in module.
@@ -25,4 +26,5 @@ export const builtinModules: ModuleSpec[] = [
   stringsModule,
   serverModule,
   hashesModule,
+  sortedSetsModule,
 ];
