@@ -70,7 +70,8 @@ export function writableHash(ctx: CommandContext, key: string): HashValue | unde
 }
 
 /**
- * The hash at `key` for reading (hit/miss statistics, WRONGTYPE), or undefined.
+ * The hash at `key` for reading (hit/miss statistics, WRONGTYPE), or undefined. A miss
+ * fires the `keymiss` event, as every Redis read lookup does.
  *
  * @example
  * ```ts
@@ -79,7 +80,9 @@ export function writableHash(ctx: CommandContext, key: string): HashValue | unde
  * ```
  */
 export function readableHash(ctx: CommandContext, key: string): HashValue | undefined {
-  return ctx.db.lookupRead(key, hashType);
+  const hash = ctx.db.lookupRead(key, hashType);
+  if (hash === undefined) ctx.db.notify("m", "keymiss", key);
+  return hash;
 }
 
 /**
