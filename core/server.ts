@@ -375,10 +375,15 @@ export class Server implements DbHost {
     this.currentClient = c;
     const dirtyBefore = this.dirty;
     const errorsBefore = this.stats.totalErrorReplies;
+    // A command run by another (EXEC, scripts) must not leave its propagation override or
+    // argv on the client for the outer command to pick up.
+    const outerPropagation = c.propagation;
+    const outerArgv = c.currentArgv;
     c.propagation = undefined;
     c.currentArgv = argv;
     const t0 = this.clock;
-    this.cmdTime = Math.floor(this.epochOffset + t0);
+    // One time snapshot per execution unit: a key cannot expire half-way through EXEC.
+    if (prevClient === null) this.cmdTime = Math.floor(this.epochOffset + t0);
     try {
       e.spec.handler!(c, argv);
     } catch (err) {
@@ -397,6 +402,10 @@ export class Server implements DbHost {
     c.lastCommand = e.fullName;
     if (c.propagation !== null && (c.propagation !== undefined || (this.dirty !== dirtyBefore && e.isWrite))) {
       this.propagate(c.db.index, c.propagation ?? argv);
+    }
+    if (prevClient !== null) {
+      c.propagation = outerPropagation;
+      c.currentArgv = outerArgv;
     }
     this.currentClient = prevClient;
     if (prevClient === null && this.pendingPropagation.length > 0) this.flushPropagation();

@@ -16,6 +16,23 @@ function fixture() {
         },
       },
       {
+        name: "rewritten", group: "string", summary: "", since: "0", arity: 1, flags: ["write"],
+        handler(ctx) {
+          ctx.db.setKey("r", "1");
+          ctx.propagate(["PUT", "r", "1"]);
+          ctx.reply.ok();
+        },
+      },
+      {
+        name: "outer", group: "string", summary: "", since: "0", arity: 1, flags: [],
+        handler(ctx) {
+          const t = ctx.server.now();
+          ctx.reply.array(2);
+          ctx.server.call(ctx.client, ctx.server.commands.get("rewritten")!, ["rewritten"]);
+          ctx.reply.bool(ctx.server.now() === t);
+        },
+      },
+      {
         name: "both", group: "string", summary: "", since: "0", arity: 1, flags: [],
         handler(ctx) {
           const e = ctx.server.commands.get("put")!;
@@ -43,6 +60,14 @@ describe("Server propagation units", () => {
     propagated.length = 0;
     server.callArgv(["BOTH"]);
     expect(propagated).toEqual(["0:MULTI:true", "0:put a 1:true", "0:put b 2:true", "0:EXEC:true"]);
+  });
+
+  test("a nested command's propagation override stays its own; one time snapshot per unit", async () => {
+    const server = new Server({ host: null });
+    const { spec, propagated } = fixture();
+    await server.loadModule(spec);
+    expect(server.callArgv(["OUTER"])).toEqual(["OK", 1]);
+    expect(propagated).toEqual(["0:PUT r 1:true"]);
   });
 
   test("SWAPDB's Db.swapWith reaches the swapped hook", async () => {
