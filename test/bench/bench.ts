@@ -14,7 +14,15 @@
  */
 
 import { modisHas } from "../helpers/mod.ts";
-import { type Contender, geomean, parseFlags, run, startContenders, stopContenders, table } from "./common.ts";
+import {
+  type Contender,
+  geomean,
+  parseFlags,
+  run,
+  startContenders,
+  stopContenders,
+  table,
+} from "./common.ts";
 
 // deno-lint-ignore no-explicit-any
 const proc = (globalThis as any).process;
@@ -39,22 +47,43 @@ function parseCsv(out: string): Map<string, number> {
   const m = new Map<string, number>();
   for (const line of out.split("\n")) {
     const cells = line.split(",").map((c) => c.replace(/"/g, ""));
-    if (cells.length >= 2 && cells[0] !== "test" && !isNaN(Number(cells[1]))) m.set(cells[0], Number(cells[1]));
+    if (cells.length >= 2 && cells[0] !== "test" && !isNaN(Number(cells[1]))) {
+      m.set(cells[0], Number(cells[1]));
+    }
   }
   return m;
 }
 
-async function benchOne(c: Contender, test: string, requests: number, extra: string[]): Promise<Map<string, number>> {
+async function benchOne(
+  c: Contender,
+  test: string,
+  requests: number,
+  extra: string[],
+): Promise<Map<string, number>> {
   const out = await run([
-    "redis-benchmark", "-h", "127.0.0.1", "-p", String(c.server.port), "-c", clients, "-n", String(requests),
-    "-t", test, "--csv", ...extra,
+    "redis-benchmark",
+    "-h",
+    "127.0.0.1",
+    "-p",
+    String(c.server.port),
+    "-c",
+    clients,
+    "-n",
+    String(requests),
+    "-t",
+    test,
+    "--csv",
+    ...extra,
   ]);
   return parseCsv(out);
 }
 
 const contenders = await startContenders();
 try {
-  const summary: string[][] = [["round", ...contenders.slice(1).map((c) => `${c.name} geomean ratio`)]];
+  const summary: string[][] = [[
+    "round",
+    ...contenders.slice(1).map((c) => `${c.name} geomean ratio`),
+  ]];
   for (const round of ROUNDS) {
     console.log(`\n== ${round.name}: ${round.requests} requests, -c ${clients} ==`);
     // rps[testName][contender]
@@ -72,17 +101,25 @@ try {
     const ratios = new Map<string, number[]>();
     for (const [name, byServer] of rps) {
       const base = byServer.get("redis") ?? NaN;
-      rows.push([name, ...contenders.map((c) => {
-        const v = byServer.get(c.name);
-        if (v === undefined) return "-";
-        if (c.name === "redis") return v.toFixed(0);
-        const ratio = v / base;
-        if (isFinite(ratio) && ratio > 0) ratios.set(c.name, [...(ratios.get(c.name) ?? []), ratio]);
-        return `${v.toFixed(0)} (${ratio.toFixed(2)}x)`;
-      })]);
+      rows.push([
+        name,
+        ...contenders.map((c) => {
+          const v = byServer.get(c.name);
+          if (v === undefined) return "-";
+          if (c.name === "redis") return v.toFixed(0);
+          const ratio = v / base;
+          if (isFinite(ratio) && ratio > 0) {
+            ratios.set(c.name, [...(ratios.get(c.name) ?? []), ratio]);
+          }
+          return `${v.toFixed(0)} (${ratio.toFixed(2)}x)`;
+        }),
+      ]);
     }
     console.log(table(rows));
-    summary.push([round.name, ...contenders.slice(1).map((c) => `${geomean(ratios.get(c.name) ?? []).toFixed(3)}x`)]);
+    summary.push([
+      round.name,
+      ...contenders.slice(1).map((c) => `${geomean(ratios.get(c.name) ?? []).toFixed(3)}x`),
+    ]);
   }
   console.log("\n== geometric mean of rps ratios to redis-server ==");
   console.log(table(summary));

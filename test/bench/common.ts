@@ -33,7 +33,9 @@ export async function startContenders(): Promise<Contender[]> {
   const redis = await startRedis();
   if (!redis) throw new Error("redis-server is not installed (apt-get install redis-server)");
   const out: Contender[] = [{ name: "redis", server: redis }];
-  for (const runtime of RUNTIMES) out.push({ name: `modis-${runtime}`, server: await startServer({ runtime }) });
+  for (const runtime of RUNTIMES) {
+    out.push({ name: `modis-${runtime}`, server: await startServer({ runtime }) });
+  }
   return out;
 }
 
@@ -60,7 +62,11 @@ export async function stopContenders(all: Contender[]): Promise<void> {
 export async function run(cmd: string[], timeoutMs = 600_000): Promise<string> {
   const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe" });
   const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
-  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  const [out, err, code] = await Promise.all([
+    new Response(p.stdout).text(),
+    new Response(p.stderr).text(),
+    p.exited,
+  ]);
   clearTimeout(timer);
   if (code !== 0) throw new Error(`${cmd.join(" ")} exited with ${code}: ${err}`);
   return out;
@@ -104,7 +110,9 @@ export function geomean(xs: number[]): number {
  */
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
+  return rows.map((r) =>
+    r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")
+  ).join("\n");
 }
 
 /**

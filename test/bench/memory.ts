@@ -36,7 +36,14 @@ try {
     const before = await rssOf(c.server.pid);
     const probe = await client.send("SET", "probe", "1");
     if (isError(probe)) {
-      rows.push([c.name, mb(before), "-", "-", `SET unsupported: ${probe.error.slice(0, 40)}`, "-"]);
+      rows.push([
+        c.name,
+        mb(before),
+        "-",
+        "-",
+        `SET unsupported: ${probe.error.slice(0, 40)}`,
+        "-",
+      ]);
       continue;
     }
     await client.send("DEL", "probe");

@@ -12,7 +12,13 @@
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { modisHas, RUNTIMES, type ServerHandle, startRedis, startServer } from "../helpers/mod.ts";
-import { formatMismatch, type Generator, runDifferential, runnable, type Side } from "./framework.ts";
+import {
+  formatMismatch,
+  type Generator,
+  runDifferential,
+  runnable,
+  type Side,
+} from "./framework.ts";
 import { stringsGenerator } from "./strings.ts";
 import { keysGenerator } from "./keys.ts";
 import { expiryGenerator } from "./expiry.ts";
@@ -60,7 +66,9 @@ function enabledFor(gen: Generator): boolean {
 describe("differential vs redis-server", () => {
   for (const gen of GENERATORS) {
     test(`control: ${gen.name} sequences agree between two redis-servers`, async () => {
-      if (!reference || !control) return console.warn("SKIP differential: redis-server is not installed");
+      if (!reference || !control) {
+        return console.warn("SKIP differential: redis-server is not installed");
+      }
       for (const seed of SEEDS) {
         const r = await runDifferential(gen, reference, [control], { seed, steps: STEPS });
         for (const m of r.mismatches) console.error(formatMismatch(m, gen.name));
@@ -68,32 +76,45 @@ describe("differential vs redis-server", () => {
       }
     });
 
-    test.skipIf(!enabledFor(gen))(`${gen.name}: Modis (${RUNTIMES.join(", ")}) replies like redis-server`, async () => {
-      if (!reference) return console.warn("SKIP differential: redis-server is not installed");
-      let steps = 0;
-      const intended = new Map<string, number>();
-      const failures: string[] = [];
-      let disabled: string[] = [];
-      for (const seed of SEEDS) {
-        const r = await runDifferential(gen, reference, modis, { seed, steps: STEPS, available: (c) => modisHas(c) });
-        steps += r.steps;
-        disabled = r.disabled;
-        for (const [k, n] of r.intended) intended.set(k, (intended.get(k) ?? 0) + n);
-        failures.push(...r.mismatches.map((m) => formatMismatch(m, gen.name)));
-      }
-      const notes = [
-        `differential ${gen.name}: ${steps} steps x ${modis.length} runtimes, seeds ${SEEDS.join(",")}, ${failures.length} mismatches`,
-        ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
-        ...(disabled.length ? [`  templates disabled (commands missing in Modis): ${disabled.join("; ")}`] : []),
-      ];
-      console.log(notes.join("\n"));
-      for (const f of failures) console.error(f);
-      expect(failures.length).toBe(0);
-    });
+    test.skipIf(!enabledFor(gen))(
+      `${gen.name}: Modis (${RUNTIMES.join(", ")}) replies like redis-server`,
+      async () => {
+        if (!reference) return console.warn("SKIP differential: redis-server is not installed");
+        let steps = 0;
+        const intended = new Map<string, number>();
+        const failures: string[] = [];
+        let disabled: string[] = [];
+        for (const seed of SEEDS) {
+          const r = await runDifferential(gen, reference, modis, {
+            seed,
+            steps: STEPS,
+            available: (c) => modisHas(c),
+          });
+          steps += r.steps;
+          disabled = r.disabled;
+          for (const [k, n] of r.intended) intended.set(k, (intended.get(k) ?? 0) + n);
+          failures.push(...r.mismatches.map((m) => formatMismatch(m, gen.name)));
+        }
+        const notes = [
+          `differential ${gen.name}: ${steps} steps x ${modis.length} runtimes, seeds ${
+            SEEDS.join(",")
+          }, ${failures.length} mismatches`,
+          ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
+          ...(disabled.length
+            ? [`  templates disabled (commands missing in Modis): ${disabled.join("; ")}`]
+            : []),
+        ];
+        console.log(notes.join("\n"));
+        for (const f of failures) console.error(f);
+        expect(failures.length).toBe(0);
+      },
+    );
   }
   if (GENERATORS.some((g) => !enabledFor(g))) {
     console.warn(
-      `SKIP differential for ${GENERATORS.filter((g) => !enabledFor(g)).map((g) => g.name).join(", ")}: ` +
+      `SKIP differential for ${
+        GENERATORS.filter((g) => !enabledFor(g)).map((g) => g.name).join(", ")
+      }: ` +
         "Modis has none of their commands yet (strings/keys modules not built in)",
     );
   }

@@ -18,7 +18,13 @@ function relTime(rng: Rng, ms: boolean): string {
   const r = rng.next();
   if (r < 0.75) return String(ms ? rng.int(100_000, 50_000_000) : rng.int(100, 50_000));
   if (r < 0.85) return rng.pick(["0", "-1", "-100"]);
-  return rng.pick(["9223372036854775807", "9223372036854775", "-9223372036854775808", "abc", "1.5"]);
+  return rng.pick([
+    "9223372036854775807",
+    "9223372036854775",
+    "-9223372036854775808",
+    "abc",
+    "1.5",
+  ]);
 }
 
 /** An absolute time: future, past, or garbage. */
@@ -38,13 +44,26 @@ function condition(rng: Rng): string[] {
 }
 
 const templates: Template[] = [
-  { name: "SET (plain: clears TTL)", support: true, needs: ["set"], weight: 3, make: (rng) => ({ argv: ["SET", key(rng), value(rng)] }) },
+  {
+    name: "SET (plain: clears TTL)",
+    support: true,
+    needs: ["set"],
+    weight: 3,
+    make: (rng) => ({ argv: ["SET", key(rng), value(rng)] }),
+  },
   {
     name: "SET with EX/PX/KEEPTTL",
     needs: ["set"],
     weight: 2,
     make: (rng) => ({
-      argv: ["SET", key(rng), value(rng), ...rng.pick([["EX", String(rng.int(100, 9999))], ["PX", String(rng.int(100000, 9999999))], ["KEEPTTL"]])],
+      argv: [
+        "SET",
+        key(rng),
+        value(rng),
+        ...rng.pick([["EX", String(rng.int(100, 9999))], ["PX", String(rng.int(100000, 9999999))], [
+          "KEEPTTL",
+        ]]),
+      ],
     }),
   },
   {
@@ -62,18 +81,44 @@ const templates: Template[] = [
     weight: 2,
     make(rng) {
       const ms = rng.chance(0.5);
-      return { argv: [ms ? "PEXPIREAT" : "EXPIREAT", key(rng), absTime(rng, ms), ...condition(rng)] };
+      return {
+        argv: [ms ? "PEXPIREAT" : "EXPIREAT", key(rng), absTime(rng, ms), ...condition(rng)],
+      };
     },
   },
-  { name: "TTL", needs: ["ttl"], weight: 2, make: (rng) => ({ argv: ["TTL", key(rng)], compare: within(1) }) },
-  { name: "PTTL", needs: ["pttl"], weight: 2, make: (rng) => ({ argv: ["PTTL", key(rng)], compare: within(1000) }) },
-  { name: "EXPIRETIME", needs: ["expiretime"], make: (rng) => ({ argv: ["EXPIRETIME", key(rng)], compare: within(1) }) },
-  { name: "PEXPIRETIME", needs: ["pexpiretime"], make: (rng) => ({ argv: ["PEXPIRETIME", key(rng)], compare: within(1000) }) },
+  {
+    name: "TTL",
+    needs: ["ttl"],
+    weight: 2,
+    make: (rng) => ({ argv: ["TTL", key(rng)], compare: within(1) }),
+  },
+  {
+    name: "PTTL",
+    needs: ["pttl"],
+    weight: 2,
+    make: (rng) => ({ argv: ["PTTL", key(rng)], compare: within(1000) }),
+  },
+  {
+    name: "EXPIRETIME",
+    needs: ["expiretime"],
+    make: (rng) => ({ argv: ["EXPIRETIME", key(rng)], compare: within(1) }),
+  },
+  {
+    name: "PEXPIRETIME",
+    needs: ["pexpiretime"],
+    make: (rng) => ({ argv: ["PEXPIRETIME", key(rng)], compare: within(1000) }),
+  },
   { name: "PERSIST", needs: ["persist"], make: (rng) => ({ argv: ["PERSIST", key(rng)] }) },
   {
     name: "GETEX (EX/PERSIST)",
     needs: ["getex"],
-    make: (rng) => ({ argv: ["GETEX", key(rng), ...rng.pick([[], ["PERSIST"], ["EX", "500"], ["PX", "0"], ["EXAT", "1"]])] }),
+    make: (rng) => ({
+      argv: [
+        "GETEX",
+        key(rng),
+        ...rng.pick([[], ["PERSIST"], ["EX", "500"], ["PX", "0"], ["EXAT", "1"]]),
+      ],
+    }),
   },
   {
     name: "a key that really expires",

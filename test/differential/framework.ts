@@ -184,11 +184,19 @@ export const unordered: Comparator = (a, b) => {
 export function within(tol: number): Comparator {
   // Past 2^53 replies decode as bigints (TTL after EXPIREAT near int64 max): compare those
   // in BigInt arithmetic, since doubles there are 2 apart.
-  const int = (v: unknown) => (typeof v === "bigint" ? v : typeof v === "number" && Number.isInteger(v) ? BigInt(v) : null);
+  const int = (
+    v: unknown,
+  ) => (typeof v === "bigint"
+    ? v
+    : typeof v === "number" && Number.isInteger(v)
+    ? BigInt(v)
+    : null);
   return (a, b) => {
     const x = int(a);
     const y = int(b);
-    if (x !== null && y !== null && x >= 0n && y >= 0n) return (x > y ? x - y : y - x) <= BigInt(tol);
+    if (x !== null && y !== null && x >= 0n && y >= 0n) {
+      return (x > y ? x - y : y - x) <= BigInt(tol);
+    }
     return exact(a, b);
   };
 }
@@ -202,7 +210,13 @@ export function within(tol: number): Comparator {
  * ```
  */
 export const sameKind: Comparator = (a, b) => {
-  const kind = (v: unknown) => (v === null ? "null" : typeof v === "object" && v !== null && "error" in v ? "error" : typeof v);
+  const kind = (
+    v: unknown,
+  ) => (v === null
+    ? "null"
+    : typeof v === "object" && v !== null && "error" in v
+    ? "error"
+    : typeof v);
   return kind(a) === kind(b);
 };
 
@@ -217,7 +231,8 @@ export const sameKind: Comparator = (a, b) => {
  * ```
  */
 export const errorsExact: Comparator = (a, b) => {
-  const isErr = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v) && "error" in v;
+  const isErr = (v: unknown) =>
+    typeof v === "object" && v !== null && !Array.isArray(v) && "error" in v;
   return isErr(a) || isErr(b) ? exact(a, b) : sameKind(a, b);
 };
 
@@ -230,7 +245,13 @@ export const errorsExact: Comparator = (a, b) => {
  * ```
  */
 export function show(v: unknown): string {
-  const s = JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? `${x}n` : x instanceof Uint8Array ? `<${x.length} bytes>` : x));
+  const s = JSON.stringify(
+    v,
+    (
+      _k,
+      x,
+    ) => (typeof x === "bigint" ? `${x}n` : x instanceof Uint8Array ? `<${x.length} bytes>` : x),
+  );
   return s === undefined ? String(v) : s.length > 300 ? s.slice(0, 300) + "…" : s;
 }
 
@@ -328,10 +349,14 @@ export async function runDifferential(
 /** The last 15 steps whose argv names a generator key that `step` names. */
 function stepsTouching(steps: Step[], step: Step, keys: string[]): string[] {
   if (!("argv" in step)) return [];
-  const named = new Set(step.argv.slice(1).filter((a): a is string => typeof a === "string" && keys.includes(a)));
+  const named = new Set(
+    step.argv.slice(1).filter((a): a is string => typeof a === "string" && keys.includes(a)),
+  );
   if (named.size === 0) return [];
   return steps
-    .filter((s) => "argv" in s && s.argv.slice(1).some((a) => typeof a === "string" && named.has(a)))
+    .filter((s) =>
+      "argv" in s && s.argv.slice(1).some((a) => typeof a === "string" && named.has(a))
+    )
     .slice(-16, -1)
     .map(describeStep);
 }

@@ -5,18 +5,41 @@
  * sets) or random (RANDOMKEY: compared by kind only).
  */
 
-import { errorsExact, type Generator, type Rng, sameKind, type Template, unordered } from "./framework.ts";
+import {
+  errorsExact,
+  type Generator,
+  type Rng,
+  sameKind,
+  type Template,
+  unordered,
+} from "./framework.ts";
 import type { Reply, RespClient } from "../helpers/mod.ts";
 import { key, KEYS, value } from "./pools.ts";
 
-const PATTERNS = ["*", "k*", "k[0-2]", "k?", "*k*", "{t}*", "k\\*", "[^k]*", "nomatch*", "k[a-", "\\k0"];
+const PATTERNS = [
+  "*",
+  "k*",
+  "k[0-2]",
+  "k?",
+  "*k*",
+  "{t}*",
+  "k\\*",
+  "[^k]*",
+  "nomatch*",
+  "k[a-",
+  "\\k0",
+];
 
 function keys(rng: Rng, min: number, max: number): string[] {
   return Array.from({ length: rng.int(min, max) }, () => key(rng));
 }
 
 /** Iterate SCAN to the end; the result is the sorted set of keys seen. */
-async function scanAll(c: RespClient, match: string | null, count: string | null): Promise<unknown> {
+async function scanAll(
+  c: RespClient,
+  match: string | null,
+  count: string | null,
+): Promise<unknown> {
   const seen = new Set<string>();
   let cursor = "0";
   for (let rounds = 0; rounds < 10_000; rounds++) {
@@ -33,9 +56,25 @@ async function scanAll(c: RespClient, match: string | null, count: string | null
 }
 
 const templates: Template[] = [
-  { name: "SET (data for the others)", support: true, needs: ["set"], weight: 4, make: (rng) => ({ argv: ["SET", key(rng), value(rng)] }) },
-  { name: "DEL / UNLINK", needs: ["del", "unlink"], weight: 2, make: (rng) => ({ argv: [rng.pick(["DEL", "UNLINK"]), ...keys(rng, 1, 3)] }) },
-  { name: "EXISTS (with repeats)", needs: ["exists"], weight: 2, make: (rng) => ({ argv: ["EXISTS", ...keys(rng, 1, 4)] }) },
+  {
+    name: "SET (data for the others)",
+    support: true,
+    needs: ["set"],
+    weight: 4,
+    make: (rng) => ({ argv: ["SET", key(rng), value(rng)] }),
+  },
+  {
+    name: "DEL / UNLINK",
+    needs: ["del", "unlink"],
+    weight: 2,
+    make: (rng) => ({ argv: [rng.pick(["DEL", "UNLINK"]), ...keys(rng, 1, 3)] }),
+  },
+  {
+    name: "EXISTS (with repeats)",
+    needs: ["exists"],
+    weight: 2,
+    make: (rng) => ({ argv: ["EXISTS", ...keys(rng, 1, 4)] }),
+  },
   { name: "TOUCH", needs: ["touch"], make: (rng) => ({ argv: ["TOUCH", ...keys(rng, 1, 3)] }) },
   { name: "TYPE", needs: ["type"], weight: 2, make: (rng) => ({ argv: ["TYPE", key(rng)] }) },
   {
@@ -48,7 +87,10 @@ const templates: Template[] = [
     name: "COPY",
     needs: ["copy"],
     make(rng) {
-      const extra = rng.pick([[], ["REPLACE"], ["DB", "1"], ["DB", "0", "REPLACE"], ["DB", "99"], ["DB", "x"], ["BOGUS"]]);
+      const extra = rng.pick([[], ["REPLACE"], ["DB", "1"], ["DB", "0", "REPLACE"], ["DB", "99"], [
+        "DB",
+        "x",
+      ], ["BOGUS"]]);
       return { argv: ["COPY", key(rng), key(rng), ...extra] };
     },
   },
@@ -86,7 +128,10 @@ const templates: Template[] = [
     make(rng) {
       const match = rng.chance(0.5) ? rng.pick(PATTERNS) : null;
       const count = rng.chance(0.5) ? rng.pick(["1", "2", "10", "1000"]) : null;
-      return { label: `SCAN * MATCH ${match} COUNT ${count}`, run: (c) => scanAll(c, match, count) };
+      return {
+        label: `SCAN * MATCH ${match} COUNT ${count}`,
+        run: (c) => scanAll(c, match, count),
+      };
     },
   },
   {
@@ -94,13 +139,34 @@ const templates: Template[] = [
     needs: ["scan"],
     weight: 0.3,
     make: (rng) => ({
-      argv: ["SCAN", ...rng.pick([["x"], ["0", "COUNT", "0"], ["0", "COUNT", "x"], ["0", "MATCH"], ["0", "BOGUS", "1"], ["-1"], ["18446744073709551615"], ["18446744073709551616"]])],
+      argv: [
+        "SCAN",
+        ...rng.pick([
+          ["x"],
+          ["0", "COUNT", "0"],
+          ["0", "COUNT", "x"],
+          ["0", "MATCH"],
+          ["0", "BOGUS", "1"],
+          ["-1"],
+          ["18446744073709551615"],
+          ["18446744073709551616"],
+        ]),
+      ],
       compare: errorsExact,
     }),
   },
-  { name: "RANDOMKEY (kind only)", needs: ["randomkey"], make: () => ({ argv: ["RANDOMKEY"], compare: sameKind }) },
+  {
+    name: "RANDOMKEY (kind only)",
+    needs: ["randomkey"],
+    make: () => ({ argv: ["RANDOMKEY"], compare: sameKind }),
+  },
   { name: "DBSIZE", needs: ["dbsize"], make: () => ({ argv: ["DBSIZE"] }) },
-  { name: "a list key", needs: ["lpush"], weight: 0.5, make: (rng) => ({ argv: ["LPUSH", key(rng), "e"] }) },
+  {
+    name: "a list key",
+    needs: ["lpush"],
+    weight: 0.5,
+    make: (rng) => ({ argv: ["LPUSH", key(rng), "e"] }),
+  },
 ];
 
 /**
@@ -118,10 +184,12 @@ export const keysGenerator: Generator = {
   intendedDifferences: [
     {
       name: "SCAN with a negative cursor",
-      reason: "Redis 7.4 parses cursors with string2ull, which refuses negatives: 'ERR invalid cursor'; " +
+      reason:
+        "Redis 7.4 parses cursors with string2ull, which refuses negatives: 'ERR invalid cursor'; " +
         "7.0 used strtoull, which wraps -1 to 2^64-1 and scans from there",
       applies: (step, _ref, got) =>
-        "argv" in step && String(step.argv[0]).toUpperCase() === "SCAN" && String(step.argv[1]).startsWith("-") &&
+        "argv" in step && String(step.argv[0]).toUpperCase() === "SCAN" &&
+        String(step.argv[1]).startsWith("-") &&
         JSON.stringify(got) === JSON.stringify({ error: "ERR invalid cursor" }),
     },
   ],

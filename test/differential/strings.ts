@@ -9,7 +9,22 @@
 import type { Generator, Rng, Step, Template } from "./framework.ts";
 import { flag, intArg, key, KEYS, value } from "./pools.ts";
 
-const FLOAT_INCR = ["0.1", "0.2", "-0.25", "1.5", "3e2", "-1e-3", "10", "abc", "inf", "-inf", "nan", "1e400", " 1", "5.0e3"];
+const FLOAT_INCR = [
+  "0.1",
+  "0.2",
+  "-0.25",
+  "1.5",
+  "3e2",
+  "-1e-3",
+  "10",
+  "abc",
+  "inf",
+  "-inf",
+  "nan",
+  "1e400",
+  " 1",
+  "5.0e3",
+];
 
 function expiryOption(rng: Rng): string[] {
   const now = Date.now();
@@ -25,7 +40,10 @@ function expiryOption(rng: Rng): string[] {
     case 4:
       return [flag(rng, "KEEPTTL")];
     case 5: // invalid times: zero, negative, not a number, overflow
-      return [rng.pick(["EX", "PX", "EXAT", "PXAT"]), rng.pick(["0", "-1", "abc", "1.5", "9223372036854775807", "92233720368547758"])];
+      return [
+        rng.pick(["EX", "PX", "EXAT", "PXAT"]),
+        rng.pick(["0", "-1", "abc", "1.5", "9223372036854775807", "92233720368547758"]),
+      ];
     default:
       return [];
   }
@@ -43,18 +61,26 @@ const templates: Template[] = [
       if (rng.chance(0.25)) opts.push(flag(rng, "GET"));
       if (rng.chance(0.05)) opts.push(rng.pick(["EX", "PX", "BOGUS", "KEEPTTL", "NX"])); // duplicates and junk
       // Options may come in any order.
-      for (let i = opts.length - 1; i > 0 && rng.chance(0.3); i--) [opts[i], opts[i - 1]] = [opts[i - 1], opts[i]];
+      for (let i = opts.length - 1; i > 0 && rng.chance(0.3); i--) {
+        [opts[i], opts[i - 1]] = [opts[i - 1], opts[i]];
+      }
       return { argv: [...argv, ...opts] };
     },
   },
   { name: "GET", needs: ["get"], weight: 3, make: (rng) => ({ argv: ["GET", key(rng)] }) },
-  { name: "GETSET", needs: ["getset"], make: (rng) => ({ argv: ["GETSET", key(rng), value(rng)] }) },
+  {
+    name: "GETSET",
+    needs: ["getset"],
+    make: (rng) => ({ argv: ["GETSET", key(rng), value(rng)] }),
+  },
   { name: "GETDEL", needs: ["getdel"], make: (rng) => ({ argv: ["GETDEL", key(rng)] }) },
   {
     name: "GETEX",
     needs: ["getex"],
     make(rng) {
-      const opt = rng.chance(0.2) ? [flag(rng, "PERSIST")] : expiryOption(rng).filter((o) => o.toUpperCase() !== "KEEPTTL");
+      const opt = rng.chance(0.2)
+        ? [flag(rng, "PERSIST")]
+        : expiryOption(rng).filter((o) => o.toUpperCase() !== "KEEPTTL");
       return { argv: ["GETEX", key(rng), ...opt] };
     },
   },
@@ -64,7 +90,9 @@ const templates: Template[] = [
     needs: ["setex", "psetex"],
     make(rng) {
       const ex = rng.chance(0.5);
-      const t = rng.chance(0.8) ? String(ex ? rng.int(100, 9999) : rng.int(100000, 9999999)) : rng.pick(["0", "-5", "x", "9223372036854775807"]);
+      const t = rng.chance(0.8)
+        ? String(ex ? rng.int(100, 9999) : rng.int(100000, 9999999))
+        : rng.pick(["0", "-5", "x", "9223372036854775807"]);
       return { argv: [ex ? "SETEX" : "PSETEX", key(rng), t, value(rng)] };
     },
   },
@@ -84,7 +112,11 @@ const templates: Template[] = [
     needs: ["mget"],
     make: (rng) => ({ argv: ["MGET", ...Array.from({ length: rng.int(1, 4) }, () => key(rng))] }),
   },
-  { name: "APPEND", needs: ["append"], make: (rng) => ({ argv: ["APPEND", key(rng), value(rng)] }) },
+  {
+    name: "APPEND",
+    needs: ["append"],
+    make: (rng) => ({ argv: ["APPEND", key(rng), value(rng)] }),
+  },
   { name: "STRLEN", needs: ["strlen"], make: (rng) => ({ argv: ["STRLEN", key(rng)] }) },
   {
     name: "INCR / DECR",
@@ -109,7 +141,10 @@ const templates: Template[] = [
     needs: ["getrange", "substr"],
     weight: 2,
     make(rng) {
-      const idx = () => rng.chance(0.85) ? String(rng.int(-60, 60)) : rng.pick(["9223372036854775807", "-9223372036854775808", "x"]);
+      const idx = () =>
+        rng.chance(0.85)
+          ? String(rng.int(-60, 60))
+          : rng.pick(["9223372036854775807", "-9223372036854775808", "x"]);
       return { argv: [rng.chance(0.8) ? "GETRANGE" : "SUBSTR", key(rng), idx(), idx()] };
     },
   },
@@ -117,7 +152,9 @@ const templates: Template[] = [
     name: "SETRANGE",
     needs: ["setrange"],
     make(rng) {
-      const off = rng.chance(0.85) ? String(rng.int(0, 80)) : rng.pick(["-1", "536870911", "536870912", "x"]);
+      const off = rng.chance(0.85)
+        ? String(rng.int(0, 80))
+        : rng.pick(["-1", "536870911", "536870912", "x"]);
       // An empty value at a huge offset is valid and must not allocate.
       const v = off === "536870911" ? "" : rng.chance(0.1) ? "" : value(rng);
       return { argv: ["SETRANGE", key(rng), off, v] };
@@ -128,7 +165,11 @@ const templates: Template[] = [
     needs: ["lcs"],
     weight: 0.5,
     make(rng) {
-      const opts = rng.pick([[], ["LEN"], ["IDX"], ["IDX", "WITHMATCHLEN"], ["IDX", "MINMATCHLEN", String(rng.int(0, 3))], ["LEN", "IDX"]]);
+      const opts = rng.pick([[], ["LEN"], ["IDX"], ["IDX", "WITHMATCHLEN"], [
+        "IDX",
+        "MINMATCHLEN",
+        String(rng.int(0, 3)),
+      ], ["LEN", "IDX"]]);
       return { argv: ["LCS", key(rng), key(rng), ...opts] };
     },
   },

@@ -4,7 +4,15 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { error, isError, isMap, kindsWithRedis, modisHas, simple, useServer } from "../helpers/mod.ts";
+import {
+  error,
+  isError,
+  isMap,
+  kindsWithRedis,
+  modisHas,
+  simple,
+  useServer,
+} from "../helpers/mod.ts";
 
 const WRONGPASS = "WRONGPASS invalid username-password pair or user is disabled.";
 
@@ -27,7 +35,9 @@ for (const kind of kindsWithRedis()) {
     test("HELLO needs authentication or an AUTH option", async () => {
       const c = await server().client();
       const r = await c.send("HELLO", "3");
-      expect(isError(r) ? r.error : r).toStartWith("NOAUTH HELLO must be called with the client already authenticated");
+      expect(isError(r) ? r.error : r).toStartWith(
+        "NOAUTH HELLO must be called with the client already authenticated",
+      );
       expect(await c.send("HELLO", "3", "AUTH", "default", "nope")).toEqual(error(WRONGPASS));
       const ok = await c.send("HELLO", "3", "AUTH", "default", "s3cret");
       expect(isMap(ok)).toBe(true);
@@ -64,18 +74,21 @@ for (const kind of kindsWithRedis()) {
   describe(`AUTH without requirepass [${kind}]`, () => {
     const server = useServer(kind);
 
-    test.skipIf(kind !== "redis" && !modisHas("config|set"))("CONFIG SET requirepass applies to new connections", async () => {
-      const admin = await server().client();
-      expect(await admin.send("CONFIG", "SET", "requirepass", "later")).toEqual(simple("OK"));
-      try {
-        const c = await server().client();
-        expect(await c.send("PING")).toEqual(error("NOAUTH Authentication required."));
-        expect(await c.send("AUTH", "later")).toEqual(simple("OK"));
-      } finally {
-        await admin.send("AUTH", "later");
-        expect(await admin.send("CONFIG", "SET", "requirepass", "")).toEqual(simple("OK"));
-      }
-    });
+    test.skipIf(kind !== "redis" && !modisHas("config|set"))(
+      "CONFIG SET requirepass applies to new connections",
+      async () => {
+        const admin = await server().client();
+        expect(await admin.send("CONFIG", "SET", "requirepass", "later")).toEqual(simple("OK"));
+        try {
+          const c = await server().client();
+          expect(await c.send("PING")).toEqual(error("NOAUTH Authentication required."));
+          expect(await c.send("AUTH", "later")).toEqual(simple("OK"));
+        } finally {
+          await admin.send("AUTH", "later");
+          expect(await admin.send("CONFIG", "SET", "requirepass", "")).toEqual(simple("OK"));
+        }
+      },
+    );
 
     test("AUTH errors when no password is configured", async () => {
       const c = await server().client();

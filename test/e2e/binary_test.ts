@@ -9,7 +9,16 @@ import { describe, expect, test } from "bun:test";
 import { kindsWithRedis, requireCommands, simple, useServer } from "../helpers/mod.ts";
 
 const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
-const TRICKY = ["", "\r\n", "a\r\nb", "\r\n\r\n$3\r\n", "\x00", "\x00\x00\xff", "*1\r\n$4\r\nPING\r\n", ALL_BYTES];
+const TRICKY = [
+  "",
+  "\r\n",
+  "a\r\nb",
+  "\r\n\r\n$3\r\n",
+  "\x00",
+  "\x00\x00\xff",
+  "*1\r\n$4\r\nPING\r\n",
+  ALL_BYTES,
+];
 
 for (const kind of kindsWithRedis()) {
   describe(`binary safety [${kind}]`, () => {
@@ -23,13 +32,17 @@ for (const kind of kindsWithRedis()) {
       expect(await c.send("ECHO", bytes)).toBe(String.fromCharCode(...bytes));
     });
 
-    test.skipIf(!redis && !requireCommands("binary keys and values", ["set", "get", "del", "strlen"]))(
+    test.skipIf(
+      !redis && !requireCommands("binary keys and values", ["set", "get", "del", "strlen"]),
+    )(
       "SET/GET with binary keys and values",
       async () => {
         const c = await server().client();
         // Every single-byte key, each holding a value made of its own byte.
         const keys = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
-        expect(await c.pipeline(keys.map((k) => ["SET", k, k.repeat(3)]))).toEqual(keys.map(() => simple("OK")));
+        expect(await c.pipeline(keys.map((k) => ["SET", k, k.repeat(3)]))).toEqual(
+          keys.map(() => simple("OK")),
+        );
         expect(await c.pipeline(keys.map((k) => ["GET", k]))).toEqual(keys.map((k) => k.repeat(3)));
         for (const v of TRICKY) {
           expect(await c.send("SET", `bin:${v}`, v)).toEqual(simple("OK"));
@@ -39,7 +52,9 @@ for (const kind of kindsWithRedis()) {
         // The empty key is a key like any other.
         expect(await c.send("SET", "", "empty key")).toEqual(simple("OK"));
         expect(await c.send("GET", "")).toBe("empty key");
-        expect(await c.send("DEL", "", ...keys, ...TRICKY.map((v) => `bin:${v}`))).toBe(256 + 1 + TRICKY.length);
+        expect(await c.send("DEL", "", ...keys, ...TRICKY.map((v) => `bin:${v}`))).toBe(
+          256 + 1 + TRICKY.length,
+        );
       },
     );
 

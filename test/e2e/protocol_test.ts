@@ -32,12 +32,12 @@ for (const kind of kindsWithRedis()) {
       expect(await c.read()).toEqual(simple("PONG"));
       c.write("ping\n"); // a bare LF ends an inline request too
       expect(await c.read()).toEqual(simple("PONG"));
-      c.write("  ECHO \t  \"hello world\"  \r\n");
+      c.write('  ECHO \t  "hello world"  \r\n');
       expect(await c.read()).toBe("hello world");
-      c.write("ECHO \"\\x41\\x00\\xff\\n\\r\\t\\\"\"\r\n");
-      expect(await c.read()).toBe("A\x00\xff\n\r\t\"");
+      c.write('ECHO "\\x41\\x00\\xff\\n\\r\\t\\""\r\n');
+      expect(await c.read()).toBe('A\x00\xff\n\r\t"');
       c.write("ECHO 'it\\'s \"quoted\"'\r\n");
-      expect(await c.read()).toBe("it's \"quoted\"");
+      expect(await c.read()).toBe('it\'s "quoted"');
       c.write("ECHO ''\r\n");
       expect(await c.read()).toBe("");
     });
@@ -63,45 +63,83 @@ for (const kind of kindsWithRedis()) {
       expect(await c.send("NOSUCHCMD", "a", "b")).toEqual(
         error("ERR unknown command 'NOSUCHCMD', with args beginning with: 'a' 'b' "),
       );
-      expect(await c.send("ECHO")).toEqual(error("ERR wrong number of arguments for 'echo' command"));
+      expect(await c.send("ECHO")).toEqual(
+        error("ERR wrong number of arguments for 'echo' command"),
+      );
       // The connection survives ordinary errors.
       expect(await c.send("PING")).toEqual(simple("PONG"));
     });
 
     test("unbalanced quotes", async () => {
-      await expectProtocolError(await server().client(), "ECHO \"abc\r\n", "unbalanced quotes in request");
-      await expectProtocolError(await server().client(), "ECHO 'abc\r\n", "unbalanced quotes in request");
-      await expectProtocolError(await server().client(), "ECHO \"a\"b\r\n", "unbalanced quotes in request");
+      await expectProtocolError(
+        await server().client(),
+        'ECHO "abc\r\n',
+        "unbalanced quotes in request",
+      );
+      await expectProtocolError(
+        await server().client(),
+        "ECHO 'abc\r\n",
+        "unbalanced quotes in request",
+      );
+      await expectProtocolError(
+        await server().client(),
+        'ECHO "a"b\r\n',
+        "unbalanced quotes in request",
+      );
     });
 
     test("too big inline request", async () => {
-      await expectProtocolError(await server().client(), "A".repeat(70 * 1024), "too big inline request");
+      await expectProtocolError(
+        await server().client(),
+        "A".repeat(70 * 1024),
+        "too big inline request",
+      );
     });
 
     test("invalid multibulk length", async () => {
       await expectProtocolError(await server().client(), "*abc\r\n", "invalid multibulk length");
-      await expectProtocolError(await server().client(), "*3000000000\r\n", "invalid multibulk length");
+      await expectProtocolError(
+        await server().client(),
+        "*3000000000\r\n",
+        "invalid multibulk length",
+      );
       await expectProtocolError(await server().client(), "*1x\r\n", "invalid multibulk length");
     });
 
     test("too big mbulk count string", async () => {
-      await expectProtocolError(await server().client(), "*" + "1".repeat(70 * 1024), "too big mbulk count string");
+      await expectProtocolError(
+        await server().client(),
+        "*" + "1".repeat(70 * 1024),
+        "too big mbulk count string",
+      );
     });
 
     test("invalid bulk length", async () => {
       await expectProtocolError(await server().client(), "*1\r\n$abc\r\n", "invalid bulk length");
       await expectProtocolError(await server().client(), "*1\r\n$-5\r\n", "invalid bulk length");
       // Past the default proto-max-bulk-len (512 MB).
-      await expectProtocolError(await server().client(), "*1\r\n$600000000\r\n", "invalid bulk length");
+      await expectProtocolError(
+        await server().client(),
+        "*1\r\n$600000000\r\n",
+        "invalid bulk length",
+      );
     });
 
     test("too big bulk count string", async () => {
-      await expectProtocolError(await server().client(), "*1\r\n$" + "1".repeat(70 * 1024), "too big bulk count string");
+      await expectProtocolError(
+        await server().client(),
+        "*1\r\n$" + "1".repeat(70 * 1024),
+        "too big bulk count string",
+      );
     });
 
     test("expected '$'", async () => {
       await expectProtocolError(await server().client(), "*1\r\n:5\r\n", "expected '$', got ':'");
-      await expectProtocolError(await server().client(), "*2\r\n$4\r\nECHO\r\n+x\r\n", "expected '$', got '+'");
+      await expectProtocolError(
+        await server().client(),
+        "*2\r\n$4\r\nECHO\r\n+x\r\n",
+        "expected '$', got '+'",
+      );
     });
 
     test("commands before a protocol error in the same read are answered", async () => {

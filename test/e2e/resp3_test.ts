@@ -5,7 +5,16 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { error, isMap, kindsWithRedis, mapGet, modisHas, type Reply, simple, useServer } from "../helpers/mod.ts";
+import {
+  error,
+  isMap,
+  kindsWithRedis,
+  mapGet,
+  modisHas,
+  type Reply,
+  simple,
+  useServer,
+} from "../helpers/mod.ts";
 
 const HELLO_FIELDS = ["server", "version", "proto", "id", "mode", "role", "modules"];
 
@@ -43,22 +52,29 @@ for (const kind of kindsWithRedis()) {
       expect(mapGet(back, "proto")).toBe(2);
     });
 
-    test.skipIf(kind !== "redis" && !modisHas("client|info"))("CLIENT INFO: verbatim in RESP3, bulk in RESP2", async () => {
-      const c = await server().client();
-      await c.send("HELLO", "3");
-      const info = await c.send("CLIENT", "INFO");
-      expect(info).toMatchObject({ format: "txt" });
-      expect((info as { verbatim: string }).verbatim).toMatch(/^id=\d+ addr=.* resp=3/);
-      await c.send("HELLO", "2");
-      expect(typeof (await c.send("CLIENT", "INFO"))).toBe("string");
-    });
+    test.skipIf(kind !== "redis" && !modisHas("client|info"))(
+      "CLIENT INFO: verbatim in RESP3, bulk in RESP2",
+      async () => {
+        const c = await server().client();
+        await c.send("HELLO", "3");
+        const info = await c.send("CLIENT", "INFO");
+        expect(info).toMatchObject({ format: "txt" });
+        expect((info as { verbatim: string }).verbatim).toMatch(/^id=\d+ addr=.* resp=3/);
+        await c.send("HELLO", "2");
+        expect(typeof (await c.send("CLIENT", "INFO"))).toBe("string");
+      },
+    );
 
     test("HELLO errors", async () => {
       const c = await server().client();
       expect(await c.send("HELLO", "4")).toEqual(error("NOPROTO unsupported protocol version"));
       expect(await c.send("HELLO", "1")).toEqual(error("NOPROTO unsupported protocol version"));
-      expect(await c.send("HELLO", "abc")).toEqual(error("ERR Protocol version is not an integer or out of range"));
-      expect(await c.send("HELLO", "3", "BOGUS")).toEqual(error("ERR Syntax error in HELLO option 'BOGUS'"));
+      expect(await c.send("HELLO", "abc")).toEqual(
+        error("ERR Protocol version is not an integer or out of range"),
+      );
+      expect(await c.send("HELLO", "3", "BOGUS")).toEqual(
+        error("ERR Syntax error in HELLO option 'BOGUS'"),
+      );
       // A failed HELLO leaves the protocol alone.
       expect(Array.isArray(await c.send("HELLO"))).toBe(true);
     });
@@ -76,15 +92,18 @@ for (const kind of kindsWithRedis()) {
       expect(Array.isArray(await c.send("HELLO"))).toBe(true);
     });
 
-    test.skipIf(kind !== "redis" && !modisHas("get", "set", "incrbyfloat"))("RESP3 nulls and strings", async () => {
-      const c = await server().client();
-      // $-1 in RESP2, `_` in RESP3: both decode to null.
-      expect(await c.send("GET", "resp3:missing")).toBeNull();
-      await c.send("HELLO", "3");
-      expect(await c.send("GET", "resp3:missing")).toBeNull();
-      expect(await c.send("SET", "resp3:f", "1.5")).toEqual(simple("OK"));
-      expect(await c.send("INCRBYFLOAT", "resp3:f", "1")).toBe("2.5");
-      await c.send("DEL", "resp3:f");
-    });
+    test.skipIf(kind !== "redis" && !modisHas("get", "set", "incrbyfloat"))(
+      "RESP3 nulls and strings",
+      async () => {
+        const c = await server().client();
+        // $-1 in RESP2, `_` in RESP3: both decode to null.
+        expect(await c.send("GET", "resp3:missing")).toBeNull();
+        await c.send("HELLO", "3");
+        expect(await c.send("GET", "resp3:missing")).toBeNull();
+        expect(await c.send("SET", "resp3:f", "1.5")).toEqual(simple("OK"));
+        expect(await c.send("INCRBYFLOAT", "resp3:f", "1")).toBe("2.5");
+        await c.send("DEL", "resp3:f");
+      },
+    );
   });
 }

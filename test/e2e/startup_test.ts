@@ -11,8 +11,8 @@ import {
   makeTempDir,
   modisHas,
   RespClient,
-  RUNTIMES,
   runServerToExit,
+  RUNTIMES,
   simple,
   startServer,
 } from "../helpers/mod.ts";
@@ -33,7 +33,7 @@ for (const runtime of RUNTIMES) {
   describe(`startup and shutdown [${runtime}]`, () => {
     test("config file, include, quoting, and command-line overrides", async () => {
       const dir = makeTempDir("modis-conf");
-      await writeConf(dir, "extra.conf", "# included\nrequirepass \"pass from include\"\n");
+      await writeConf(dir, "extra.conf", '# included\nrequirepass "pass from include"\n');
       const conf = await writeConf(
         dir,
         "modis.conf",
@@ -46,7 +46,12 @@ for (const runtime of RUNTIMES) {
       } finally {
         await fromFile.stop();
       }
-      const overridden = await startServer({ runtime, configFile: conf, dir, args: ["--requirepass", "cli"] });
+      const overridden = await startServer({
+        runtime,
+        configFile: conf,
+        dir,
+        args: ["--requirepass", "cli"],
+      });
       try {
         const c = await overridden.client();
         expect(await c.send("PING")).toEqual(error("NOAUTH Authentication required."));
@@ -58,21 +63,31 @@ for (const runtime of RUNTIMES) {
       }
     });
 
-    test.skipIf(!modisHas("config|get"))("config file and command-line values show in CONFIG GET", async () => {
-      const dir = makeTempDir("modis-conf");
-      const conf = await writeConf(dir, "modis.conf", "maxmemory 100mb\nhz 20\nmaxmemory-policy allkeys-lru\n");
-      const s = await startServer({ runtime, configFile: conf, dir, args: ["--hz", "15"] });
-      try {
-        const c = await s.client();
-        expect(await c.send("CONFIG", "GET", "maxmemory")).toEqual(["maxmemory", "104857600"]);
-        expect(await c.send("CONFIG", "GET", "maxmemory-policy")).toEqual(["maxmemory-policy", "allkeys-lru"]);
-        // The command line comes after the file and wins.
-        expect(await c.send("CONFIG", "GET", "hz")).toEqual(["hz", "15"]);
-      } finally {
-        await s.stop();
-        Bun.spawnSync(["rm", "-rf", dir]);
-      }
-    });
+    test.skipIf(!modisHas("config|get"))(
+      "config file and command-line values show in CONFIG GET",
+      async () => {
+        const dir = makeTempDir("modis-conf");
+        const conf = await writeConf(
+          dir,
+          "modis.conf",
+          "maxmemory 100mb\nhz 20\nmaxmemory-policy allkeys-lru\n",
+        );
+        const s = await startServer({ runtime, configFile: conf, dir, args: ["--hz", "15"] });
+        try {
+          const c = await s.client();
+          expect(await c.send("CONFIG", "GET", "maxmemory")).toEqual(["maxmemory", "104857600"]);
+          expect(await c.send("CONFIG", "GET", "maxmemory-policy")).toEqual([
+            "maxmemory-policy",
+            "allkeys-lru",
+          ]);
+          // The command line comes after the file and wins.
+          expect(await c.send("CONFIG", "GET", "hz")).toEqual(["hz", "15"]);
+        } finally {
+          await s.stop();
+          Bun.spawnSync(["rm", "-rf", dir]);
+        }
+      },
+    );
 
     test.skipIf(!modisHas("shutdown"))("SHUTDOWN NOSAVE exits cleanly", async () => {
       const s = await startServer({ runtime });
@@ -116,9 +131,14 @@ for (const runtime of RUNTIMES) {
         await s.waitForLog(/'jemalloc-bg-thread' is accepted for compatibility but not effective/);
         if (modisHas("config|get")) {
           const c = await s.client();
-          expect(await c.send("CONFIG", "GET", "jemalloc-bg-thread")).toEqual(["jemalloc-bg-thread", "no"]);
+          expect(await c.send("CONFIG", "GET", "jemalloc-bg-thread")).toEqual([
+            "jemalloc-bg-thread",
+            "no",
+          ]);
         } else {
-          console.warn("SKIP CONFIG GET check: Modis lacks CONFIG GET (server module not built in yet)");
+          console.warn(
+            "SKIP CONFIG GET check: Modis lacks CONFIG GET (server module not built in yet)",
+          );
         }
       } finally {
         await s.stop();
@@ -138,7 +158,9 @@ for (const runtime of RUNTIMES) {
         expect(m![2]).toBe("M");
       }
       expect(lines.some((l) => / \* Ready to accept connections tcp$/.test(l))).toBe(true);
-      expect(lines.some((l) => / # Received SIGTERM scheduling shutdown\.\.\.$/.test(l))).toBe(true);
+      expect(lines.some((l) => / # Received SIGTERM scheduling shutdown\.\.\.$/.test(l))).toBe(
+        true,
+      );
     });
 
     test("SIGTERM shuts down cleanly with clients connected", async () => {
@@ -158,14 +180,18 @@ for (const runtime of RUNTIMES) {
     });
 
     test("unixsocket with unixsocketperm", async () => {
-      const s = await startServer({ runtime, args: ["--unixsocket", "modis.sock", "--unixsocketperm", "700"] });
+      const s = await startServer({
+        runtime,
+        args: ["--unixsocket", "modis.sock", "--unixsocketperm", "700"],
+      });
       try {
         const path = `${s.dir}/modis.sock`;
         const c = await RespClient.connect({ path });
         expect(await c.send("PING")).toEqual(simple("PONG"));
         expect(await c.send("ECHO", "over unix")).toBe("over unix");
         c.close();
-        const mode = new TextDecoder().decode(Bun.spawnSync(["stat", "-c", "%a", path]).stdout).trim();
+        const mode = new TextDecoder().decode(Bun.spawnSync(["stat", "-c", "%a", path]).stdout)
+          .trim();
         expect(mode).toBe("700");
       } finally {
         await s.stop();

@@ -59,7 +59,9 @@ export function missingCommands(commands: string[]): string[] {
 export function requireCommands(what: string, commands: string[]): boolean {
   const missing = missingCommands(commands);
   if (missing.length > 0) {
-    const line = `SKIP ${what}: Modis lacks ${missing.join(", ").toUpperCase()} (module not built in yet)`;
+    const line = `SKIP ${what}: Modis lacks ${
+      missing.join(", ").toUpperCase()
+    } (module not built in yet)`;
     if (!reported.has(line)) {
       reported.add(line);
       console.warn(line);

@@ -104,11 +104,13 @@ export class RespClient {
   private failure: Error | null = null;
   private closeListeners: (() => void)[] = [];
 
-  private constructor(private socket: BunSocket) {}
+  private socket: BunSocket = null;
+
+  private constructor() {}
 
   /** Open a connection. */
   static async connect(target: Target): Promise<RespClient> {
-    let client!: RespClient;
+    const client = new RespClient();
     const handlers = {
       data: (_s: BunSocket, chunk: Uint8Array) => client.onData(chunk),
       drain: () => client.onDrain(),
@@ -116,10 +118,13 @@ export class RespClient {
       error: (_s: BunSocket, e: Error) => client.onClose(e),
       end: () => client.onClose(null),
     };
-    const socket = "path" in target
+    client.socket = "path" in target
       ? await Bun.connect({ unix: target.path, socket: handlers })
-      : await Bun.connect({ hostname: target.host ?? "127.0.0.1", port: target.port, socket: handlers });
-    client = new RespClient(socket);
+      : await Bun.connect({
+        hostname: target.host ?? "127.0.0.1",
+        port: target.port,
+        socket: handlers,
+      });
     return client;
   }
 
@@ -158,7 +163,9 @@ export class RespClient {
   read(timeoutMs = this.timeoutMs): Promise<Reply> {
     const q = this.queued.shift();
     if (q !== undefined) return Promise.resolve(q);
-    if (this.isClosed) return Promise.reject(this.failure ?? new Error("connection closed by server"));
+    if (this.isClosed) {
+      return Promise.reject(this.failure ?? new Error("connection closed by server"));
+    }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const i = this.waiters.indexOf(w);
@@ -183,7 +190,10 @@ export class RespClient {
   waitClosed(timeoutMs = this.timeoutMs): Promise<void> {
     if (this.isClosed) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`connection still open after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`connection still open after ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.closeListeners.push(() => {
         clearTimeout(timer);
         resolve();

@@ -214,7 +214,9 @@ export class RespReader {
   }
 
   private int(text: string): number {
-    if (!/^-?\d+$/.test(text)) throw new RespFormatError(`bad length or count: ${JSON.stringify(text)}`);
+    if (!/^-?\d+$/.test(text)) {
+      throw new RespFormatError(`bad length or count: ${JSON.stringify(text)}`);
+    }
     return Number(text);
   }
 
@@ -287,7 +289,9 @@ export class RespReader {
         return { attribute, value: this.value() };
       }
       default:
-        throw new RespFormatError(`unknown RESP type byte ${JSON.stringify(type)} before ${JSON.stringify(text)}`);
+        throw new RespFormatError(
+          `unknown RESP type byte ${JSON.stringify(type)} before ${JSON.stringify(text)}`,
+        );
     }
   }
 }

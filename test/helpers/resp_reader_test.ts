@@ -13,8 +13,21 @@ function readAll(s: string) {
 
 describe("RespReader", () => {
   test("RESP2 types", () => {
-    expect(readAll("+OK\r\n-ERR x\r\n:42\r\n:-9223372036854775808\r\n$3\r\na\r\n\r\n$-1\r\n*-1\r\n*2\r\n$0\r\n\r\n:1\r\n"))
-      .toEqual([{ simple: "OK" }, { error: "ERR x" }, 42, -9223372036854775808n, "a\r\n", null, NULL_ARRAY, ["", 1]]);
+    expect(
+      readAll(
+        "+OK\r\n-ERR x\r\n:42\r\n:-9223372036854775808\r\n$3\r\na\r\n\r\n$-1\r\n*-1\r\n*2\r\n$0\r\n\r\n:1\r\n",
+      ),
+    )
+      .toEqual([
+        { simple: "OK" },
+        { error: "ERR x" },
+        42,
+        -9223372036854775808n,
+        "a\r\n",
+        null,
+        NULL_ARRAY,
+        ["", 1],
+      ]);
   });
 
   test("RESP3 types", () => {
@@ -52,7 +65,10 @@ describe("RespReader", () => {
 
   test("binary bulk and a bulk bigger than the initial buffer", () => {
     const big = "x".repeat(200_000);
-    expect(readAll(`$3\r\n\x00\xff\r\r\n$${big.length}\r\n${big}\r\n`)).toEqual(["\x00\xff\r", big]);
+    expect(readAll(`$3\r\n\x00\xff\r\r\n$${big.length}\r\n${big}\r\n`)).toEqual([
+      "\x00\xff\r",
+      big,
+    ]);
   });
 
   test("malformed input throws", () => {

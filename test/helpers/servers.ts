@@ -163,7 +163,13 @@ function spawnServer(o: SpawnOptions): ServerHandle & { setPort(p: number): void
       const seen = logs.find((l) => re.test(l));
       if (seen !== undefined) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${logs.join("\n")}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`no log line matching ${re} within ${timeoutMs} ms:\n${logs.join("\n")}`),
+            ),
+          timeoutMs,
+        );
         watchers.push({
           re,
           resolve: (line) => {
@@ -204,7 +210,9 @@ async function waitForPong(h: ServerHandle, target: Target, timeoutMs: number): 
         const r = await c.send("PING");
         if (JSON.stringify(r) === JSON.stringify({ simple: "PONG" })) return;
         // NOAUTH still proves the server answers.
-        if (typeof r === "object" && r !== null && "error" in r && r.error.startsWith("NOAUTH")) return;
+        if (typeof r === "object" && r !== null && "error" in r && r.error.startsWith("NOAUTH")) {
+          return;
+        }
         last = JSON.stringify(r);
       } finally {
         c.close();
@@ -214,7 +222,9 @@ async function waitForPong(h: ServerHandle, target: Target, timeoutMs: number): 
     }
     await sleep(50);
   }
-  throw new Error(`${h.kind} server did not answer PING (${exited ? "exited" : last}):\n${h.logs.join("\n")}`);
+  throw new Error(
+    `${h.kind} server did not answer PING (${exited ? "exited" : last}):\n${h.logs.join("\n")}`,
+  );
 }
 
 /** Options for `startServer`. */
@@ -260,13 +270,20 @@ export async function startServer(opts: StartOptions): Promise<ServerHandle> {
   if (!opts.persistence) args.push("--save", "", "--appendonly", "no");
   args.push(...extra);
   const dir = opts.dir ?? makeTempDir(`modis-${opts.runtime}`);
-  const h = spawnServer({ kind: opts.runtime, cmd: modisCommand(opts.runtime, args), dir, ownsDir: !opts.dir });
+  const h = spawnServer({
+    kind: opts.runtime,
+    cmd: modisCommand(opts.runtime, args),
+    dir,
+    ownsDir: !opts.dir,
+  });
   try {
     const timeout = opts.timeoutMs ?? 20_000;
     const line = await h.waitForLog(/Running mode=standalone, port=\d+/, timeout);
     h.setPort(Number(/port=(\d+)/.exec(line)![1]));
     const unix = optionValue(extra, "--unixsocket");
-    const target: Target = h.port > 0 ? { port: h.port } : { path: unix!.startsWith("/") ? unix! : `${dir}/${unix}` };
+    const target: Target = h.port > 0
+      ? { port: h.port }
+      : { path: unix!.startsWith("/") ? unix! : `${dir}/${unix}` };
     await waitForPong(h, target, timeout);
     return h;
   } catch (e) {
@@ -289,7 +306,12 @@ export async function runServerToExit(
 ): Promise<{ code: number | null; output: string; timedOut: boolean }> {
   const args = [...(opts.configFile ? [opts.configFile] : []), ...(opts.args ?? [])];
   const dir = opts.dir ?? makeTempDir(`modis-${opts.runtime}`);
-  const h = spawnServer({ kind: opts.runtime, cmd: modisCommand(opts.runtime, args), dir, ownsDir: !opts.dir });
+  const h = spawnServer({
+    kind: opts.runtime,
+    cmd: modisCommand(opts.runtime, args),
+    dir,
+    ownsDir: !opts.dir,
+  });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -325,15 +347,29 @@ export function hasRedis(): boolean {
  */
 export async function startRedis(opts: { args?: string[] } = {}): Promise<ServerHandle | null> {
   if (!hasRedis()) {
-    console.warn("SKIP: redis-server is not installed (apt-get install redis-server); reference runs skipped");
+    console.warn(
+      "SKIP: redis-server is not installed (apt-get install redis-server); reference runs skipped",
+    );
     return null;
   }
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0;; attempt++) {
     const port = freePort();
     const dir = makeTempDir("modis-redis");
     const cmd = [
-      "redis-server", "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-      "--daemonize", "no", "--dir", dir, ...(opts.args ?? []),
+      "redis-server",
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      "--dir",
+      dir,
+      ...(opts.args ?? []),
     ];
     const h = spawnServer({ kind: "redis", cmd, dir, ownsDir: true });
     h.setPort(port);
@@ -408,7 +444,9 @@ export type ServerKind = Runtime | "redis";
  */
 export function kindsWithRedis(): ServerKind[] {
   const withRedis = hasRedis() && proc?.env?.MODIS_E2E_REDIS !== "0";
-  if (!hasRedis()) console.warn("SKIP: redis-server is not installed; suites run against Modis only");
+  if (!hasRedis()) {
+    console.warn("SKIP: redis-server is not installed; suites run against Modis only");
+  }
   return withRedis ? [...RUNTIMES, "redis"] : [...RUNTIMES];
 }
 
