@@ -14,7 +14,7 @@ import {
   unordered,
 } from "./framework.ts";
 import type { Reply, RespClient } from "../helpers/mod.ts";
-import { key, KEYS, value } from "./pools.ts";
+import { key, KEYS, otherTypeTemplates, value } from "./pools.ts";
 
 const PATTERNS = [
   "*",
@@ -161,12 +161,7 @@ const templates: Template[] = [
     make: () => ({ argv: ["RANDOMKEY"], compare: sameKind }),
   },
   { name: "DBSIZE", needs: ["dbsize"], make: () => ({ argv: ["DBSIZE"] }) },
-  {
-    name: "a list key",
-    needs: ["lpush"],
-    weight: 0.5,
-    make: (rng) => ({ argv: ["LPUSH", key(rng), "e"] }),
-  },
+  ...otherTypeTemplates,
 ];
 
 /**

@@ -4,7 +4,7 @@
  * limits, leading spaces and zeros, floats Redis accepts or refuses, binary and empty).
  */
 
-import type { Rng } from "./framework.ts";
+import type { IntendedDifference, Rng, Template } from "./framework.ts";
 
 /**
  * Keys every generator may touch (a binary one and an empty one included).
@@ -121,3 +121,67 @@ export function flag(rng: Rng, name: string): string {
   if (r < 0.9) return name.toLowerCase();
   return name[0] + name.slice(1).toLowerCase();
 }
+
+/**
+ * Templates that put a non-string value (list, hash, set, sorted set) under a shared key,
+ * bringing WRONGTYPE into string commands and other types into TYPE/RENAME/COPY. Each is
+ * enabled as soon as its module is built in.
+ *
+ * @example
+ * ```ts
+ * const templates = [...myTemplates, ...otherTypeTemplates];
+ * ```
+ */
+export const otherTypeTemplates: Template[] = [
+  {
+    name: "a list key",
+    needs: ["rpush"],
+    weight: 0.2,
+    make: (rng) => ({ argv: ["RPUSH", key(rng), "e"] }),
+  },
+  {
+    name: "a hash key",
+    needs: ["hset"],
+    weight: 0.2,
+    make: (rng) => ({ argv: ["HSET", key(rng), "f", "v"] }),
+  },
+  {
+    name: "a set key",
+    needs: ["sadd"],
+    weight: 0.2,
+    make: (rng) => ({ argv: ["SADD", key(rng), "m"] }),
+  },
+  {
+    name: "a sorted set key",
+    needs: ["zadd"],
+    weight: 0.2,
+    make: (rng) => ({ argv: ["ZADD", key(rng), "1", "m"] }),
+  },
+];
+
+/**
+ * Encodings of small collections changed between the reference (7.0) and 7.4: Redis 7.2
+ * added listpack encodings for small lists (7.0 always made a quicklist) and for small sets
+ * of non-integers (7.0 made a hashtable). Modis follows 7.4.
+ *
+ * @example
+ * ```ts
+ * const gen: Generator = { ..., intendedDifferences: [...collectionEncodingDifferences] };
+ * ```
+ */
+export const collectionEncodingDifferences: IntendedDifference[] = [
+  {
+    name: "OBJECT ENCODING of a small list",
+    reason: "7.2+ creates small lists as listpack; 7.0 reports quicklist",
+    applies: (step, ref, got) =>
+      "argv" in step && String(step.argv[0]).toUpperCase() === "OBJECT" && ref === "quicklist" &&
+      got === "listpack",
+  },
+  {
+    name: "OBJECT ENCODING of a small set of strings",
+    reason: "7.2+ stores small non-integer sets as listpack; 7.0 reports hashtable",
+    applies: (step, ref, got) =>
+      "argv" in step && String(step.argv[0]).toUpperCase() === "OBJECT" && ref === "hashtable" &&
+      got === "listpack",
+  },
+];

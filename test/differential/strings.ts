@@ -7,7 +7,15 @@
  */
 
 import type { Generator, Rng, Step, Template } from "./framework.ts";
-import { flag, intArg, key, KEYS, value } from "./pools.ts";
+import {
+  collectionEncodingDifferences,
+  flag,
+  intArg,
+  key,
+  KEYS,
+  otherTypeTemplates,
+  value,
+} from "./pools.ts";
 
 const FLOAT_INCR = [
   "0.1",
@@ -180,12 +188,7 @@ const templates: Template[] = [
     needs: ["object|encoding"],
     make: (rng) => ({ argv: ["OBJECT", "ENCODING", key(rng)] }),
   },
-  {
-    name: "a list key (WRONGTYPE for string commands)",
-    needs: ["lpush"],
-    weight: 0.5,
-    make: (rng) => ({ argv: ["LPUSH", key(rng), "elem"] }),
-  },
+  ...otherTypeTemplates,
   {
     name: "DEL (keeps the key space small)",
     support: true,
@@ -206,7 +209,7 @@ export const stringsGenerator: Generator = {
   name: "strings",
   keys: [...KEYS],
   templates,
-  // None known: string replies (including INCRBYFLOAT's %.17Lf-based format) are the same in
-  // Redis 7.0 and 7.4.
-  intendedDifferences: [],
+  // String replies themselves (including INCRBYFLOAT's %.17Lf-based format) are the same in
+  // Redis 7.0 and 7.4; only the encodings of the other types used for WRONGTYPE differ.
+  intendedDifferences: collectionEncodingDifferences,
 };
