@@ -38,6 +38,8 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
   private flushQueued = false;
   /** When the output first went over the soft limit (0 = it is not over). */
   private softLimitSince = 0;
+  /** Deliveries to this client made by its own running command, written after its reply. */
+  private deferred: ((reply: ReplyWriter) => void)[] = [];
 
   constructor(server: Server, readonly conn: Connection) {
     const encoder = new RespEncoder(new OutputBuffer(), 2);
@@ -96,6 +98,7 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
           this.suppressReply = false;
           if (mode === "skip" && this.replyMode === "skip") this.replyMode = "on";
         }
+        if (this.deferred.length > 0) this.writeDeferred();
       }
     } finally {
       this.processing = false;
@@ -113,8 +116,19 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
     if (this.closeAfterReply && !this.gone) this.kill();
   }
 
+  /**
+   * Out-of-command writes. One produced by this client's own command (PUBLISH to a channel it
+   * is subscribed to, an invalidation of a key it wrote) waits until that command's reply is
+   * written — inside MULTI/EXEC, until after EXEC's — as Redis 7.2+ does; such pushes are not
+   * silenced by CLIENT REPLY OFF either.
+   */
   override deliver(write: (reply: ReplyWriter) => void): void {
     if (this.gone) return;
+    if (this.server.currentClient === this) {
+      this.deferred.push(write);
+      if (this.deferred.length === 1 && !this.processing) queueMicrotask(() => this.writeDeferred());
+      return;
+    }
     write(this.reply);
     // Inside this client's own batch the batch's flush sends it; otherwise coalesce every
     // delivery of this tick into one write.
@@ -125,6 +139,15 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
         this.flush();
       });
     }
+  }
+
+  private writeDeferred(): void {
+    const writes = this.deferred;
+    if (writes.length === 0) return;
+    this.deferred = [];
+    this.deliver((reply) => {
+      for (const w of writes) w(reply);
+    });
   }
 
   /**

@@ -37,6 +37,11 @@ export interface DbHost {
   expired(db: Db, key: string): void;
   /** Two databases exchanged their contents (SWAPDB). */
   swapped(a: Db, b: Db): void;
+  /**
+   * Whether key creations are announced as "new" events (class n). Off unless a listener
+   * asked (notify-keyspace-events with n): otherwise every new key would cost a hook call.
+   */
+  readonly notifyNewKeys: boolean;
   /** Lookup statistics. */
   hit(found: boolean): void;
   /** Whether lookups should refresh access time (false for CLIENT NO-TOUCH callers). */
@@ -142,10 +147,12 @@ export class Db {
     return this.peek(key) !== undefined;
   }
 
-  /** Add a key known to be absent. */
+  /** Add a key known to be absent (a "new" keyspace event, class n, when the host wants it). */
   add(key: string, value: Value): void {
     if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     this.main.setAux(this.main.insertNew(key, value), this.clock());
+    // Redis's dbAdd announces every key creation (notify-keyspace-events class n).
+    if (this.host.notifyNewKeys) this.host.notify("n", "new", key, this.index);
   }
 
   /**
@@ -155,8 +162,10 @@ export class Db {
   setKey(key: string, value: Value, keepTtl = false): void {
     if (this.host.watchingWrites) this.host.beforeWrite(this, key);
     let slot = this.main.find(key);
-    if (slot < 0) slot = this.main.insertNew(key, value);
-    else {
+    if (slot < 0) {
+      slot = this.main.insertNew(key, value);
+      if (this.host.notifyNewKeys) this.host.notify("n", "new", key, this.index);
+    } else {
       this.main.setValueOf(slot, value);
       if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
     }

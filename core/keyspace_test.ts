@@ -11,6 +11,7 @@ function fakeHost(now: { ms: number }) {
     keyModified: (_db, key) => events.push(`modified:${key}`),
     expired: (_db, key) => events.push(`expired:${key}`),
     swapped: (a, b) => events.push(`swapped:${a.index}:${b.index}`),
+    notifyNewKeys: false,
     hit: () => {},
     touches: () => true,
     expiresOnAccess: () => true,
@@ -76,6 +77,18 @@ describe("Db", () => {
     db.setExpire("dead", 500);
     db.add("alive", "v");
     for (let i = 0; i < 20; i++) expect(db.randomKey()).toBe("alive");
+  });
+
+  test("key creations are \"new\" events only when the host asks", () => {
+    const { host, events } = fakeHost({ ms: 0 });
+    const db = new Db(0, host);
+    db.add("a", "1");
+    expect(events).toEqual([]);
+    (host as { notifyNewKeys: boolean }).notifyNewKeys = true;
+    db.add("b", "1");
+    db.setKey("c", "1");
+    db.setKey("c", "2");
+    expect(events).toEqual(["n:new:b", "n:new:c", "modified:c", "modified:c"]);
   });
 
   test("swapWith exchanges contents and tells the host", () => {

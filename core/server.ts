@@ -132,6 +132,8 @@ export class Server implements DbHost {
   activeExpire = true;
   /** Set while the server is a replica: keys expire only by the master's DEL. */
   isReplica = false;
+  /** DbHost: announce key creations as "new" keyspace events (set by whoever wants them). */
+  notifyNewKeys = false;
   /** Clients blocked on keys (BLPOP and friends). */
   readonly blocking = new BlockingService({
     reexecute: (c, argv) => this.execute(c, argv),
