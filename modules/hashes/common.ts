@@ -5,7 +5,7 @@
 
 import type { ArgSpec, CommandContext, CommandSpec, KeySpecFlag } from "../../core/spec.ts";
 import { parseInt64, parseInteger } from "../../core/numbers.ts";
-import { HashValue, hashType } from "./hash_value.ts";
+import { hashType, HashValue } from "./hash_value.ts";
 
 /** The COMMAND DOCS argument of a hash command's key. */
 export const KEY_ARG: ArgSpec = { name: "key", type: "key", keySpecIndex: 0 };
@@ -40,7 +40,12 @@ export interface HashCommandOptions extends Omit<CommandSpec, "group" | "keys" |
  */
 export function hashCommand(o: HashCommandOptions): CommandSpec {
   const { keyFlags, args = [], ...rest } = o;
-  return { ...rest, group: "hash", keys: [{ flags: keyFlags, begin: 1 }], arguments: [KEY_ARG, ...args] };
+  return {
+    ...rest,
+    group: "hash",
+    keys: [{ flags: keyFlags, begin: 1 }],
+    arguments: [KEY_ARG, ...args],
+  };
 }
 
 /**

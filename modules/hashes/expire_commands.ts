@@ -64,7 +64,13 @@ function conditionMet(cond: Condition, prev: number, at: number): boolean {
 }
 
 /** The HEXPIRE family: `unitMs` 1000 or 1, `relative` for HEXPIRE/HPEXPIRE. */
-function hexpire(ctx: CommandContext, argv: string[], name: string, unitMs: number, relative: boolean): void {
+function hexpire(
+  ctx: CommandContext,
+  argv: string[],
+  name: string,
+  unitMs: number,
+  relative: boolean,
+): void {
   const key = argv[1];
   const db = ctx.db;
   const hash = writableHash(ctx, key);
@@ -78,7 +84,9 @@ function hexpire(ctx: CommandContext, argv: string[], name: string, unitMs: numb
   if (at > MAX_ABS_MS - base) throw new ReplyError(tooBig);
   at += base;
   const word = argv[3].toLowerCase();
-  const cond: Condition = word === "nx" || word === "xx" || word === "gt" || word === "lt" ? word : null;
+  const cond: Condition = word === "nx" || word === "xx" || word === "gt" || word === "lt"
+    ? word
+    : null;
   const fieldsAt = cond === null ? 3 : 4;
   const fields = fieldsArg(argv, fieldsAt, "ERR Parameter `numFields` should be greater than 0");
   if (hash === undefined) return allMissing(ctx, fields.length);
@@ -175,7 +183,13 @@ function hpersist(ctx: CommandContext, argv: string[]): void {
 const SET_VARIANTS: [string, string, string, number, boolean][] = [
   ["hexpire", "Sets a time to live in seconds on hash fields.", "seconds", 1000, true],
   ["hpexpire", "Sets a time to live in milliseconds on hash fields.", "milliseconds", 1, true],
-  ["hexpireat", "Sets an absolute expiry time (unix seconds) on hash fields.", "unix-time-seconds", 1000, false],
+  [
+    "hexpireat",
+    "Sets an absolute expiry time (unix seconds) on hash fields.",
+    "unix-time-seconds",
+    1000,
+    false,
+  ],
   [
     "hpexpireat",
     "Sets an absolute expiry time (unix milliseconds) on hash fields.",
@@ -189,7 +203,12 @@ const TTL_VARIANTS: [string, string, number, boolean][] = [
   ["httl", "Returns the remaining time to live of hash fields, in seconds.", 1000, true],
   ["hpttl", "Returns the remaining time to live of hash fields, in milliseconds.", 1, true],
   ["hexpiretime", "Returns the absolute expiry time of hash fields, in unix seconds.", 1000, false],
-  ["hpexpiretime", "Returns the absolute expiry time of hash fields, in unix milliseconds.", 1, false],
+  [
+    "hpexpiretime",
+    "Returns the absolute expiry time of hash fields, in unix milliseconds.",
+    1,
+    false,
+  ],
 ];
 
 /**
@@ -216,7 +235,11 @@ export const expireCommands: CommandSpec[] = [
           name: "condition",
           type: "oneof",
           optional: true,
-          arguments: ["nx", "xx", "gt", "lt"].map((t) => ({ name: t, type: "pure-token" as const, token: t.toUpperCase() })),
+          arguments: ["nx", "xx", "gt", "lt"].map((t) => ({
+            name: t,
+            type: "pure-token" as const,
+            token: t.toUpperCase(),
+          })),
         },
         FIELDS_ARG,
       ],

@@ -11,19 +11,32 @@ describe("HEXPIRE family", () => {
     expect(await h.run("HPEXPIRE", "k", "100000", "NX", "FIELDS", "2", "a", "zz")).toEqual([1, -2]);
     expect(await h.run("HPEXPIRE", "k", "100000", "NX", "FIELDS", "2", "a", "b")).toEqual([0, 1]);
     expect(await h.run("HPEXPIRE", "k", "200000", "XX", "FIELDS", "2", "a", "c")).toEqual([1, 0]);
-    expect(await h.run("HPEXPIRE", "k", "150000", "GT", "FIELDS", "3", "a", "b", "c")).toEqual([0, 1, 0]);
-    expect(await h.run("HPEXPIRE", "k", "120000", "LT", "FIELDS", "3", "a", "b", "c")).toEqual([1, 1, 1]);
+    expect(await h.run("HPEXPIRE", "k", "150000", "GT", "FIELDS", "3", "a", "b", "c")).toEqual([
+      0,
+      1,
+      0,
+    ]);
+    expect(await h.run("HPEXPIRE", "k", "120000", "LT", "FIELDS", "3", "a", "b", "c")).toEqual([
+      1,
+      1,
+      1,
+    ]);
     expect(await h.run("OBJECT", "ENCODING", "k")).toBe("listpackex");
   });
 
   test("argument errors", async () => {
     const h = await hashHarness();
     await h.run("HSET", "k", "a", "1");
-    expect(await h.run("HEXPIRE", "k", "-1", "FIELDS", "1", "a")).toBe("ERR invalid expire time, must be >= 0");
-    expect(await h.run("HEXPIRE", "k", "x", "FIELDS", "1", "a")).toBe("ERR value is not an integer or out of range");
-    expect(await h.run("HEXPIRE", "k", String(Math.floor(2 ** 48 / 1000)), "FIELDS", "1", "a")).toBe(
-      "ERR invalid expire time in 'hexpire' command",
+    expect(await h.run("HEXPIRE", "k", "-1", "FIELDS", "1", "a")).toBe(
+      "ERR invalid expire time, must be >= 0",
     );
+    expect(await h.run("HEXPIRE", "k", "x", "FIELDS", "1", "a")).toBe(
+      "ERR value is not an integer or out of range",
+    );
+    expect(await h.run("HEXPIRE", "k", String(Math.floor(2 ** 48 / 1000)), "FIELDS", "1", "a"))
+      .toBe(
+        "ERR invalid expire time in 'hexpire' command",
+      );
     expect(await h.run("HPEXPIREAT", "k", String(2 ** 46), "FIELDS", "1", "a")).toBe(
       "ERR invalid expire time in 'hpexpireat' command",
     );
@@ -36,8 +49,12 @@ describe("HEXPIRE family", () => {
     expect(await h.run("HPEXPIRE", "k", "10", "BOGUS", "FIELDS", "1", "a")).toBe(
       "ERR Mandatory argument FIELDS is missing or not at the right position",
     );
-    expect(await h.run("HTTL", "k", "FIELDS", "x", "a")).toBe("ERR Number of fields must be a positive integer");
-    expect(await h.run("HPERSIST", "k", "FIELDS", "0", "a")).toBe("ERR Number of fields must be a positive integer");
+    expect(await h.run("HTTL", "k", "FIELDS", "x", "a")).toBe(
+      "ERR Number of fields must be a positive integer",
+    );
+    expect(await h.run("HPERSIST", "k", "FIELDS", "0", "a")).toBe(
+      "ERR Number of fields must be a positive integer",
+    );
     expect(await h.run("HTTL", "k", "FIELD", "1", "a")).toBe(
       "ERR Mandatory argument FIELDS is missing or not at the right position",
     );
@@ -48,7 +65,11 @@ describe("HEXPIRE family", () => {
     await h.run("HSET", "k", "a", "1", "b", "2", "c", "3");
     h.clear();
     const before = Date.now();
-    expect(await h.run("HEXPIRE", "k", "100", "NX", "FIELDS", "3", "a", "zz", "b")).toEqual([1, -2, 1]);
+    expect(await h.run("HEXPIRE", "k", "100", "NX", "FIELDS", "3", "a", "zz", "b")).toEqual([
+      1,
+      -2,
+      1,
+    ]);
     const [cmd, key, at, ...rest] = h.propagated[0].split(" ");
     expect([cmd, key, ...rest]).toEqual(["HPEXPIREAT", "k", "NX", "FIELDS", "2", "a", "b"]);
     expect(Number(at) - before).toBeGreaterThanOrEqual(100000 - 5);

@@ -20,7 +20,12 @@
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, ReplyError, wrongArity } from "../../core/errors.ts";
 import { INT64_MAX, INT64_MIN } from "../../core/numbers.ts";
-import { addLongDouble, formatLongDouble, type LongDouble, parseLongDouble } from "../strings/long_double.ts";
+import {
+  addLongDouble,
+  formatLongDouble,
+  type LongDouble,
+  parseLongDouble,
+} from "../strings/long_double.ts";
 import type { HashValue } from "./hash_value.ts";
 import { hashLimits } from "./config.ts";
 import { isExpired, readField } from "./field_expiry.ts";
@@ -47,7 +52,11 @@ function hset(ctx: CommandContext, argv: string[], name: "hset" | "hmset"): void
  * The current value of `field` for a counter (lazily expiring it), and the hash to write
  * into: undefined when the key is absent or the expiry just emptied it.
  */
-function counterInput(ctx: CommandContext, key: string, field: string): [HashValue | undefined, string | undefined] {
+function counterInput(
+  ctx: CommandContext,
+  key: string,
+  field: string,
+): [HashValue | undefined, string | undefined] {
   const hash = writableHash(ctx, key);
   if (hash === undefined) return [undefined, undefined];
   const old = readField(ctx, key, hash, field);
@@ -55,7 +64,12 @@ function counterInput(ctx: CommandContext, key: string, field: string): [HashVal
 }
 
 /** Store a counter's result and announce it. */
-function storeCounter(ctx: CommandContext, hash: HashValue | undefined, argv: string[], text: string): void {
+function storeCounter(
+  ctx: CommandContext,
+  hash: HashValue | undefined,
+  argv: string[],
+  text: string,
+): void {
   const key = argv[1];
   (hash ?? createHash(ctx, key)).set(argv[2], text, hashLimits(ctx.server), true);
   ctx.db.modified(key);
@@ -71,7 +85,9 @@ function hincrby(ctx: CommandContext, argv: string[]): void {
     if (n === null) throw new ReplyError("ERR hash value is not an integer");
     cur = n;
   }
-  let result: number | bigint = typeof cur === "number" && typeof incr === "number" ? cur + incr : NaN;
+  let result: number | bigint = typeof cur === "number" && typeof incr === "number"
+    ? cur + incr
+    : NaN;
   if (!Number.isSafeInteger(result)) {
     const exact = BigInt(cur) + BigInt(incr);
     if (exact > INT64_MAX || exact < INT64_MIN) throw new ReplyError(OVERFLOW);
@@ -300,14 +316,18 @@ export const fieldCommands: CommandSpec[] = [
     args: [{ name: "field", type: "string" }],
     handler(ctx, argv) {
       const hash = readableHash(ctx, argv[1]);
-      ctx.reply.int(hash !== undefined && readField(ctx, argv[1], hash, argv[2]) !== undefined ? 1 : 0);
+      ctx.reply.int(
+        hash !== undefined && readField(ctx, argv[1], hash, argv[2]) !== undefined ? 1 : 0,
+      );
     },
   }),
   ...([["hkeys", "keys", "Returns every field name of a hash."], [
     "hvals",
     "vals",
     "Returns every value of a hash.",
-  ], ["hgetall", "all", "Returns every field and value of a hash."]] as const).map(([name, what, summary]) =>
+  ], ["hgetall", "all", "Returns every field and value of a hash."]] as const).map((
+    [name, what, summary],
+  ) =>
     hashCommand({
       name,
       summary,

@@ -8,7 +8,9 @@ describe("HSET / HGET family", () => {
     expect(await h.run("HSET", "k", "a", "x", "c", "3")).toBe(1);
     expect(await h.run("HMSET", "k", "d", "4")).toBe("OK");
     expect(await h.run("HSET", "k", "a")).toBe("ERR wrong number of arguments for 'hset' command");
-    expect(await h.run("HMSET", "k", "a", "1", "b")).toBe("ERR wrong number of arguments for 'hmset' command");
+    expect(await h.run("HMSET", "k", "a", "1", "b")).toBe(
+      "ERR wrong number of arguments for 'hmset' command",
+    );
     expect(await h.run("HGETALL", "k")).toEqual(["a", "x", "b", "2", "c", "3", "d", "4"]);
     expect(h.events).toEqual(["h:hset:k", "h:hset:k", "h:hset:k"]);
   });
@@ -65,8 +67,17 @@ describe("HSET / HGET family", () => {
   test("WRONGTYPE on a string key", async () => {
     const h = await hashHarness();
     await h.run("SET", "s", "x");
-    for (const cmd of [["HGET", "s", "a"], ["HSET", "s", "a", "1"], ["HLEN", "s"], ["HGETALL", "s"], ["HINCRBY", "s", "a", "1"]]) {
-      expect(await h.run(...cmd)).toBe("WRONGTYPE Operation against a key holding the wrong kind of value");
+    for (
+      const cmd of [["HGET", "s", "a"], ["HSET", "s", "a", "1"], ["HLEN", "s"], ["HGETALL", "s"], [
+        "HINCRBY",
+        "s",
+        "a",
+        "1",
+      ]]
+    ) {
+      expect(await h.run(...cmd)).toBe(
+        "WRONGTYPE Operation against a key holding the wrong kind of value",
+      );
     }
   });
 
@@ -91,10 +102,14 @@ describe("HINCRBY / HINCRBYFLOAT", () => {
     expect(await h.run("HINCRBY", "k", "n", "-10")).toBe(-5);
     await h.run("HSET", "k", "big", "9223372036854775806");
     expect(await h.run("HINCRBY", "k", "big", "1")).toBe(9223372036854775807n);
-    expect(await h.run("HINCRBY", "k", "big", "1")).toBe("ERR increment or decrement would overflow");
+    expect(await h.run("HINCRBY", "k", "big", "1")).toBe(
+      "ERR increment or decrement would overflow",
+    );
     await h.run("HSET", "k", "s", " 1");
     expect(await h.run("HINCRBY", "k", "s", "1")).toBe("ERR hash value is not an integer");
-    expect(await h.run("HINCRBY", "k", "n", "1.5")).toBe("ERR value is not an integer or out of range");
+    expect(await h.run("HINCRBY", "k", "n", "1.5")).toBe(
+      "ERR value is not an integer or out of range",
+    );
     expect(await h.run("HGET", "k", "big")).toBe("9223372036854775807");
   });
 
@@ -109,6 +124,10 @@ describe("HINCRBY / HINCRBYFLOAT", () => {
     expect(await h.run("HINCRBYFLOAT", "k", "s", "1")).toBe("ERR hash value is not a float");
     await h.run("HSET", "k", "m", "1e308");
     expect(await h.run("HINCRBYFLOAT", "k", "m", "1e308")).not.toMatch(/ERR/);
-    expect(h.events.filter((e) => e.includes("incr"))).toEqual(["h:hincrbyfloat:k", "h:hincrbyfloat:k", "h:hincrbyfloat:k"]);
+    expect(h.events.filter((e) => e.includes("incr"))).toEqual([
+      "h:hincrbyfloat:k",
+      "h:hincrbyfloat:k",
+      "h:hincrbyfloat:k",
+    ]);
   });
 });

@@ -66,7 +66,13 @@ let flushes = 0;
 function stateOf(server: ServerApi): ExpiryState {
   let s = states.get(server);
   if (s === undefined) {
-    s = { heap: new TimeHeap<IndexEntry>(), compactedSize: 0, expiredFields: 0, running: false, flushEpoch: flushes };
+    s = {
+      heap: new TimeHeap<IndexEntry>(),
+      compactedSize: 0,
+      expiredFields: 0,
+      running: false,
+      flushEpoch: flushes,
+    };
     states.set(server, s);
     for (const db of server.dbs) dbServers.set(db, server);
   }
@@ -204,7 +210,13 @@ function locate(server: ServerApi, e: IndexEntry): Db | null {
  * if (isExpired(hash.ttlOf(f), ctx.server.now())) expireField(ctx, key, hash, f, false);
  * ```
  */
-export function expireField(ctx: CommandContext, key: string, hash: HashValue, field: string, quiet: boolean): void {
+export function expireField(
+  ctx: CommandContext,
+  key: string,
+  hash: HashValue,
+  field: string,
+  quiet: boolean,
+): void {
   const db = ctx.db;
   hash.delete(field);
   ctx.server.propagate(db.index, ["HDEL", key, field]);

@@ -113,7 +113,9 @@ export class HashValue implements TypedValue {
 
   /** The earliest deadline of any field, or Infinity. */
   nextExpiry(): number {
-    if (this.lpTtl !== null) return this.lpTtl.length > 0 && this.lpTtl[0] !== 0 ? this.lpTtl[0] : Infinity;
+    if (this.lpTtl !== null) {
+      return this.lpTtl.length > 0 && this.lpTtl[0] !== 0 ? this.lpTtl[0] : Infinity;
+    }
     return this.ttls === null ? Infinity : this.ttls.next();
   }
 
@@ -149,7 +151,9 @@ export class HashValue implements TypedValue {
     const i = this.indexOf(field);
     if (i >= 0) {
       lp[i + 1] = value;
-      if (!keepTtl && this.lpTtl !== null && this.lpTtl[i >> 1] !== 0) this.moveListpackPair(i >> 1, 0);
+      if (!keepTtl && this.lpTtl !== null && this.lpTtl[i >> 1] !== 0) {
+        this.moveListpackPair(i >> 1, 0);
+      }
       return false;
     }
     lp.push(field, value);
@@ -174,7 +178,9 @@ export class HashValue implements TypedValue {
 
   /** Allow deadlines: a plain listpack becomes a listpackex (Redis does this on HEXPIRE). */
   allowTtls(): void {
-    if (this.lp !== null && this.lpTtl === null) this.lpTtl = new Array<number>(this.lp.length >> 1).fill(0);
+    if (this.lp !== null && this.lpTtl === null) {
+      this.lpTtl = new Array<number>(this.lp.length >> 1).fill(0);
+    }
   }
 
   /** Give an existing field a deadline (ms). Call `allowTtls` first on a listpack. */

@@ -9,7 +9,13 @@
  */
 
 import { encodeCommands, isError } from "../../test/helpers/mod.ts";
-import { parseFlags, rssOf, startContenders, stopContenders, table } from "../../test/bench/common.ts";
+import {
+  parseFlags,
+  rssOf,
+  startContenders,
+  stopContenders,
+  table,
+} from "../../test/bench/common.ts";
 
 // deno-lint-ignore no-explicit-any
 const proc = (globalThis as any).process;
@@ -22,7 +28,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 
 const contenders = await startContenders();
-const rows: string[][] = [["server", "RSS before", "RSS after", "HLEN", "bytes/field", "load time"]];
+const rows: string[][] = [[
+  "server",
+  "RSS before",
+  "RSS after",
+  "HLEN",
+  "bytes/field",
+  "load time",
+]];
 try {
   for (const c of contenders) {
     const client = await c.server.client();
@@ -40,7 +53,9 @@ try {
         fields.push(`field:${pad(i)}`);
       }
       cmds.push(argv);
-      if (flags.ttl) cmds.push(["HPEXPIRE", "big", "100000000", "FIELDS", String(fields.length), ...fields]);
+      if (flags.ttl) {
+        cmds.push(["HPEXPIRE", "big", "100000000", "FIELDS", String(fields.length), ...fields]);
+      }
       if (cmds.length >= BATCH || base + PER_CMD >= N) {
         client.write(encodeCommands(cmds));
         for (let i = 0; i < cmds.length; i++) {
@@ -63,7 +78,9 @@ try {
       `${(loadMs / 1000).toFixed(1)} s`,
     ]);
   }
-  console.log(`RSS growth after ${N} fields in one hash${flags.ttl ? " (every field with a TTL)" : ""}:`);
+  console.log(
+    `RSS growth after ${N} fields in one hash${flags.ttl ? " (every field with a TTL)" : ""}:`,
+  );
   console.log(table(rows));
 } finally {
   await stopContenders(contenders);

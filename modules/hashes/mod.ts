@@ -36,7 +36,7 @@ import { randomScanCommands } from "./random_scan.ts";
 import { expireCommands } from "./expire_commands.ts";
 import { activeExpireFields, noteFlush, trackModifiedKey } from "./field_expiry.ts";
 
-export { HashValue, hashType } from "./hash_value.ts";
+export { hashType, HashValue } from "./hash_value.ts";
 export { hashLimits } from "./config.ts";
 export { expiredFieldCount, volatileHashCount } from "./field_expiry.ts";
 

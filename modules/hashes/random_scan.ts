@@ -71,14 +71,22 @@ function randomPair(hash: HashValue): [string, string] {
   return [dict.keyOf(slot), dict.valueOf(slot)];
 }
 
-function hrandfieldCount(ctx: CommandContext, key: string, count: number, unique: boolean, withValues: boolean): void {
+function hrandfieldCount(
+  ctx: CommandContext,
+  key: string,
+  count: number,
+  unique: boolean,
+  withValues: boolean,
+): void {
   const r = ctx.reply;
   const hash = readableHash(ctx, key);
   if (hash === undefined || expireAllDue(ctx, key, hash) || count === 0) return r.array(0);
   const size = hash.size;
   const emit = pairWriter(r, withValues);
   if (!unique || count === 1) {
-    if (count * (withValues ? 2 : 1) > MAX_REPEAT_REPLY) throw new ReplyError("ERR value is out of range");
+    if (count * (withValues ? 2 : 1) > MAX_REPEAT_REPLY) {
+      throw new ReplyError("ERR value is out of range");
+    }
     sampleHeader(r, count, withValues);
     for (let i = 0; i < count; i++) {
       const [f, v] = randomPair(hash);
@@ -126,13 +134,17 @@ function hrandfield(ctx: CommandContext, argv: string[]): void {
     const l = parseInt64(argv[2]);
     if (l === null) throw new ReplyError(NOT_INTEGER);
     if (l < -LONG_MAX) {
-      throw new ReplyError(`ERR value is out of range, value must between ${-LONG_MAX} and ${LONG_MAX}`);
+      throw new ReplyError(
+        `ERR value is out of range, value must between ${-LONG_MAX} and ${LONG_MAX}`,
+      );
     }
     if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== "withvalues")) {
       throw new ReplyError(SYNTAX_ERR);
     }
     const withValues = argv.length === 4;
-    if (withValues && (l < -LONG_MAX / 2n || l > LONG_MAX / 2n)) throw new ReplyError("ERR value is out of range");
+    if (withValues && (l < -LONG_MAX / 2n || l > LONG_MAX / 2n)) {
+      throw new ReplyError("ERR value is out of range");
+    }
     const unique = l >= 0n;
     const count = Number(unique ? l : -l);
     return hrandfieldCount(ctx, key, count, unique, withValues);

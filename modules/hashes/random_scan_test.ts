@@ -39,7 +39,9 @@ describe("HRANDFIELD", () => {
     expect(await h.run("HRANDFIELD", "nokey", "5")).toEqual([]);
     expect(await h.run("HRANDFIELD", "k", "x")).toBe("ERR value is not an integer or out of range");
     expect(await h.run("HRANDFIELD", "k", "1", "BOGUS")).toBe("ERR syntax error");
-    expect(await h.run("HRANDFIELD", "k", "-9223372036854770000", "WITHVALUES")).toBe("ERR value is out of range");
+    expect(await h.run("HRANDFIELD", "k", "-9223372036854770000", "WITHVALUES")).toBe(
+      "ERR value is out of range",
+    );
     expect(await h.run("HRANDFIELD", "k", "-9223372036854775808")).toBe(
       "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
     );
@@ -61,8 +63,22 @@ describe("HRANDFIELD", () => {
 describe("HSCAN", () => {
   test("listpack: everything in one call, MATCH and NOVALUES", async () => {
     const h = await filled(512, 5);
-    expect(await h.run("HSCAN", "k", "0")).toEqual(["0", ["f0", "v0", "f1", "v1", "f2", "v2", "f3", "v3", "f4", "v4"]]);
-    expect(await h.run("HSCAN", "k", "0", "MATCH", "f[13]", "NOVALUES")).toEqual(["0", ["f1", "f3"]]);
+    expect(await h.run("HSCAN", "k", "0")).toEqual(["0", [
+      "f0",
+      "v0",
+      "f1",
+      "v1",
+      "f2",
+      "v2",
+      "f3",
+      "v3",
+      "f4",
+      "v4",
+    ]]);
+    expect(await h.run("HSCAN", "k", "0", "MATCH", "f[13]", "NOVALUES")).toEqual(["0", [
+      "f1",
+      "f3",
+    ]]);
     expect(await h.run("HSCAN", "nokey", "0")).toEqual(["0", []]);
   });
 
@@ -72,7 +88,10 @@ describe("HSCAN", () => {
     let cursor = "0";
     let calls = 0;
     do {
-      const [next, items] = (await h.run("HSCAN", "k", cursor, "COUNT", "20")) as [string, string[]];
+      const [next, items] = (await h.run("HSCAN", "k", cursor, "COUNT", "20")) as [
+        string,
+        string[],
+      ];
       for (let i = 0; i < items.length; i += 2) seen.set(items[i], items[i + 1]);
       cursor = next;
       calls++;
@@ -80,7 +99,11 @@ describe("HSCAN", () => {
     expect(seen.size).toBe(300);
     expect(calls).toBeGreaterThan(5);
     for (const [f, v] of seen) expect(v).toBe(f.replace("f", "v"));
-    const [, keysOnly] = (await h.run("HSCAN", "k", "0", "COUNT", "1000", "NOVALUES", "MATCH", "f1*")) as [string, string[]];
+    const [, keysOnly] =
+      (await h.run("HSCAN", "k", "0", "COUNT", "1000", "NOVALUES", "MATCH", "f1*")) as [
+        string,
+        string[],
+      ];
     expect(keysOnly.length).toBe(111);
   });
 
@@ -88,7 +111,9 @@ describe("HSCAN", () => {
     const h = await filled(512, 2);
     expect(await h.run("HSCAN", "k", "x")).toBe("ERR invalid cursor");
     expect(await h.run("HSCAN", "k", "0", "COUNT", "0")).toBe("ERR syntax error");
-    expect(await h.run("HSCAN", "k", "0", "COUNT", "x")).toBe("ERR value is not an integer or out of range");
+    expect(await h.run("HSCAN", "k", "0", "COUNT", "x")).toBe(
+      "ERR value is not an integer or out of range",
+    );
     expect(await h.run("HSCAN", "k", "0", "TYPE", "hash")).toBe("ERR syntax error");
     expect(await h.run("HSCAN", "k", "0", "MATCH")).toBe("ERR syntax error");
   });

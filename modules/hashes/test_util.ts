@@ -39,7 +39,9 @@ export interface HashHarness {
  * h.events; // ["h:hset:k"]
  * ```
  */
-export async function hashHarness(config: Record<string, string | number> = {}): Promise<HashHarness> {
+export async function hashHarness(
+  config: Record<string, string | number> = {},
+): Promise<HashHarness> {
   const events: string[] = [];
   const propagated: string[] = [];
   const spy: ModuleSpec = {

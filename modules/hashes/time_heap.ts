@@ -176,7 +176,9 @@ export class FieldTtls {
   }
 
   private dropStaleTop(): void {
-    while (this.heap.size > 0 && this.at.get(this.heap.topItem()!) !== this.heap.topTime()) this.heap.pop();
+    while (this.heap.size > 0 && this.at.get(this.heap.topItem()!) !== this.heap.topTime()) {
+      this.heap.pop();
+    }
   }
 
   private compactIfStale(): void {

@@ -15,7 +15,15 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { modisHas, type Reply, type RespClient, RUNTIMES, type ServerHandle, startRedis, startServer } from "../helpers/mod.ts";
+import {
+  modisHas,
+  type Reply,
+  type RespClient,
+  RUNTIMES,
+  type ServerHandle,
+  startRedis,
+  startServer,
+} from "../helpers/mod.ts";
 import {
   errorsExact,
   formatMismatch,
@@ -36,7 +44,20 @@ const SEEDS: number[] = env.DIFF_SEED !== undefined ? [Number(env.DIFF_SEED)] : 
 
 const HKEYS = ["h0", "h1", "h2", "h\x00\xff", "s0"];
 const FIELDS = ["a", "b", "c", "1", "-1", "", "f\x00\r\n", "x".repeat(70)];
-const FLOATS = ["0.1", "-0.25", "1.5", "3e2", "10", "abc", "inf", "nan", " 1", "1e400", "5.0e3", "-1e-3"];
+const FLOATS = [
+  "0.1",
+  "-0.25",
+  "1.5",
+  "3e2",
+  "10",
+  "abc",
+  "inf",
+  "nan",
+  " 1",
+  "1e400",
+  "5.0e3",
+  "-1e-3",
+];
 
 function hkey(rng: Rng): string {
   return rng.pick(HKEYS);
@@ -61,7 +82,12 @@ function pairsAsSet(r: unknown): unknown {
 const pairsUnordered = (a: unknown, b: unknown) => unordered(pairsAsSet(a), pairsAsSet(b));
 
 /** A whole HSCAN iteration; the result is the sorted set of items (pairs or fields). */
-async function hscanAll(c: RespClient, key: string, opts: string[], noValues: boolean): Promise<unknown> {
+async function hscanAll(
+  c: RespClient,
+  key: string,
+  opts: string[],
+  noValues: boolean,
+): Promise<unknown> {
   const seen = new Set<string>();
   let cursor = "0";
   for (let rounds = 0; rounds < 10_000; rounds++) {
@@ -69,7 +95,7 @@ async function hscanAll(c: RespClient, key: string, opts: string[], noValues: bo
     if (!Array.isArray(r)) return r;
     cursor = r[0] as string;
     const items = r[1] as string[];
-    if (noValues) for (const f of items) seen.add(f);
+    if (noValues) { for (const f of items) seen.add(f); }
     else for (let i = 0; i < items.length; i += 2) seen.add(`${items[i]}\u0001${items[i + 1]}`);
     if (cursor === "0") return [...seen].sort();
   }
@@ -77,7 +103,12 @@ async function hscanAll(c: RespClient, key: string, opts: string[], noValues: bo
 }
 
 /** HRANDFIELD with a count: for samples smaller than the hash only the size and membership are stable. */
-async function randfield(c: RespClient, key: string, count: string, withValues: boolean): Promise<unknown> {
+async function randfield(
+  c: RespClient,
+  key: string,
+  count: string,
+  withValues: boolean,
+): Promise<unknown> {
   const args = withValues ? ["HRANDFIELD", key, count, "WITHVALUES"] : ["HRANDFIELD", key, count];
   const r = (await c.send(...args)) as Reply;
   if (!Array.isArray(r)) return r;
@@ -87,7 +118,9 @@ async function randfield(c: RespClient, key: string, count: string, withValues: 
   const step = withValues ? 2 : 1;
   for (let i = 0; i < r.length; i += step) {
     const f = r[i] as string;
-    if (!hash.has(f) || (withValues && hash.get(f) !== r[i + 1])) return { error: `not in hash: ${f}` };
+    if (!hash.has(f) || (withValues && hash.get(f) !== r[i + 1])) {
+      return { error: `not in hash: ${f}` };
+    }
   }
   const n = Number(count);
   const distinct = new Set(r.filter((_, i) => i % step === 0)).size;
@@ -118,10 +151,28 @@ const templates: Template[] = [
       return { argv: ["HSET", hkey(rng), ...args] };
     },
   },
-  { name: "HSETNX", needs: ["hsetnx"], make: (rng) => ({ argv: ["HSETNX", hkey(rng), field(rng), value(rng)] }) },
-  { name: "HGET", needs: ["hget"], weight: 3, make: (rng) => ({ argv: ["HGET", hkey(rng), field(rng)] }) },
-  { name: "HMGET", needs: ["hmget"], make: (rng) => ({ argv: ["HMGET", hkey(rng), ...fields(rng, 1, 4)] }) },
-  { name: "HDEL", needs: ["hdel"], weight: 3, make: (rng) => ({ argv: ["HDEL", hkey(rng), ...fields(rng, 1, 4)] }) },
+  {
+    name: "HSETNX",
+    needs: ["hsetnx"],
+    make: (rng) => ({ argv: ["HSETNX", hkey(rng), field(rng), value(rng)] }),
+  },
+  {
+    name: "HGET",
+    needs: ["hget"],
+    weight: 3,
+    make: (rng) => ({ argv: ["HGET", hkey(rng), field(rng)] }),
+  },
+  {
+    name: "HMGET",
+    needs: ["hmget"],
+    make: (rng) => ({ argv: ["HMGET", hkey(rng), ...fields(rng, 1, 4)] }),
+  },
+  {
+    name: "HDEL",
+    needs: ["hdel"],
+    weight: 3,
+    make: (rng) => ({ argv: ["HDEL", hkey(rng), ...fields(rng, 1, 4)] }),
+  },
   {
     name: "HLEN / HSTRLEN / HEXISTS",
     needs: ["hlen", "hstrlen", "hexists"],
@@ -152,7 +203,9 @@ const templates: Template[] = [
     name: "HINCRBYFLOAT",
     needs: ["hincrbyfloat"],
     weight: 2,
-    make: (rng) => ({ argv: ["HINCRBYFLOAT", hkey(rng), rng.pick(["n", "a", "1", "fl"]), rng.pick(FLOATS)] }),
+    make: (rng) => ({
+      argv: ["HINCRBYFLOAT", hkey(rng), rng.pick(["n", "a", "1", "fl"]), rng.pick(FLOATS)],
+    }),
   },
   {
     name: "HRANDFIELD without count",
@@ -164,9 +217,23 @@ const templates: Template[] = [
     needs: ["hrandfield", "hgetall"],
     make(rng) {
       const key = hkey(rng);
-      const count = rng.pick(["0", "1", "2", "3", "5", "300", "-1", "-5", "x", "-9223372036854775808"]);
+      const count = rng.pick([
+        "0",
+        "1",
+        "2",
+        "3",
+        "5",
+        "300",
+        "-1",
+        "-5",
+        "x",
+        "-9223372036854775808",
+      ]);
       const withValues = rng.chance(0.5);
-      return { label: `HRANDFIELD ${JSON.stringify(key)} ${count}${withValues ? " WITHVALUES" : ""}`, run: (c) => randfield(c, key, count, withValues) };
+      return {
+        label: `HRANDFIELD ${JSON.stringify(key)} ${count}${withValues ? " WITHVALUES" : ""}`,
+        run: (c) => randfield(c, key, count, withValues),
+      };
     },
   },
   {
@@ -175,11 +242,16 @@ const templates: Template[] = [
     make(rng) {
       const key = hkey(rng);
       const opts: string[] = [];
-      if (rng.chance(0.4)) opts.push("MATCH", rng.pick(["*", "a*", "m1*", "[ab]", "*x*", "nomatch"]));
+      if (rng.chance(0.4)) {
+        opts.push("MATCH", rng.pick(["*", "a*", "m1*", "[ab]", "*x*", "nomatch"]));
+      }
       if (rng.chance(0.4)) opts.push("COUNT", rng.pick(["1", "5", "100"]));
       // NOVALUES is new in 7.4: the module's own tests cover it.
       const noValues = false;
-      return { label: `HSCAN ${JSON.stringify(key)} full ${opts.join(" ")}`, run: (c) => hscanAll(c, key, opts, noValues) };
+      return {
+        label: `HSCAN ${JSON.stringify(key)} full ${opts.join(" ")}`,
+        run: (c) => hscanAll(c, key, opts, noValues),
+      };
     },
   },
   {
@@ -187,14 +259,39 @@ const templates: Template[] = [
     needs: ["hscan"],
     weight: 0.3,
     make: (rng) => ({
-      argv: ["HSCAN", hkey(rng), rng.pick(["0", "x", "-1"]), ...rng.pick([["COUNT", "0"], ["COUNT", "x"], ["TYPE", "hash"], ["MATCH"], []])],
+      argv: [
+        "HSCAN",
+        hkey(rng),
+        rng.pick(["0", "x", "-1"]),
+        ...rng.pick([["COUNT", "0"], ["COUNT", "x"], ["TYPE", "hash"], ["MATCH"], []]),
+      ],
       compare: errorsExact,
     }),
   },
-  { name: "OBJECT ENCODING", needs: ["object|encoding"], make: (rng) => ({ argv: ["OBJECT", "ENCODING", hkey(rng)] }) },
-  { name: "TYPE / EXISTS", needs: ["type", "exists"], make: (rng) => ({ argv: [rng.pick(["TYPE", "EXISTS"]), hkey(rng)] }) },
-  { name: "DEL", needs: ["del"], support: true, weight: 0.5, make: (rng) => ({ argv: ["DEL", hkey(rng)] }) },
-  { name: "a string key (WRONGTYPE)", needs: ["set"], support: true, weight: 0.3, make: (rng) => ({ argv: ["SET", hkey(rng), "str"] }) },
+  {
+    name: "OBJECT ENCODING",
+    needs: ["object|encoding"],
+    make: (rng) => ({ argv: ["OBJECT", "ENCODING", hkey(rng)] }),
+  },
+  {
+    name: "TYPE / EXISTS",
+    needs: ["type", "exists"],
+    make: (rng) => ({ argv: [rng.pick(["TYPE", "EXISTS"]), hkey(rng)] }),
+  },
+  {
+    name: "DEL",
+    needs: ["del"],
+    support: true,
+    weight: 0.5,
+    make: (rng) => ({ argv: ["DEL", hkey(rng)] }),
+  },
+  {
+    name: "a string key (WRONGTYPE)",
+    needs: ["set"],
+    support: true,
+    weight: 0.3,
+    make: (rng) => ({ argv: ["SET", hkey(rng), "str"] }),
+  },
 ];
 
 const hashesGenerator: Generator = {
@@ -203,7 +300,8 @@ const hashesGenerator: Generator = {
   templates,
   intendedDifferences: [{
     name: "negative SCAN cursor",
-    reason: "Redis 7.4's string2ull refuses a negative cursor ('ERR invalid cursor') before the key lookup; 7.0 wrapped it",
+    reason:
+      "Redis 7.4's string2ull refuses a negative cursor ('ERR invalid cursor') before the key lookup; 7.0 wrapped it",
     applies: (step, _ref, got) =>
       "argv" in step && step.argv[0] === "HSCAN" && String(step.argv[2]).startsWith("-") &&
       JSON.stringify(got) === JSON.stringify({ error: "ERR invalid cursor" }),
@@ -239,22 +337,34 @@ afterAll(async () => {
 });
 
 describe("differential vs redis-server", () => {
-  test.skipIf(!runnable(hashesGenerator, (c) => modisHas(c)))("hashes: Modis replies like redis-server", async () => {
-    if (!reference) return console.warn("SKIP differential hashes: redis-server is not installed");
-    const failures: string[] = [];
-    const intended = new Map<string, number>();
-    let steps = 0;
-    for (const seed of SEEDS) {
-      const r = await runDifferential(hashesGenerator, reference, modis, { seed, steps: STEPS, available: (c) => modisHas(c) });
-      steps += r.steps;
-      for (const [k, n] of r.intended) intended.set(k, (intended.get(k) ?? 0) + n);
-      failures.push(...r.mismatches.map((m) => formatMismatch(m, "hashes")));
-    }
-    console.log([
-      `differential hashes: ${steps} steps x ${modis.length} runtimes, seeds ${SEEDS.join(",")}, ${failures.length} mismatches`,
-      ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
-    ].join("\n"));
-    for (const f of failures) console.error(f);
-    expect(failures.length).toBe(0);
-  }, 120_000);
+  test.skipIf(!runnable(hashesGenerator, (c) => modisHas(c)))(
+    "hashes: Modis replies like redis-server",
+    async () => {
+      if (!reference) {
+        return console.warn("SKIP differential hashes: redis-server is not installed");
+      }
+      const failures: string[] = [];
+      const intended = new Map<string, number>();
+      let steps = 0;
+      for (const seed of SEEDS) {
+        const r = await runDifferential(hashesGenerator, reference, modis, {
+          seed,
+          steps: STEPS,
+          available: (c) => modisHas(c),
+        });
+        steps += r.steps;
+        for (const [k, n] of r.intended) intended.set(k, (intended.get(k) ?? 0) + n);
+        failures.push(...r.mismatches.map((m) => formatMismatch(m, "hashes")));
+      }
+      console.log([
+        `differential hashes: ${steps} steps x ${modis.length} runtimes, seeds ${
+          SEEDS.join(",")
+        }, ${failures.length} mismatches`,
+        ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
+      ].join("\n"));
+      for (const f of failures) console.error(f);
+      expect(failures.length).toBe(0);
+    },
+    120_000,
+  );
 });
