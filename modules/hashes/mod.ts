@@ -24,6 +24,10 @@
  *   config.ts           the two encoding directives, kept parsed per server
  *   common.ts           command-spec builder, lookups, int64 parsing
  *
+ * Memory (memory_bench.ts, one hash of 1M 15-byte fields / 15-byte values, RSS growth):
+ * redis-server 7.0.15 116 B/field, Modis on Bun 189 B (1.63x), on Deno 178 B (1.54x). With
+ * a deadline on every field Modis needs 355 / 336 B/field (the Map + heap of FieldTtls).
+ *
  * Persistence (later) needs only `HashValue.entries()` / `HashValue.fromEntries()` and
  * `encoding`.
  */
