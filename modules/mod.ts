@@ -11,6 +11,8 @@ import { stringsModule } from "./strings/mod.ts";
 import { serverModule } from "./server/mod.ts";
 import { hashesModule } from "./hashes/mod.ts";
 import { sortedSetsModule } from "./sorted_sets/mod.ts";
+import { pubsubModule } from "./pubsub/mod.ts";
+import { transactionsModule } from "./transactions/mod.ts";
 
 /**
  * Every built-in module.
@@ -27,4 +29,6 @@ export const builtinModules: ModuleSpec[] = [
   serverModule,
   hashesModule,
   sortedSetsModule,
+  pubsubModule,
+  transactionsModule,
 ];

@@ -1,0 +1,75 @@
+/**
+ * The pub/sub module: channels, patterns and shard channels, and keyspace notifications.
+ *
+ * - channels.ts: the subscription tables (per server) and message delivery
+ * - commands.ts: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PUBLISH, SPUBLISH, PUBSUB
+ * - notifications.ts: notify-keyspace-events and the keyspaceEvent hook that publishes
+ *   `__keyspace@<db>__:<key>` / `__keyevent@<db>__:<event>` messages
+ *
+ * Subscribed mode. A RESP2 connection with subscriptions can only (un)subscribe, PING,
+ * QUIT and RESET: its replies are interleaved with messages, so anything else would be
+ * ambiguous. A `beforeCommand` hook refuses other commands with Redis's error through
+ * core's `reject` (so that, like any refused command, it also fails an open MULTI). RESP3
+ * connections receive messages as push frames and may run any command.
+ *
+ * A subscribed client's `kind` is "pubsub": CLIENT LIST shows flag P and CLIENT KILL TYPE
+ * pubsub finds it, and core applies the pubsub class of client-output-buffer-limit, so a
+ * subscriber that stops reading is disconnected instead of growing memory without bound.
+ * RESET and disconnection drop every subscription.
+ *
+ * This module must load before the transactions module: like Redis, the subscribed-mode
+ * check comes before MULTI queueing.
+ */
+
+import type { ModuleSpec } from "../../core/spec.ts";
+import { pubsubCommands } from "./commands.ts";
+import { unsubscribeAll } from "./channels.ts";
+import { notifyKeyspaceEventsConfig, sendKeyspaceEvent } from "./notifications.ts";
+
+/** Commands a RESP2 client may run while subscribed. */
+const SUBSCRIBED_MODE = new Set([
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+  "ping",
+  "quit",
+  "reset",
+]);
+
+/**
+ * The pub/sub module.
+ *
+ * @example
+ * ```ts
+ * const modis = createServer({ builtins: [connectionModule, pubsubModule] });
+ * await modis.call("PUBLISH", "news", "hello"); // 0
+ * ```
+ */
+export const pubsubModule: ModuleSpec = {
+  name: "pubsub",
+  commands: pubsubCommands,
+  configs: [notifyKeyspaceEventsConfig],
+  hooks: {
+    beforeCommand(ctx, _cmd, argv) {
+      const c = ctx.client;
+      if (c.kind !== "pubsub" || c.resp !== 2) return false;
+      const name = argv[0].toLowerCase();
+      if (SUBSCRIBED_MODE.has(name)) return false;
+      const full = ctx.server.commands.lookup(argv)?.fullName ?? name;
+      ctx.server.reject(
+        c,
+        null,
+        `ERR Can't execute '${full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      );
+      return true;
+    },
+    afterCommand(ctx, cmd) {
+      if (cmd.name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) unsubscribeAll(ctx.client);
+    },
+    keyspaceEvent: sendKeyspaceEvent,
+    clientDisconnected: unsubscribeAll,
+  },
+};
