@@ -135,6 +135,7 @@ function createWithDirectives(options: CreateServerOptions, directives: Directiv
   let host = givenHost;
   const server = new Server(toHostOptions(options, host));
   let listeners: Listener[] = [];
+  let notEffective: string[] = [];
   const ready = (async () => {
     host ??= await detectHost().catch(() => null);
     // deno-lint-ignore no-explicit-any
@@ -142,10 +143,7 @@ function createWithDirectives(options: CreateServerOptions, directives: Directiv
     // Module configs must exist before directives are applied: load modules first.
     for (const spec of options.builtins ?? builtinModules) await server.loadModule(spec);
     for (const spec of options.modules ?? []) await server.loadModule(spec);
-    const notEffective = await applyDirectives(server, directives, host);
-    for (const name of notEffective) {
-      server.log("warning", `Directive '${name}' is accepted for compatibility but not effective yet in Modis`);
-    }
+    notEffective = await applyDirectives(server, directives, host);
     server.startCron();
   })();
   const run = async (raw: boolean, args: (string | number | Uint8Array)[]) => {
@@ -160,6 +158,9 @@ function createWithDirectives(options: CreateServerOptions, directives: Directiv
     async listen() {
       await ready;
       if (!host) throw new Error("listen() needs Bun or Deno");
+      for (const name of notEffective) {
+        server.log("warning", `Directive '${name}' is accepted for compatibility but not effective yet in Modis`);
+      }
       listeners = await listenAll(server, host);
       return { port: server.settings.port };
     },

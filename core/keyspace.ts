@@ -54,9 +54,15 @@ export interface DbHost {
   beforeWrite(db: Db, key: string): void;
 }
 
-/** Per-key aux word: bit 30 marks a raw-encoded string, the low 30 bits the access clock. */
+/**
+ * Per-key aux word: the low 29 bits hold the access clock; bit 30 marks a string stored
+ * "raw" (APPEND, SETRANGE, bitmaps), bit 29 a string created without integer encoding
+ * (INCRBYFLOAT: embstr or raw by length), as Redis's object encodings would report them.
+ */
 const RAW_BIT = 1 << 30;
-const CLOCK_MASK = RAW_BIT - 1;
+const PLAIN_BIT = 1 << 29;
+const ENCODING_BITS = RAW_BIT | PLAIN_BIT;
+const CLOCK_MASK = PLAIN_BIT - 1;
 
 /**
  * The type of a stored value.
@@ -236,7 +242,9 @@ export class Db {
   /** Set a key's access time to `seconds` ago (RESTORE IDLETIME, DEBUG). */
   setIdleSeconds(key: string, seconds: number): void {
     const slot = this.main.find(key);
-    if (slot >= 0) this.main.setAux(slot, (this.main.auxOf(slot) & RAW_BIT) | ((this.clock() - seconds) & CLOCK_MASK));
+    if (slot >= 0) {
+      this.main.setAux(slot, (this.main.auxOf(slot) & ENCODING_BITS) | ((this.clock() - seconds) & CLOCK_MASK));
+    }
   }
 
   /**
@@ -248,17 +256,30 @@ export class Db {
     if (slot >= 0) this.main.setAux(slot, this.main.auxOf(slot) | RAW_BIT);
   }
 
+  /**
+   * Mark a string value as created without integer encoding (INCRBYFLOAT): it reports
+   * embstr or raw by length even when it looks like an integer. Replacing the value clears it.
+   */
+  markPlainString(key: string): void {
+    const slot = this.main.find(key);
+    if (slot >= 0) this.main.setAux(slot, this.main.auxOf(slot) | PLAIN_BIT);
+  }
+
   /** OBJECT ENCODING of a stored key, or null when absent. */
   objectEncoding(key: string): string | null {
     const slot = this.main.find(key);
     if (slot < 0) return null;
     const v = this.main.valueOf(slot);
-    if (typeof v === "string" && (this.main.auxOf(slot) & RAW_BIT) !== 0) return "raw";
+    if (typeof v === "string") {
+      const bits = this.main.auxOf(slot);
+      if ((bits & RAW_BIT) !== 0) return "raw";
+      if ((bits & PLAIN_BIT) !== 0) return v.length <= 44 ? "embstr" : "raw";
+    }
     return typeOf(v).encoding(v);
   }
 
   private touchSlot(slot: number): void {
-    this.main.setAux(slot, (this.main.auxOf(slot) & RAW_BIT) | this.clock());
+    this.main.setAux(slot, (this.main.auxOf(slot) & ENCODING_BITS) | this.clock());
   }
 
   /** Seconds clock for access times; relative to 2020 so it fits an Int32 for decades. */

@@ -77,6 +77,7 @@ function incrbyfloat(ctx: CommandContext, argv: string[]): void {
   const text = formatLongDouble(sum);
   if (old === undefined) db.add(key, text);
   else db.overwrite(key, text);
+  db.markPlainString(key);
   db.modified(key);
   db.notify("$", "incrbyfloat", key);
   ctx.reply.bulk(text);
