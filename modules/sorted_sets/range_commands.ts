@@ -77,11 +77,13 @@ function zrangeGeneric(
 
   const members: string[] = [];
   const scores: number[] = [];
-  z?.order.walk(start, reverse, (m, s) => {
-    members.push(m);
-    scores.push(s);
-    return members.length < count;
-  });
+  if (count > 0) {
+    z!.order.walk(start, reverse, (m, s) => {
+      members.push(m);
+      scores.push(s);
+      return members.length < count;
+    });
+  }
   if (reverse) {
     members.reverse();
     scores.reverse();
