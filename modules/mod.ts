@@ -9,10 +9,13 @@ import { connectionModule } from "./connection/mod.ts";
 import { keysModule } from "./keys/mod.ts";
 import { stringsModule } from "./strings/mod.ts";
 import { serverModule } from "./server/mod.ts";
+import { listsModule } from "./lists/mod.ts";
 import { hashesModule } from "./hashes/mod.ts";
+import { setsModule } from "./sets/mod.ts";
 import { sortedSetsModule } from "./sorted_sets/mod.ts";
 import { pubsubModule } from "./pubsub/mod.ts";
 import { transactionsModule } from "./transactions/mod.ts";
+import { hyperloglogModule } from "./hyperloglog/mod.ts";
 
 /**
  * Every built-in module.
@@ -27,8 +30,11 @@ export const builtinModules: ModuleSpec[] = [
   keysModule,
   stringsModule,
   serverModule,
+  listsModule,
   hashesModule,
+  setsModule,
   sortedSetsModule,
   pubsubModule,
   transactionsModule,
+  hyperloglogModule,
 ];
