@@ -12,7 +12,6 @@ import { serverModule } from "./server/mod.ts";
 import { listsModule } from "./lists/mod.ts";
 import { hashesModule } from "./hashes/mod.ts";
 import { setsModule } from "./sets/mod.ts";
-import { setsModule } from "./sets/mod.ts";
 import { sortedSetsModule } from "./sorted_sets/mod.ts";
 import { pubsubModule } from "./pubsub/mod.ts";
 import { transactionsModule } from "./transactions/mod.ts";
@@ -33,7 +32,6 @@ export const builtinModules: ModuleSpec[] = [
   serverModule,
   listsModule,
   hashesModule,
-  setsModule,
   setsModule,
   sortedSetsModule,
   pubsubModule,
