@@ -16,6 +16,7 @@ import { sortedSetsModule } from "./sorted_sets/mod.ts";
 import { pubsubModule } from "./pubsub/mod.ts";
 import { transactionsModule } from "./transactions/mod.ts";
 import { hyperloglogModule } from "./hyperloglog/mod.ts";
+import { streamsModule } from "./streams/mod.ts";
 
 /**
  * Every built-in module.
@@ -34,6 +35,7 @@ export const builtinModules: ModuleSpec[] = [
   hashesModule,
   setsModule,
   sortedSetsModule,
+  streamsModule,
   pubsubModule,
   transactionsModule,
   hyperloglogModule,
