@@ -5,7 +5,8 @@
  *
  * Matching is iterative with single-star backtracking (remember the last `*` and where it
  * started matching): worst case O(pattern × string), never exponential, so a hostile pattern
- * like "a*a*a*a*...b" cannot stall the server as naive recursion would.
+ * like "a*a*a*a*...b" cannot stall the server as naive recursion would. Like Redis, a match
+ * that has to go through more than 1000 '*' groups fails.
  */
 
 function lower(c: number, nocase: boolean): number {
@@ -65,6 +66,9 @@ export function globMatch(pattern: string, str: string, nocase = false): boolean
   let s = 0;
   let starP = -1;
   let starS = 0;
+  // Redis refuses to nest deeper than 1000 '*' groups (its recursion limit): a match that
+  // needs a 1001st non-trailing '*' group fails, and so must ours.
+  let starGroups = 0;
   const pl = pattern.length;
   const sl = str.length;
   while (s < sl) {
@@ -73,6 +77,7 @@ export function globMatch(pattern: string, str: string, nocase = false): boolean
       if (ch === "*") {
         while (p < pl && pattern[p] === "*") p++;
         if (p === pl) return true;
+        if (p > starP && ++starGroups > 1000) return false;
         starP = p;
         starS = s;
         continue;

@@ -28,6 +28,10 @@ describe("globMatch", () => {
     expect(globMatch("MAX*", "maxmemory", true)).toBe(true);
     expect(globMatch("MAX*", "maxmemory")).toBe(false);
   });
+  test("more than 1000 nested '*' groups never match, as in Redis", () => {
+    expect(globMatch("*?".repeat(1000), "x".repeat(1000))).toBe(true);
+    expect(globMatch("*?".repeat(50000), "x".repeat(50000))).toBe(false);
+  });
   test("hostile patterns stay fast", () => {
     const t = performance.now();
     expect(globMatch("a*".repeat(50) + "b", "a".repeat(5000))).toBe(false);

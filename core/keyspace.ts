@@ -106,15 +106,15 @@ export class Db {
     return this.expires.size;
   }
 
-  /** Look a key up without type check, expiring it if due. Counts a hit or miss. */
+  /**
+   * Look a key up for reading without type check, expiring it if due (Redis's
+   * lookupKeyRead): counts a hit or miss, and a miss fires the `keymiss` event.
+   */
   lookup(key: string): Value | undefined {
     const slot = this.main.find(key);
-    if (slot < 0) {
+    if (slot < 0 || (this.expires.size > 0 && this.expireIfDue(key))) {
       this.host.hit(false);
-      return undefined;
-    }
-    if (this.expires.size > 0 && this.expireIfDue(key)) {
-      this.host.hit(false);
+      this.host.notify("m", "keymiss", key, this.index);
       return undefined;
     }
     this.host.hit(true);

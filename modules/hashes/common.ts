@@ -85,9 +85,7 @@ export function writableHash(ctx: CommandContext, key: string): HashValue | unde
  * ```
  */
 export function readableHash(ctx: CommandContext, key: string): HashValue | undefined {
-  const hash = ctx.db.lookupRead(key, hashType);
-  if (hash === undefined) ctx.db.notify("m", "keymiss", key);
-  return hash;
+  return ctx.db.lookupRead(key, hashType);
 }
 
 /**

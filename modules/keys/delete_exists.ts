@@ -117,7 +117,6 @@ export const deleteExistsCommands: CommandSpec[] = [
       try {
         for (let i = 1; i < argv.length; i++) {
           if (ctx.db.lookup(argv[i]) !== undefined) touched++;
-          else ctx.db.notify("m", "keymiss", argv[i]);
         }
       } finally {
         client.noTouch = noTouch;

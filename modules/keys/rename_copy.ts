@@ -173,7 +173,6 @@ export const renameCopyCommands: CommandSpec[] = [
       if (src === dst && key === newKey) throw new ReplyError(SAME_OBJECT_ERR);
       const value = src.lookup(key);
       if (value === undefined) {
-        src.notify("m", "keymiss", key);
         ctx.reply.int(0);
         return;
       }

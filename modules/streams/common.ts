@@ -58,9 +58,7 @@ export function intArg(s: string, err = NOT_INTEGER): number {
  * ```
  */
 export function readStream(ctx: CommandContext, key: string): Stream | undefined {
-  const s = ctx.db.lookupRead(key, streamType);
-  if (s === undefined) ctx.db.notify("m", "keymiss", key);
-  return s;
+  return ctx.db.lookupRead(key, streamType);
 }
 
 /**
