@@ -266,6 +266,7 @@ export class Server implements DbHost {
    * it goes out at once.
    */
   propagate(dbIndex: number, argv: string[]): void {
+    if (this.hooks.propagated.length === 0) return; // nobody listens: no AOF, no replicas
     if (this.currentClient !== null) this.pendingPropagation.push([dbIndex, argv]);
     else for (const h of this.hooks.propagated) h(dbIndex, argv, this);
   }
