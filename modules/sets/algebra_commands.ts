@@ -26,7 +26,14 @@ import { parseInteger } from "../../core/numbers.ts";
 import { emptySet, setType, type SetValue } from "./set_value.ts";
 import { intMember } from "./int_set.ts";
 import { setLimits } from "./limits.ts";
-import { KEYS_ARGS, READ_ALL_KEYS, replyMembers, STORE_ARGS, STORE_KEYS, storeResult } from "./common.ts";
+import {
+  KEYS_ARGS,
+  READ_ALL_KEYS,
+  replyMembers,
+  STORE_ARGS,
+  STORE_KEYS,
+  storeResult,
+} from "./common.ts";
 
 /** The sets behind `keys` (null for missing keys); throws WRONGTYPE. */
 function lookupSets(ctx: CommandContext, keys: string[]): (SetValue | null)[] {
@@ -122,7 +129,9 @@ function unionOrDiff(ctx: CommandContext, keys: string[], op: "union" | "diff"):
 function sintercard(ctx: CommandContext, argv: string[]): void {
   const numkeys = parseInteger(argv[1]);
   if (numkeys === null || numkeys < 1) throw new ReplyError("ERR numkeys should be greater than 0");
-  if (numkeys > argv.length - 2) throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  if (numkeys > argv.length - 2) {
+    throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  }
   let limit = 0;
   for (let j = 2 + numkeys; j < argv.length; j++) {
     if (argv[j].toUpperCase() === "LIMIT" && j + 1 < argv.length) {
@@ -136,7 +145,12 @@ function sintercard(ctx: CommandContext, argv: string[]): void {
   intersect(ctx, argv.slice(2, 2 + numkeys), { kind: "card", limit });
 }
 
-function readCommand(name: string, summary: string, complexity: string, handler: CommandSpec["handler"]): CommandSpec {
+function readCommand(
+  name: string,
+  summary: string,
+  complexity: string,
+  handler: CommandSpec["handler"],
+): CommandSpec {
   return {
     name,
     group: "set",
@@ -152,7 +166,12 @@ function readCommand(name: string, summary: string, complexity: string, handler:
   };
 }
 
-function storeCommand(name: string, summary: string, complexity: string, handler: CommandSpec["handler"]): CommandSpec {
+function storeCommand(
+  name: string,
+  summary: string,
+  complexity: string,
+  handler: CommandSpec["handler"],
+): CommandSpec {
   return {
     name,
     group: "set",
@@ -167,7 +186,8 @@ function storeCommand(name: string, summary: string, complexity: string, handler
   };
 }
 
-const INTER_COST = "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.";
+const INTER_COST =
+  "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.";
 const UNION_COST = "O(N) where N is the total number of elements in all given sets.";
 
 /**
@@ -198,19 +218,44 @@ export const algebraCommands: CommandSpec[] = [
     ],
     handler: sintercard,
   },
-  storeCommand("sinterstore", "Stores the members every given set has in a key.", INTER_COST, (ctx, argv) => {
-    intersect(ctx, argv.slice(2), { kind: "store", dst: argv[1] });
-  }),
-  readCommand("sunion", "Returns the members of all the given sets together.", UNION_COST, (ctx, argv) => {
-    replyMembers(ctx, unionOrDiff(ctx, argv.slice(1), "union").toArray());
-  }),
-  storeCommand("sunionstore", "Stores the members of all the given sets together in a key.", UNION_COST, (ctx, argv) => {
-    storeResult(ctx, argv[1], unionOrDiff(ctx, argv.slice(2), "union"), "sunionstore");
-  }),
-  readCommand("sdiff", "Returns the members of the first set that no other given set has.", UNION_COST, (ctx, argv) => {
-    replyMembers(ctx, unionOrDiff(ctx, argv.slice(1), "diff").toArray());
-  }),
-  storeCommand("sdiffstore", "Stores the members of the first set that no other given set has in a key.", UNION_COST, (ctx, argv) => {
-    storeResult(ctx, argv[1], unionOrDiff(ctx, argv.slice(2), "diff"), "sdiffstore");
-  }),
+  storeCommand(
+    "sinterstore",
+    "Stores the members every given set has in a key.",
+    INTER_COST,
+    (ctx, argv) => {
+      intersect(ctx, argv.slice(2), { kind: "store", dst: argv[1] });
+    },
+  ),
+  readCommand(
+    "sunion",
+    "Returns the members of all the given sets together.",
+    UNION_COST,
+    (ctx, argv) => {
+      replyMembers(ctx, unionOrDiff(ctx, argv.slice(1), "union").toArray());
+    },
+  ),
+  storeCommand(
+    "sunionstore",
+    "Stores the members of all the given sets together in a key.",
+    UNION_COST,
+    (ctx, argv) => {
+      storeResult(ctx, argv[1], unionOrDiff(ctx, argv.slice(2), "union"), "sunionstore");
+    },
+  ),
+  readCommand(
+    "sdiff",
+    "Returns the members of the first set that no other given set has.",
+    UNION_COST,
+    (ctx, argv) => {
+      replyMembers(ctx, unionOrDiff(ctx, argv.slice(1), "diff").toArray());
+    },
+  ),
+  storeCommand(
+    "sdiffstore",
+    "Stores the members of the first set that no other given set has in a key.",
+    UNION_COST,
+    (ctx, argv) => {
+      storeResult(ctx, argv[1], unionOrDiff(ctx, argv.slice(2), "diff"), "sdiffstore");
+    },
+  ),
 ];

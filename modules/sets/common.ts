@@ -11,7 +11,11 @@ import type { SetValue } from "./set_value.ts";
 export const READ_KEY: KeySpec[] = [{ flags: ["RO", "access"], begin: 1 }];
 
 /** Every argument from argv[1] on is a key, read-only (SINTER, SUNION, SDIFF). */
-export const READ_ALL_KEYS: KeySpec[] = [{ flags: ["RO", "access"], begin: 1, find: { lastKey: -1 } }];
+export const READ_ALL_KEYS: KeySpec[] = [{
+  flags: ["RO", "access"],
+  begin: 1,
+  find: { lastKey: -1 },
+}];
 
 /** A destination at argv[1] and source keys from argv[2] on (the *STORE commands). */
 export const STORE_KEYS: KeySpec[] = [
@@ -56,7 +60,12 @@ export function replyMembers(ctx: CommandContext, members: readonly string[]): v
  * storeResult(ctx, argv[1], result, "sunionstore");
  * ```
  */
-export function storeResult(ctx: CommandContext, dst: string, result: SetValue, event: string): void {
+export function storeResult(
+  ctx: CommandContext,
+  dst: string,
+  result: SetValue,
+  event: string,
+): void {
   const db = ctx.db;
   const size = result.size;
   if (size > 0) {

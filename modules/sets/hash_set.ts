@@ -213,7 +213,9 @@ export class HashSet {
     }
     this.members.pop();
     const n = this.members.length;
-    if (this.table.length > MIN_TABLE && n * 8 < this.table.length) this.rebuild(this.table.length / 2);
+    if (this.table.length > MIN_TABLE && n * 8 < this.table.length) {
+      this.rebuild(this.table.length / 2);
+    }
   }
 
   /** Re-index every member into a table of `size` slots (stored hashes are reused). */

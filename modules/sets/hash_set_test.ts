@@ -70,8 +70,8 @@ describe("HashSet", () => {
       cursor = s.scan(cursor, (m) => seen.add(m));
       step++;
       // Churn in the middle of the iteration: grow a lot, then shrink.
-      if (step === 50) for (let i = 1000; i < 5000; i++) s.add("k" + i);
-      if (step === 400) for (let i = 1000; i < 5000; i++) s.delete("k" + i);
+      if (step === 50) { for (let i = 1000; i < 5000; i++) s.add("k" + i); }
+      if (step === 400) { for (let i = 1000; i < 5000; i++) s.delete("k" + i); }
     } while (cursor !== 0);
     for (let i = 0; i < 1000; i++) expect(seen.has("k" + i)).toBe(true);
   });

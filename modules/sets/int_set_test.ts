@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { IntSet, intMember } from "./int_set.ts";
+import { intMember, IntSet } from "./int_set.ts";
 
 describe("intMember", () => {
   test("accepts canonical int64 only", () => {
@@ -8,7 +8,9 @@ describe("intMember", () => {
     expect(intMember("9007199254740991")).toBe(9007199254740991);
     expect(intMember("9007199254740993")).toBe(9007199254740993n);
     expect(intMember("-9223372036854775808")).toBe(-9223372036854775808n);
-    for (const bad of ["", "-", "-0", "01", "+1", " 1", "1 ", "1.0", "9223372036854775808", "abc"]) {
+    for (
+      const bad of ["", "-", "-0", "01", "+1", " 1", "1 ", "1.0", "9223372036854775808", "abc"]
+    ) {
       expect(intMember(bad)).toBe(null);
     }
   });

@@ -35,7 +35,12 @@ export function setLimits(server: ServerApi): SetLimits {
   return l;
 }
 
-function limitConfig(name: string, def: number, field: keyof SetLimits, cap = Infinity): ConfigSpec {
+function limitConfig(
+  name: string,
+  def: number,
+  field: keyof SetLimits,
+  cap = Infinity,
+): ConfigSpec {
   return {
     name,
     kind: "int",
@@ -57,7 +62,12 @@ function limitConfig(name: string, def: number, field: keyof SetLimits, cap = In
  * ```
  */
 export const setConfigs: ConfigSpec[] = [
-  limitConfig("set-max-intset-entries", DEFAULT_LIMITS.intsetEntries, "intsetEntries", INTSET_HARD_MAX),
+  limitConfig(
+    "set-max-intset-entries",
+    DEFAULT_LIMITS.intsetEntries,
+    "intsetEntries",
+    INTSET_HARD_MAX,
+  ),
   limitConfig("set-max-listpack-entries", DEFAULT_LIMITS.listpackEntries, "listpackEntries"),
   limitConfig("set-max-listpack-value", DEFAULT_LIMITS.listpackValue, "listpackValue"),
 ];

@@ -14,7 +14,7 @@
  * at, and moving within one key only reports membership.
  */
 
-import type { CommandSpec } from "../../core/spec.ts";
+import type { CommandSpec, Value } from "../../core/spec.ts";
 import { ReplyError, WRONGTYPE } from "../../core/errors.ts";
 import { typeOf } from "../../core/keyspace.ts";
 import { createSet, setType, type SetValue } from "./set_value.ts";
@@ -37,7 +37,8 @@ export const memberCommands: CommandSpec[] = [
     group: "set",
     summary: "Adds members to a set, creating it when missing.",
     since: "1.0.0",
-    complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+    complexity:
+      "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
     arity: -3,
     flags: ["write", "denyoom", "fast"],
     keys: [{ flags: ["RW", "insert"], begin: 1 }],
@@ -119,8 +120,8 @@ export const memberCommands: CommandSpec[] = [
     handler(ctx, argv) {
       const db = ctx.db;
       const [, srcKey, dstKey, member] = argv;
-      const src = db.lookupWrite(srcKey);
-      const dstValue = db.lookupWrite(dstKey);
+      const src = db.lookupWrite<Value>(srcKey);
+      const dstValue = db.lookupWrite<Value>(dstKey);
       if (src === undefined) return ctx.reply.int(0);
       if (typeOf(src) !== setType || (dstValue !== undefined && typeOf(dstValue) !== setType)) {
         throw new ReplyError(WRONGTYPE);

@@ -35,7 +35,7 @@ import { randomCommands } from "./random_commands.ts";
 import { algebraCommands } from "./algebra_commands.ts";
 import { sscanCommand } from "./sscan.ts";
 
-export { setType, SetValue, setFromArray } from "./set_value.ts";
+export { setFromArray, setType, SetValue } from "./set_value.ts";
 
 /**
  * The sets module.

@@ -41,7 +41,9 @@ const LONG_MIN_TEXT = "-9223372036854775808";
 /** SPOP key count: the pop-many variant. */
 function spopWithCount(ctx: CommandContext, argv: string[]): void {
   const count = parseInteger(argv[2]);
-  if (count === null || count < 0) throw new ReplyError("ERR value is out of range, must be positive");
+  if (count === null || count < 0) {
+    throw new ReplyError("ERR value is out of range, must be positive");
+  }
   const db = ctx.db;
   const key = argv[1];
   const set = db.lookupWrite(key, setType);
@@ -53,7 +55,10 @@ function spopWithCount(ctx: CommandContext, argv: string[]): void {
     replyMembers(ctx, set.toArray());
     db.remove(key);
     db.notify("g", "del", key);
-    ctx.propagate([ctx.server.config.get("lazyfree-lazy-server-del") === "yes" ? "UNLINK" : "DEL", key]);
+    ctx.propagate([
+      ctx.server.config.get("lazyfree-lazy-server-del") === "yes" ? "UNLINK" : "DEL",
+      key,
+    ]);
     db.modified(key);
     return;
   }
@@ -148,7 +153,8 @@ export const randomCommands: CommandSpec[] = [
     group: "set",
     summary: "Removes and returns random members of a set, deleting it when it becomes empty.",
     since: "1.0.0",
-    complexity: "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
+    complexity:
+      "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
     arity: -2,
     flags: ["write", "fast"],
     keys: [{ flags: ["RW", "access", "delete"], begin: 1 }],
@@ -178,7 +184,8 @@ export const randomCommands: CommandSpec[] = [
     group: "set",
     summary: "Returns random members of a set without removing them.",
     since: "1.0.0",
-    complexity: "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
+    complexity:
+      "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
     arity: -2,
     flags: ["readonly"],
     keys: [{ flags: ["RO", "access"], begin: 1 }],

@@ -22,7 +22,7 @@
  */
 
 import type { TypeSpec } from "../../core/spec.ts";
-import { IntSet, intMember } from "./int_set.ts";
+import { intMember, IntSet } from "./int_set.ts";
 import { HashSet } from "./hash_set.ts";
 
 /** The encoding thresholds of one server. */
@@ -36,7 +36,11 @@ export interface SetLimits {
 }
 
 /** Redis's defaults, for values made outside a server (tests, loaders). */
-export const DEFAULT_LIMITS: SetLimits = { intsetEntries: 512, listpackEntries: 128, listpackValue: 64 };
+export const DEFAULT_LIMITS: SetLimits = {
+  intsetEntries: 512,
+  listpackEntries: 128,
+  listpackValue: 64,
+};
 
 const INTSET = 0;
 const LISTPACK = 1;
@@ -77,7 +81,9 @@ export class SetValue {
 
   /** Number of members. */
   get size(): number {
-    return this.kind === LISTPACK ? (this.rep as string[]).length : (this.rep as IntSet | HashSet).size;
+    return this.kind === LISTPACK
+      ? (this.rep as string[]).length
+      : (this.rep as IntSet | HashSet).size;
   }
 
   /** Whether `m` is a member. */
@@ -117,7 +123,10 @@ export class SetValue {
         // A non-integer: listpack if every member (as digits) and the new one fit its limits.
         const n = ints.size;
         const widest = n === 0 ? 0 : Math.max(String(ints.min()).length, String(ints.max()).length);
-        if (n < limits.listpackEntries && m.length <= limits.listpackValue && widest <= limits.listpackValue) {
+        if (
+          n < limits.listpackEntries && m.length <= limits.listpackValue &&
+          widest <= limits.listpackValue
+        ) {
           this.toListpack().push(m);
         } else {
           this.toHashtable(n + 1).add(m);
@@ -281,7 +290,9 @@ export class SetValue {
  * ```
  */
 export function createSet(first: string, sizeHint: number, limits: SetLimits): SetValue {
-  if (sizeHint <= limits.intsetEntries && intMember(first) !== null) return new SetValue(new IntSet());
+  if (sizeHint <= limits.intsetEntries && intMember(first) !== null) {
+    return new SetValue(new IntSet());
+  }
   if (sizeHint <= limits.listpackEntries) return new SetValue([]);
   return new SetValue(new HashSet(sizeHint));
 }

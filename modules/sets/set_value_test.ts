@@ -1,8 +1,16 @@
 import { describe, expect, test } from "bun:test";
-import { createSet, DEFAULT_LIMITS, emptySet, setFromArray, type SetLimits, setType } from "./set_value.ts";
+import {
+  createSet,
+  DEFAULT_LIMITS,
+  emptySet,
+  setFromArray,
+  type SetLimits,
+  setType,
+} from "./set_value.ts";
 
 const L = DEFAULT_LIMITS;
-const range = (n: number, f: (i: number) => string = String) => Array.from({ length: n }, (_, i) => f(i));
+const range = (n: number, f: (i: number) => string = String) =>
+  Array.from({ length: n }, (_, i) => f(i));
 
 describe("SetValue encodings", () => {
   test("a new set's encoding comes from its first member and the size hint", () => {
@@ -84,7 +92,7 @@ describe("SetValue encodings", () => {
     for (const members of [["1", "2", "3"], ["a", "b", "c"], range(300, (i) => "m" + i)]) {
       const s = setFromArray(members, L);
       const seen = new Set<string>();
-      for (let i = 0; i < 2000; i++) seen.add(s.random());
+      for (let i = 0; i < 6000; i++) seen.add(s.random());
       expect(seen.size).toBe(members.length);
       const popped: string[] = [];
       while (s.size > 0) popped.push(s.popRandom());
