@@ -230,7 +230,13 @@ export class ScoreTree {
   }
 
   /** Insert below `node`; returns a new right sibling when `node` split. */
-  private insertInto(node: Node, score: number, member: string, atStart: boolean, atEnd: boolean): Node | null {
+  private insertInto(
+    node: Node,
+    score: number,
+    member: string,
+    atStart: boolean,
+    atEnd: boolean,
+  ): Node | null {
     if (node instanceof Leaf) {
       const { members, scores } = node;
       let lo = 0;
@@ -270,7 +276,13 @@ export class ScoreTree {
     }
     counts[pick]++;
     const last = kids.length - 1;
-    const sibling = this.insertInto(kids[pick], score, member, atStart && pick === 0, atEnd && pick === last);
+    const sibling = this.insertInto(
+      kids[pick],
+      score,
+      member,
+      atStart && pick === 0,
+      atEnd && pick === last,
+    );
     if (!sibling) return null;
     const [s, m] = this.minKey(sibling);
     const w = weight(sibling);
@@ -281,7 +293,12 @@ export class ScoreTree {
     keyMembers.splice(pick + 1, 0, m);
     if (kids.length <= INNER_MAX) return null;
     const cut = splitPoint(kids.length, pick + 1, atStart, atEnd);
-    return new Inner(kids.splice(cut), counts.splice(cut), keyScores.splice(cut), keyMembers.splice(cut));
+    return new Inner(
+      kids.splice(cut),
+      counts.splice(cut),
+      keyScores.splice(cut),
+      keyMembers.splice(cut),
+    );
   }
 
   /** Remove rank `rank` below `node`, rebalancing underfull children on the way back up. */

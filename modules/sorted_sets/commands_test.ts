@@ -20,10 +20,18 @@ describe("ZADD / ZINCRBY", () => {
     expect(await h.run("ZADD", "z", "INCR", "GT", -1, "a")).toBe(null);
     expect(await h.run("ZADD", "nokey", "XX", 1, "a")).toBe(0);
     expect(await h.run("EXISTS", "nokey")).toBe(0);
-    expect(await h.run("ZADD", "z", "NX", "XX", 1, "a")).toBe("ERR XX and NX options at the same time are not compatible");
-    expect(await h.run("ZADD", "z", "GT", "LT", 1, "a")).toBe("ERR GT, LT, and/or NX options at the same time are not compatible");
-    expect(await h.run("ZADD", "z", "NX", "GT", 1, "a")).toBe("ERR GT, LT, and/or NX options at the same time are not compatible");
-    expect(await h.run("ZADD", "z", "INCR", 1, "a", 2, "b")).toBe("ERR INCR option supports a single increment-element pair");
+    expect(await h.run("ZADD", "z", "NX", "XX", 1, "a")).toBe(
+      "ERR XX and NX options at the same time are not compatible",
+    );
+    expect(await h.run("ZADD", "z", "GT", "LT", 1, "a")).toBe(
+      "ERR GT, LT, and/or NX options at the same time are not compatible",
+    );
+    expect(await h.run("ZADD", "z", "NX", "GT", 1, "a")).toBe(
+      "ERR GT, LT, and/or NX options at the same time are not compatible",
+    );
+    expect(await h.run("ZADD", "z", "INCR", 1, "a", 2, "b")).toBe(
+      "ERR INCR option supports a single increment-element pair",
+    );
     expect(await h.run("ZADD", "z", 1, "a", 2)).toBe("ERR syntax error");
     expect(await h.run("ZADD", "z", 1, "a", "x", "b")).toBe("ERR value is not a valid float");
     expect(await h.run("ZADD", "z", "nan", "a")).toBe("ERR value is not a valid float");
@@ -37,19 +45,33 @@ describe("ZADD / ZINCRBY", () => {
     await h.run("CONFIG", "SET", "notify-keyspace-events", "KEA");
     h.clear();
     expect(await h.run("ZADD", "z", "+inf", "a", "-inf", "b")).toBe(2);
-    expect(await h.run("ZINCRBY", "z", "-inf", "a")).toBe("ERR resulting score is not a number (NaN)");
+    expect(await h.run("ZINCRBY", "z", "-inf", "a")).toBe(
+      "ERR resulting score is not a number (NaN)",
+    );
     expect(await h.run("ZINCRBY", "z", "1.5", "c")).toBe(1.5);
     expect(await h.run("ZINCRBY", "z", "nx", "c")).toBe("ERR syntax error");
     expect(await h.run("ZADD", "z", 1.5, "c")).toBe(0); // same score: nothing changed, no event
     expect(h.events.filter((e) => !e.startsWith("m:"))).toEqual(["z:zadd:z", "z:zincr:z"]);
-    expect(await h.run("ZRANGE", "z", 0, -1, "WITHSCORES")).toEqual(["b", -Infinity, "c", 1.5, "a", Infinity]);
+    expect(await h.run("ZRANGE", "z", 0, -1, "WITHSCORES")).toEqual([
+      "b",
+      -Infinity,
+      "c",
+      1.5,
+      "a",
+      Infinity,
+    ]);
   });
 
   test("WRONGTYPE", async () => {
     const h = await harness();
     await h.run("SET", "s", "x");
     const wrong = "WRONGTYPE Operation against a key holding the wrong kind of value";
-    for (const cmd of [["ZADD", "s", 1, "a"], ["ZSCORE", "s", "a"], ["ZRANGE", "s", 0, 1], ["ZPOPMIN", "s"], ["ZCARD", "s"]]) {
+    for (
+      const cmd of [["ZADD", "s", 1, "a"], ["ZSCORE", "s", "a"], ["ZRANGE", "s", 0, 1], [
+        "ZPOPMIN",
+        "s",
+      ], ["ZCARD", "s"]]
+    ) {
       expect(await h.run(...cmd)).toBe(wrong);
     }
     expect(await h.run("ZCOUNT", "s", "x", 1)).toBe("ERR min or max is not a float");
@@ -67,9 +89,19 @@ describe("removal", () => {
     expect(await h.run("ZREMRANGEBYSCORE", "z", "(2", "+inf")).toBe(1);
     expect(await h.run("ZREMRANGEBYLEX", "z", "-", "+")).toBe(1);
     expect(await h.run("EXISTS", "z")).toBe(0);
-    expect(h.events.filter((e) => !e.startsWith("m:"))).toEqual(["z:zrem:z", "z:zremrangebyrank:z", "z:zremrangebyscore:z", "z:zremrangebylex:z", "g:del:z"]);
-    expect(await h.run("ZREMRANGEBYLEX", "z", "a", "+")).toBe("ERR min or max not valid string range item");
-    expect(await h.run("ZREMRANGEBYRANK", "z", "x", 1)).toBe("ERR value is not an integer or out of range");
+    expect(h.events.filter((e) => !e.startsWith("m:"))).toEqual([
+      "z:zrem:z",
+      "z:zremrangebyrank:z",
+      "z:zremrangebyscore:z",
+      "z:zremrangebylex:z",
+      "g:del:z",
+    ]);
+    expect(await h.run("ZREMRANGEBYLEX", "z", "a", "+")).toBe(
+      "ERR min or max not valid string range item",
+    );
+    expect(await h.run("ZREMRANGEBYRANK", "z", "x", 1)).toBe(
+      "ERR value is not an integer or out of range",
+    );
     expect(await h.run("ZREM", "z", "a")).toBe(0);
   });
 });
@@ -88,9 +120,22 @@ describe("ranges", () => {
     expect(await h.run("ZRANGE", "z", -100, 100, "REV")).toEqual(["e", "d", "c", "b", "a"]);
     expect(await h.run("ZRANGE", "z", 3, 1)).toEqual([]);
     expect(await h.run("ZRANGE", "z", "(1", 4, "BYSCORE")).toEqual(["b", "c", "d"]);
-    expect(await h.run("ZRANGE", "z", "+inf", "(3", "BYSCORE", "REV", "WITHSCORES")).toEqual(["e", 5, "d", 4]);
-    expect(await h.run("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", 1, 2)).toEqual(["b", "c"]);
-    expect(await h.run("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", 1, -1)).toEqual(["b", "c", "d", "e"]);
+    expect(await h.run("ZRANGE", "z", "+inf", "(3", "BYSCORE", "REV", "WITHSCORES")).toEqual([
+      "e",
+      5,
+      "d",
+      4,
+    ]);
+    expect(await h.run("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", 1, 2)).toEqual([
+      "b",
+      "c",
+    ]);
+    expect(await h.run("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", 1, -1)).toEqual([
+      "b",
+      "c",
+      "d",
+      "e",
+    ]);
     expect(await h.run("ZRANGE", "z", "-inf", "+inf", "BYSCORE", "LIMIT", -1, 2)).toEqual([]);
     expect(await h.run("ZRANGEBYSCORE", "z", "(2", "(5", "WITHSCORES")).toEqual(["c", 3, "d", 4]);
     expect(await h.run("ZREVRANGEBYSCORE", "z", 4, 2, "LIMIT", 1, 1)).toEqual(["c"]);
@@ -116,8 +161,12 @@ describe("ranges", () => {
     expect(await h.run("ZRANGE", "z", 0, 1, "BYSCORE", "BYLEX")).toBe("ERR syntax error");
     expect(await h.run("ZRANGEBYSCORE", "z", "nan", 1)).toBe("ERR min or max is not a float");
     expect(await h.run("ZRANGEBYSCORE", "z", "1 ", 2)).toBe("ERR min or max is not a float");
-    expect(await h.run("ZRANGEBYLEX", "z", "a", "+")).toBe("ERR min or max not valid string range item");
-    expect(await h.run("ZRANGEBYLEX", "z", "--", "+")).toBe("ERR min or max not valid string range item");
+    expect(await h.run("ZRANGEBYLEX", "z", "a", "+")).toBe(
+      "ERR min or max not valid string range item",
+    );
+    expect(await h.run("ZRANGEBYLEX", "z", "--", "+")).toBe(
+      "ERR min or max not valid string range item",
+    );
     expect(await h.run("ZRANGESTORE", "d", "z", 0, 1, "WITHSCORES")).toBe("ERR syntax error");
   });
 
@@ -142,7 +191,9 @@ describe("ranges", () => {
     expect(await h.run("ZREVRANK", "z", "c", "WITHSCORE")).toEqual([2, 3]);
     expect(await h.run("ZRANK", "z", "nope", "WITHSCORE")).toBe(null);
     expect(await h.run("ZRANK", "z", "c", "bogus")).toBe("ERR syntax error");
-    expect(await h.run("ZRANK", "z", "c", "WITHSCORE", "x")).toBe("ERR wrong number of arguments for 'zrank' command");
+    expect(await h.run("ZRANK", "z", "c", "WITHSCORE", "x")).toBe(
+      "ERR wrong number of arguments for 'zrank' command",
+    );
   });
 });
 
@@ -155,13 +206,22 @@ describe("pops", () => {
     expect(await h.run("ZPOPMIN", "z")).toEqual(["a", 1]);
     expect(await h.run("ZPOPMAX", "z", 0)).toEqual([]);
     expect(await h.run("ZPOPMAX", "z", -1)).toBe("ERR value is out of range, must be positive");
-    expect(await h.run("ZMPOP", 2, "nokey", "z", "MAX", "COUNT", 10)).toEqual(["z", [["c", 3], ["b", 2]]]);
+    expect(await h.run("ZMPOP", 2, "nokey", "z", "MAX", "COUNT", 10)).toEqual(["z", [["c", 3], [
+      "b",
+      2,
+    ]]]);
     expect(await h.run("ZMPOP", 1, "z", "MIN")).toBe(null);
     expect(await h.run("EXISTS", "z")).toBe(0);
-    expect(h.events.filter((e) => !e.startsWith("m:"))).toEqual(["z:zpopmin:z", "z:zpopmax:z", "g:del:z"]);
+    expect(h.events.filter((e) => !e.startsWith("m:"))).toEqual([
+      "z:zpopmin:z",
+      "z:zpopmax:z",
+      "g:del:z",
+    ]);
     expect(h.propagated).toEqual(["ZPOPMIN z", "ZPOPMAX z 2"]);
     expect(await h.run("ZMPOP", 0, "z", "MIN")).toBe("ERR numkeys should be greater than 0");
-    expect(await h.run("ZMPOP", 1, "z", "MIN", "COUNT", 0)).toBe("ERR count should be greater than 0");
+    expect(await h.run("ZMPOP", 1, "z", "MIN", "COUNT", 0)).toBe(
+      "ERR count should be greater than 0",
+    );
     expect(await h.run("ZMPOP", 1, "z", "MID")).toBe("ERR syntax error");
     expect(await h.run("ZMPOP", 2, "z", "MIN")).toBe("ERR syntax error");
   });
@@ -183,7 +243,9 @@ describe("pops", () => {
     expect(await h.run("BZPOPMAX", "x", "z", 0)).toEqual(["z", "a", 1]);
     expect(h.propagated.at(-1)).toBe("ZPOPMAX z");
     expect(await h.run("BZPOPMIN", "z", -1)).toBe("ERR timeout is negative");
-    expect(await h.run("BZMPOP", "x", 1, "z", "MIN")).toBe("ERR timeout is not a float or out of range");
+    expect(await h.run("BZMPOP", "x", 1, "z", "MIN")).toBe(
+      "ERR timeout is not a float or out of range",
+    );
   });
 });
 
@@ -192,19 +254,37 @@ describe("set algebra", () => {
     const h = await harness();
     await h.run("ZADD", "a", 1, "x", 2, "y", 3, "z");
     await h.run("ZADD", "b", 10, "y", 20, "z", 30, "w");
-    expect(await h.run("ZUNION", 2, "a", "b", "WITHSCORES")).toEqual(["x", 1, "y", 12, "z", 23, "w", 30]);
+    expect(await h.run("ZUNION", 2, "a", "b", "WITHSCORES")).toEqual([
+      "x",
+      1,
+      "y",
+      12,
+      "z",
+      23,
+      "w",
+      30,
+    ]);
     expect(await h.run("ZUNION", 2, "a", "b", "WEIGHTS", 2, 0.5, "AGGREGATE", "MAX", "WITHSCORES"))
       .toEqual(["x", 2, "y", 5, "z", 10, "w", 15]);
-    expect(await h.run("ZINTER", 2, "a", "b", "AGGREGATE", "MIN", "WITHSCORES")).toEqual(["y", 2, "z", 3]);
+    expect(await h.run("ZINTER", 2, "a", "b", "AGGREGATE", "MIN", "WITHSCORES")).toEqual([
+      "y",
+      2,
+      "z",
+      3,
+    ]);
     expect(await h.run("ZDIFF", 2, "a", "b", "WITHSCORES")).toEqual(["x", 1]);
     expect(await h.run("ZINTERCARD", 2, "a", "b", "LIMIT", 1)).toBe(1);
     expect(await h.run("ZINTERCARD", 2, "a", "b", "LIMIT", -1)).toBe("ERR LIMIT can't be negative");
     expect(await h.run("ZUNIONSTORE", "d", 2, "a", "b")).toBe(4);
     expect(await h.run("ZINTERSTORE", "d", 2, "a", "nokey")).toBe(0);
     expect(await h.run("EXISTS", "d")).toBe(0);
-    expect(await h.run("ZUNION", 0, "a")).toBe("ERR at least 1 input key is needed for 'zunion' command");
+    expect(await h.run("ZUNION", 0, "a")).toBe(
+      "ERR at least 1 input key is needed for 'zunion' command",
+    );
     expect(await h.run("ZUNIONSTORE", "d", 3, "a", "b")).toBe("ERR syntax error");
-    expect(await h.run("ZUNION", 2, "a", "b", "WEIGHTS", 1, "x")).toBe("ERR weight value is not a float");
+    expect(await h.run("ZUNION", 2, "a", "b", "WEIGHTS", 1, "x")).toBe(
+      "ERR weight value is not a float",
+    );
     expect(await h.run("ZDIFF", 2, "a", "b", "WEIGHTS", 1, 1)).toBe("ERR syntax error");
     expect(await h.run("ZUNIONSTORE", "d", 1, "a", "WITHSCORES")).toBe("ERR syntax error");
   });
@@ -267,7 +347,9 @@ describe("ZSCAN and ZRANDMEMBER", () => {
     expect(await h.run("ZSCAN", "small", 0)).toEqual(["0", ["a", "1.1", "b", "2"]]);
     expect(await h.run("ZSCAN", "small", 0, "MATCH", "b*")).toEqual(["0", ["b", "2"]]);
     expect(await h.run("ZSCAN", "nokey", 0)).toEqual(["0", []]);
-    expect(await h.run("ZSCAN", "small", 0, "NOVALUES")).toBe("ERR NOVALUES option can only be used in HSCAN");
+    expect(await h.run("ZSCAN", "small", 0, "NOVALUES")).toBe(
+      "ERR NOVALUES option can only be used in HSCAN",
+    );
     expect(await h.run("ZSCAN", "small", 0, "COUNT", 0)).toBe("ERR syntax error");
     const args: (string | number)[] = [];
     for (let i = 0; i < 500; i++) args.push(i + 0.1, "m" + i);
@@ -275,7 +357,10 @@ describe("ZSCAN and ZRANDMEMBER", () => {
     const seen = new Map<string, string>();
     let cursor = "0";
     do {
-      const [next, items] = (await h.run("ZSCAN", "big", cursor, "COUNT", 50)) as [string, string[]];
+      const [next, items] = (await h.run("ZSCAN", "big", cursor, "COUNT", 50)) as [
+        string,
+        string[],
+      ];
       for (let i = 0; i < items.length; i += 2) seen.set(items[i], items[i + 1]);
       cursor = next;
     } while (cursor !== "0");
@@ -296,7 +381,9 @@ describe("ZSCAN and ZRANDMEMBER", () => {
     expect(await h.run("ZRANDMEMBER", "z", "-9223372036854775808")).toBe(
       "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
     );
-    expect(await h.run("ZRANDMEMBER", "z", "-9223372036854770000", "WITHSCORES")).toBe("ERR value is out of range");
+    expect(await h.run("ZRANDMEMBER", "z", "-9223372036854770000", "WITHSCORES")).toBe(
+      "ERR value is out of range",
+    );
     expect(await h.run("ZRANDMEMBER", "z", 1, "bogus")).toBe("ERR syntax error");
   });
 });

@@ -5,7 +5,13 @@
  * array of [member, score] pairs in RESP3 (never a map: order matters).
  */
 
-import type { ArgSpec, CommandContext, CommandSpec, KeySpec, ReplyWriter } from "../../core/spec.ts";
+import type {
+  ArgSpec,
+  CommandContext,
+  CommandSpec,
+  KeySpec,
+  ReplyWriter,
+} from "../../core/spec.ts";
 import { NOT_INTEGER, ReplyError } from "../../core/errors.ts";
 import { parseInteger } from "../../core/numbers.ts";
 import type { ZSet } from "./zset.ts";

@@ -74,7 +74,9 @@ function firstNonEmpty(ctx: CommandContext, keys: string[]): string | null {
 /** ZPOPMIN / ZPOPMAX key [count]. */
 function zpop(ctx: CommandContext, argv: string[], where: Where): void {
   if (argv.length > 3) throw new ReplyError(SYNTAX_ERR);
-  const count = argv.length === 3 ? atLeastArg(argv[2], 0, "ERR value is out of range, must be positive") : -1;
+  const count = argv.length === 3
+    ? atLeastArg(argv[2], 0, "ERR value is out of range, must be positive")
+    : -1;
   const key = firstNonEmpty(ctx, [argv[1]]);
   if (key === null || count === 0) return ctx.reply.array(0);
   popFrom(ctx, key, { where, count, nested: ctx.reply.resp === 3 && count !== -1, withKey: false });
@@ -124,7 +126,8 @@ function zpopSpec(where: Where): CommandSpec {
       ? "Removes and returns the members with the lowest scores."
       : "Removes and returns the members with the highest scores.",
     since: "5.0.0",
-    complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    complexity:
+      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
     arity: -2,
     flags: ["write", "fast"],
     keys: POP_KEYS,
@@ -143,11 +146,23 @@ function bzpopSpec(where: Where): CommandSpec {
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
     arity: -3,
     flags: ["write", "fast", "blocking"],
-    keys: [{ flags: ["RW", "access", "delete"], begin: 1, find: { lastKey: -2, step: 1, limit: 0 } }],
-    arguments: [{ name: "key", type: "key", keySpecIndex: 0, multiple: true }, { name: "timeout", type: "double" }],
+    keys: [{
+      flags: ["RW", "access", "delete"],
+      begin: 1,
+      find: { lastKey: -2, step: 1, limit: 0 },
+    }],
+    arguments: [{ name: "key", type: "key", keySpecIndex: 0, multiple: true }, {
+      name: "timeout",
+      type: "double",
+    }],
     history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
     handler: (ctx, argv) =>
-      blockingPop(ctx, argv.slice(1, -1), argv[argv.length - 1], { where, count: -1, nested: false, withKey: true }),
+      blockingPop(ctx, argv.slice(1, -1), argv[argv.length - 1], {
+        where,
+        count: -1,
+        nested: false,
+        withKey: true,
+      }),
   });
 }
 
@@ -159,7 +174,8 @@ const WHERE_ARG = {
     { name: "max", type: "pure-token" as const, token: "MAX" },
   ],
 };
-const MPOP_COMPLEXITY = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.";
+const MPOP_COMPLEXITY =
+  "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.";
 
 /**
  * ZPOPMIN, ZPOPMAX, ZMPOP, BZPOPMIN, BZPOPMAX, BZMPOP.

@@ -49,13 +49,17 @@ function zrangeGeneric(
   reverse ??= false;
   if (kind === "auto") kind = "rank";
   if (limit !== -1 && kind === "rank") {
-    throw new ReplyError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+    throw new ReplyError(
+      "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+    );
   }
   if (withScores && kind === "lex") {
     throw new ReplyError("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
   }
   // Score and lex ranges are written max-first when reversed.
-  const [a, b] = reverse && kind !== "rank" ? [argv[at + 2], argv[at + 1]] : [argv[at + 1], argv[at + 2]];
+  const [a, b] = reverse && kind !== "rank"
+    ? [argv[at + 2], argv[at + 1]]
+    : [argv[at + 1], argv[at + 2]];
   let span: (z: ZSet) => [number, number];
   if (kind === "rank") {
     const start = intArg(a);
@@ -129,9 +133,17 @@ const LIMIT_ARG = {
   type: "block" as const,
   token: "LIMIT",
   optional: true,
-  arguments: [{ name: "offset", type: "integer" as const }, { name: "count", type: "integer" as const }],
+  arguments: [{ name: "offset", type: "integer" as const }, {
+    name: "count",
+    type: "integer" as const,
+  }],
 };
-const WITHSCORES_ARG = { name: "withscores", type: "pure-token" as const, token: "WITHSCORES", optional: true };
+const WITHSCORES_ARG = {
+  name: "withscores",
+  type: "pure-token" as const,
+  token: "WITHSCORES",
+  optional: true,
+};
 const SORTBY_ARG = {
   name: "sortby",
   type: "oneof" as const,
@@ -142,22 +154,41 @@ const SORTBY_ARG = {
     { name: "bylex", type: "pure-token" as const, token: "BYLEX" },
   ],
 };
-const REV_ARG = { name: "rev", type: "pure-token" as const, token: "REV", optional: true, since: "6.2.0" };
-const LOG_M = "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).";
+const REV_ARG = {
+  name: "rev",
+  type: "pure-token" as const,
+  token: "REV",
+  optional: true,
+  since: "6.2.0",
+};
+const LOG_M =
+  "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).";
 
 /** A deprecated fixed-kind spelling (ZRANGEBYSCORE and friends). */
 function legacy(
   name: string,
   kind: Kind,
   reverse: boolean,
-  meta: { since: string; summary: string; replacedBy: string; bounds: [string, string]; history?: [string, string][] },
+  meta: {
+    since: string;
+    summary: string;
+    replacedBy: string;
+    bounds: [string, string];
+    history?: [string, string][];
+  },
 ): CommandSpec {
-  const boundType = kind === "score" ? "double" as const : kind === "rank" ? "integer" as const : "string" as const;
+  const boundType = kind === "score"
+    ? "double" as const
+    : kind === "rank"
+    ? "integer" as const
+    : "string" as const;
   return zcommand({
     name,
     summary: meta.summary,
     since: meta.since,
-    complexity: kind === "rank" ? "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned." : LOG_M,
+    complexity: kind === "rank"
+      ? "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned."
+      : LOG_M,
     arity: -4,
     flags: ["readonly"],
     keys: RO,
@@ -188,7 +219,8 @@ export const rangeCommands: CommandSpec[] = [
     name: "zrange",
     summary: "Returns members within a range of ranks, scores or lexicographical order.",
     since: "1.2.0",
-    complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
     arity: -4,
     flags: ["readonly"],
     keys: RO,
@@ -202,13 +234,15 @@ export const rangeCommands: CommandSpec[] = [
       WITHSCORES_ARG,
     ],
     history: [["6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."]],
-    handler: (ctx, argv) => zrangeGeneric(ctx, argv, { at: 1, store: false, kind: "auto", reverse: null }),
+    handler: (ctx, argv) =>
+      zrangeGeneric(ctx, argv, { at: 1, store: false, kind: "auto", reverse: null }),
   }),
   zcommand({
     name: "zrangestore",
     summary: "Stores a range of members of a sorted set in another key.",
     since: "6.2.0",
-    complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
     arity: -5,
     flags: ["write", "denyoom"],
     keys: [oneKey(1, "OW", "update"), oneKey(2, "RO", "access")],
@@ -221,7 +255,8 @@ export const rangeCommands: CommandSpec[] = [
       REV_ARG,
       LIMIT_ARG,
     ],
-    handler: (ctx, argv) => zrangeGeneric(ctx, argv, { at: 2, store: true, kind: "auto", reverse: null }),
+    handler: (ctx, argv) =>
+      zrangeGeneric(ctx, argv, { at: 2, store: true, kind: "auto", reverse: null }),
   }),
   legacy("zrevrange", "rank", true, {
     since: "1.2.0",

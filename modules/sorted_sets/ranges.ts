@@ -34,14 +34,13 @@ import type { Ordered } from "./zset.ts";
 export function parseScore(s: string): number | null {
   const v = parseDouble(s);
   if (v === null) return null;
+  // The common case costs nothing more: only zeros and infinities need a second look.
+  if (Number.isFinite(v) && (v !== 0 || !/[1-9a-f]/i.test(s))) return v;
   const body = s.replace(/^[+-]/, "");
   if (!Number.isFinite(v)) return /^inf/i.test(body) ? v : null;
-  if (v === 0) {
-    const hex = /^0x/i.test(body);
-    const mantissa = hex ? body.slice(2).replace(/p.*$/i, "") : body.replace(/e.*$/i, "");
-    if ((hex ? /[1-9a-f]/i : /[1-9]/).test(mantissa)) return null; // underflow
-  }
-  return v;
+  const hex = /^0x/i.test(body);
+  const mantissa = hex ? body.slice(2).replace(/p.*$/i, "") : body.replace(/e.*$/i, "");
+  return (hex ? /[1-9a-f]/i : /[1-9]/).test(mantissa) ? null : v; // else underflow
 }
 
 const SPACE = /^[ \t\n\v\f\r]+/;
@@ -121,7 +120,9 @@ export interface LexBound {
 
 function parseLexBound(s: string): LexBound | null {
   const c = s[0];
-  if (c === "+" || c === "-") return s.length === 1 ? { inf: c === "+" ? 1 : -1, value: "", ex: true } : null;
+  if (c === "+" || c === "-") {
+    return s.length === 1 ? { inf: c === "+" ? 1 : -1, value: "", ex: true } : null;
+  }
   if (c === "(" || c === "[") return { inf: 0, value: s.slice(1), ex: c === "(" };
   return null;
 }
@@ -137,7 +138,9 @@ function parseLexBound(s: string): LexBound | null {
 export function parseLexRange(min: string, max: string): [LexBound, LexBound] {
   const lo = parseLexBound(min);
   const hi = parseLexBound(max);
-  if (lo === null || hi === null) throw new ReplyError("ERR min or max not valid string range item");
+  if (lo === null || hi === null) {
+    throw new ReplyError("ERR min or max not valid string range item");
+  }
   return [lo, hi];
 }
 

@@ -62,9 +62,13 @@ function zrandmember(ctx: CommandContext, argv: string[]): void {
   const n = parseInt64(argv[2]);
   if (n === null) throw new ReplyError(NOT_INTEGER);
   if (n === INT64_MIN) {
-    throw new ReplyError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+    throw new ReplyError(
+      "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+    );
   }
-  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== "withscores")) throw new ReplyError(SYNTAX_ERR);
+  if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== "withscores")) {
+    throw new ReplyError(SYNTAX_ERR);
+  }
   const withScores = argv.length === 4;
   const half = 4611686018427387903n;
   if (withScores && (n < -half || n > half)) throw new ReplyError("ERR value is out of range");
@@ -285,7 +289,8 @@ export const readCommands: CommandSpec[] = [
     name: "zscan",
     summary: "Iterates over the members and scores of a sorted set with a cursor.",
     since: "2.8.0",
-    complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+    complexity:
+      "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
     arity: -3,
     flags: ["readonly"],
     keys: RO,

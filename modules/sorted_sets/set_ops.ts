@@ -124,11 +124,20 @@ function toZSet(ctx: CommandContext, map: Map<string, number>): ZSet {
 }
 
 /** The shared core of ZUNION/ZINTER/ZDIFF (+STORE) and ZINTERCARD. */
-function zsetOp(ctx: CommandContext, argv: string[], op: Op, mode: "reply" | "store" | "card"): void {
+function zsetOp(
+  ctx: CommandContext,
+  argv: string[],
+  op: Op,
+  mode: "reply" | "store" | "card",
+): void {
   const at = mode === "store" ? 2 : 1;
   const n = parseInteger(argv[at]);
   if (n === null) throw new ReplyError(NOT_INTEGER);
-  if (n < 1) throw new ReplyError(`ERR at least 1 input key is needed for '${argv[0].toLowerCase()}' command`);
+  if (n < 1) {
+    throw new ReplyError(
+      `ERR at least 1 input key is needed for '${argv[0].toLowerCase()}' command`,
+    );
+  }
   if (n > argv.length - at - 1) throw new ReplyError(SYNTAX_ERR);
   const inputs: Input[] = [];
   for (let i = 0; i < n; i++) inputs.push(inputOf(ctx.db.lookup(argv[at + 1 + i])));
@@ -179,7 +188,12 @@ function zsetOp(ctx: CommandContext, argv: string[], op: Op, mode: "reply" | "st
 const RO_KEYS = [numKeys(1, "RO", "access")];
 const STORE_KEYS = [oneKey(1, "OW", "update"), numKeys(2, "RO", "access")];
 const NUMKEYS = { name: "numkeys", type: "integer" as const };
-const INPUT_KEYS = (index: number) => ({ name: "key", type: "key" as const, keySpecIndex: index, multiple: true });
+const INPUT_KEYS = (index: number) => ({
+  name: "key",
+  type: "key" as const,
+  keySpecIndex: index,
+  multiple: true,
+});
 const WEIGHTS_AGGREGATE = [
   { name: "weight", type: "integer" as const, token: "WEIGHTS", optional: true, multiple: true },
   {
@@ -187,15 +201,27 @@ const WEIGHTS_AGGREGATE = [
     type: "oneof" as const,
     token: "AGGREGATE",
     optional: true,
-    arguments: ["sum", "min", "max"].map((a) => ({ name: a, type: "pure-token" as const, token: a.toUpperCase() })),
+    arguments: ["sum", "min", "max"].map((a) => ({
+      name: a,
+      type: "pure-token" as const,
+      token: a.toUpperCase(),
+    })),
   },
 ];
-const WITHSCORES = { name: "withscores", type: "pure-token" as const, token: "WITHSCORES", optional: true };
+const WITHSCORES = {
+  name: "withscores",
+  type: "pure-token" as const,
+  token: "WITHSCORES",
+  optional: true,
+};
 
 const COMPLEXITY: Record<Op, string> = {
-  union: "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
-  inter: "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
-  diff: "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+  union:
+    "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+  inter:
+    "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+  diff:
+    "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
 };
 const SUMMARY: Record<Op, string> = {
   union: "the union of several sorted sets",
@@ -255,11 +281,17 @@ export const setOpCommands: CommandSpec[] = [
     name: "zintercard",
     summary: "Counts the members of the intersection of several sorted sets.",
     since: "7.0.0",
-    complexity: "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
+    complexity:
+      "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
     arity: -3,
     flags: ["readonly"],
     keys: RO_KEYS,
-    arguments: [NUMKEYS, INPUT_KEYS(0), { name: "limit", type: "integer", token: "LIMIT", optional: true }],
+    arguments: [NUMKEYS, INPUT_KEYS(0), {
+      name: "limit",
+      type: "integer",
+      token: "LIMIT",
+      optional: true,
+    }],
     handler: (ctx, argv) => zsetOp(ctx, argv, "inter", "card"),
   }),
 ];

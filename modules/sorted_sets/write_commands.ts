@@ -27,13 +27,26 @@ function zaddGeneric(ctx: CommandContext, argv: string[], incrCommand: boolean):
   let i = 2;
   options: for (; i < argv.length; i++) {
     switch (argv[i].toLowerCase()) {
-      case "nx": nx = true; break;
-      case "xx": xx = true; break;
-      case "gt": gt = true; break;
-      case "lt": lt = true; break;
-      case "ch": ch = true; break;
-      case "incr": incr = true; break;
-      default: break options;
+      case "nx":
+        nx = true;
+        break;
+      case "xx":
+        xx = true;
+        break;
+      case "gt":
+        gt = true;
+        break;
+      case "lt":
+        lt = true;
+        break;
+      case "ch":
+        ch = true;
+        break;
+      case "incr":
+        incr = true;
+        break;
+      default:
+        break options;
     }
   }
   const rest = argv.length - i;
@@ -43,7 +56,9 @@ function zaddGeneric(ctx: CommandContext, argv: string[], incrCommand: boolean):
     throw new ReplyError("ERR GT, LT, and/or NX options at the same time are not compatible");
   }
   const pairs = rest / 2;
-  if (incr && pairs > 1) throw new ReplyError("ERR INCR option supports a single increment-element pair");
+  if (incr && pairs > 1) {
+    throw new ReplyError("ERR INCR option supports a single increment-element pair");
+  }
   const scores: number[] = [];
   for (let j = 0; j < pairs; j++) {
     const s = parseScore(argv[i + 2 * j]);
@@ -143,16 +158,32 @@ function zremrange(ctx: CommandContext, argv: string[], kind: RemoveKind): void 
 const RW_UPDATE = [oneKey(1, "RW", "update")];
 const RW_DELETE = [oneKey(1, "RW", "delete")];
 
-function zremrangeSpec(kind: RemoveKind, since: string, summary: string, args: [string, string]): CommandSpec {
+function zremrangeSpec(
+  kind: RemoveKind,
+  since: string,
+  summary: string,
+  args: [string, string],
+): CommandSpec {
   return zcommand({
     name: "zremrangeby" + kind,
     summary,
     since,
-    complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+    complexity:
+      "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
     arity: 4,
     flags: ["write"],
     keys: RW_DELETE,
-    arguments: [KEY_ARG, ...args.map((name) => ({ name, type: kind === "rank" ? "integer" as const : kind === "score" ? "double" as const : "string" as const }))],
+    arguments: [
+      KEY_ARG,
+      ...args.map((name) => ({
+        name,
+        type: kind === "rank"
+          ? "integer" as const
+          : kind === "score"
+          ? "double" as const
+          : "string" as const,
+      })),
+    ],
     handler: (ctx, argv) => zremrange(ctx, argv, kind),
   });
 }
@@ -168,28 +199,47 @@ function zremrangeSpec(kind: RemoveKind, since: string, summary: string, args: [
 export const writeCommands: CommandSpec[] = [
   zcommand({
     name: "zadd",
-    summary: "Adds members with scores to a sorted set, or updates their scores; creates the key when missing.",
+    summary:
+      "Adds members with scores to a sorted set, or updates their scores; creates the key when missing.",
     since: "1.2.0",
-    complexity: "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+    complexity:
+      "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     keys: RW_UPDATE,
     arguments: [
       KEY_ARG,
-      { name: "condition", type: "oneof", optional: true, since: "3.0.2", arguments: [
-        { name: "nx", type: "pure-token", token: "NX" },
-        { name: "xx", type: "pure-token", token: "XX" },
-      ] },
-      { name: "comparison", type: "oneof", optional: true, since: "6.2.0", arguments: [
-        { name: "gt", type: "pure-token", token: "GT" },
-        { name: "lt", type: "pure-token", token: "LT" },
-      ] },
+      {
+        name: "condition",
+        type: "oneof",
+        optional: true,
+        since: "3.0.2",
+        arguments: [
+          { name: "nx", type: "pure-token", token: "NX" },
+          { name: "xx", type: "pure-token", token: "XX" },
+        ],
+      },
+      {
+        name: "comparison",
+        type: "oneof",
+        optional: true,
+        since: "6.2.0",
+        arguments: [
+          { name: "gt", type: "pure-token", token: "GT" },
+          { name: "lt", type: "pure-token", token: "LT" },
+        ],
+      },
       { name: "change", type: "pure-token", token: "CH", optional: true, since: "3.0.2" },
       { name: "increment", type: "pure-token", token: "INCR", optional: true, since: "3.0.2" },
-      { name: "data", type: "block", multiple: true, arguments: [
-        { name: "score", type: "double" },
-        { name: "member", type: "string" },
-      ] },
+      {
+        name: "data",
+        type: "block",
+        multiple: true,
+        arguments: [
+          { name: "score", type: "double" },
+          { name: "member", type: "string" },
+        ],
+      },
     ],
     history: [
       ["2.4.0", "Accepts multiple elements."],
@@ -206,14 +256,18 @@ export const writeCommands: CommandSpec[] = [
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     keys: [oneKey(1, "RW", "access", "update")],
-    arguments: [KEY_ARG, { name: "increment", type: "integer" }, { name: "member", type: "string" }],
+    arguments: [KEY_ARG, { name: "increment", type: "integer" }, {
+      name: "member",
+      type: "string",
+    }],
     handler: (ctx, argv) => zaddGeneric(ctx, argv, true),
   }),
   zcommand({
     name: "zrem",
     summary: "Removes members from a sorted set; deletes the key when it becomes empty.",
     since: "1.2.0",
-    complexity: "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
+    complexity:
+      "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
     arity: -3,
     flags: ["write", "fast"],
     keys: RW_DELETE,
@@ -223,5 +277,8 @@ export const writeCommands: CommandSpec[] = [
   }),
   zremrangeSpec("rank", "2.0.0", "Removes the members within a range of ranks.", ["start", "stop"]),
   zremrangeSpec("score", "1.2.0", "Removes the members within a range of scores.", ["min", "max"]),
-  zremrangeSpec("lex", "2.8.9", "Removes the members within a lexicographical range.", ["min", "max"]),
+  zremrangeSpec("lex", "2.8.9", "Removes the members within a lexicographical range.", [
+    "min",
+    "max",
+  ]),
 ];

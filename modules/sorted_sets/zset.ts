@@ -211,7 +211,9 @@ export class ZSet {
 
   /** Add a member that is not present, converting to the big encoding when it outgrows. */
   add(member: string, score: number, limits: ZsetLimits): void {
-    if (this.index === null && (this.size + 1 > limits.entries || member.length > limits.value)) this.grow();
+    if (this.index === null && (this.size + 1 > limits.entries || member.length > limits.value)) {
+      this.grow();
+    }
     this.order.insert(score, member);
     this.index?.insertNew(member, score);
   }
