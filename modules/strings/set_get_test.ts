@@ -11,7 +11,7 @@ describe("SET", () => {
     expect(await h.raw("SET", "b", Uint8Array.of(0, 255, 13, 10))).toBe("OK");
     expect(await h.raw("GET", "b")).toBe("\x00\xff\r\n");
     expect(await h.run("GET", "missing")).toBe(null);
-    expect(h.events).toEqual(["$:set:k", "$:set:b"]);
+    expect(h.events).toEqual(["$:set:k", "$:set:b", "m:keymiss:missing"]);
     expect(h.propagated).toEqual(["SET k v", "SET b \x00\xff\r\n"]);
   });
 
@@ -170,7 +170,7 @@ describe("GETEX", () => {
     expect(await h.run("GETEX", "k")).toBe("v");
     expect(await h.run("GETEX", "nokey", "EX", "0")).toBe(null);
     expect(h.propagated).toEqual([]);
-    expect(h.events).toEqual([]);
+    expect(h.events).toEqual(["m:keymiss:nokey"]);
   });
 
   test("EX/PX/EXAT/PXAT propagate as PEXPIREAT", async () => {
@@ -205,7 +205,7 @@ describe("GETEX", () => {
     expect(await h.run("GETEX", "k", "PXAT", "1")).toBe("v");
     expect(h.db.exists("k")).toBe(false);
     expect(h.propagated).toEqual(["DEL k"]);
-    expect(h.events).toEqual(["g:del:k"]);
+    expect(h.events).toEqual(["g:del:k", "m:keymiss:k"]);
   });
 
   test("errors", async () => {
@@ -232,7 +232,7 @@ describe("GETDEL, MGET, MSET, MSETNX", () => {
     expect(await h.run("GETDEL", "k")).toBe("v");
     expect(await h.run("GETDEL", "k")).toBe(null);
     expect(h.propagated).toEqual(["DEL k"]);
-    expect(h.events).toEqual(["g:del:k"]);
+    expect(h.events).toEqual(["g:del:k", "m:keymiss:k"]);
   });
 
   test("MGET answers nil for missing and non-string keys", async () => {
