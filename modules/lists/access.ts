@@ -18,7 +18,7 @@
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { OUT_OF_RANGE, ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { growList, listType, shrinkList } from "./list_type.ts";
-import { afterRemoval, fillOf, intArg, KEY_ARG, positiveArg, replyRange, symmetricIntArg } from "./common.ts";
+import { afterRemoval, countChanges, fillOf, intArg, KEY_ARG, positiveArg, replyRange, symmetricIntArg } from "./common.ts";
 
 /** Resolve a possibly negative index; -1 when outside the list. */
 function resolveIndex(index: number, length: number): number {
@@ -80,6 +80,7 @@ function ltrim(ctx: CommandContext, argv: string[]): void {
   if (first > 0) list.removeRange(0, first);
   ctx.db.notify("l", "ltrim", key);
   afterRemoval(ctx, key, list);
+  countChanges(ctx, first + tail);
   ctx.reply.ok();
 }
 
@@ -111,6 +112,7 @@ function lrem(ctx: CommandContext, argv: string[]): void {
   if (removed > 0) {
     ctx.db.notify("l", "lrem", key);
     afterRemoval(ctx, key, list);
+    countChanges(ctx, removed);
   }
   ctx.reply.int(removed);
 }

@@ -104,6 +104,21 @@ export function fillOf(ctx: CommandContext): number {
 }
 
 /**
+ * Count one signalled modification as `n` dataset changes instead: Redis's dirty counter
+ * (INFO rdb_changes_since_last_save) counts elements pushed or popped, while core counts one
+ * change per `db.modified` call. n = 0 also means "nothing to propagate", as in Redis.
+ *
+ * @example
+ * ```ts
+ * ctx.db.modified(key); // +1
+ * countChanges(ctx, removed); // now +removed
+ * ```
+ */
+export function countChanges(ctx: CommandContext, n: number): void {
+  ctx.server.dirty += n - 1;
+}
+
+/**
  * Push `values` to the head (`left`) or tail of the list at `key` (creating it when `list`
  * is undefined), then signal and notify. Returns the list.
  *
@@ -129,6 +144,7 @@ export function pushValues(
   if (left) for (let i = 0; i < values.length; i++) list.pushHead(values[i]);
   else for (let i = 0; i < values.length; i++) list.pushTail(values[i]);
   ctx.db.modified(key);
+  countChanges(ctx, values.length);
   ctx.db.notify("l", left ? "lpush" : "rpush", key);
   return list;
 }
@@ -203,5 +219,6 @@ export function popCountReply(
   replyRange(ctx.reply, list, { start: left ? 0 : list.length - 1, count: n, reverse: !left });
   list.removeRange(left ? 0 : list.length - n, n);
   elementsRemoved(ctx, key, list, left);
+  countChanges(ctx, n);
   return n;
 }

@@ -18,6 +18,7 @@ import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { listType } from "./list_type.ts";
 import {
+  countChanges,
   elementsRemoved,
   isLeft,
   KEY_ARG,
@@ -153,6 +154,7 @@ export function move(
   pushValues(ctx, { key: dst, list: to, values: [v], left: toLeft });
   ctx.reply.bulk(v);
   elementsRemoved(ctx, src, from, fromLeft);
+  countChanges(ctx, 0); // the push and the pop were signalled apart; Redis counts one change
   return true;
 }
 
