@@ -168,7 +168,7 @@ describe("BITOP", () => {
     expect(h.db.exists("d")).toBe(false);
     expect(h.events).toEqual(["$:set:d", "$:set:d", "m:keymiss:nokey", "m:keymiss:nokey2", "g:del:d"]);
     expect(await h.run("BITOP", "OR", "d", "nokey")).toBe(0);
-    expect(h.events.length).toBe(3);
+    expect(h.events.length).toBe(6);
   });
 
   test("errors", async () => {

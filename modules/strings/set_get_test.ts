@@ -205,7 +205,7 @@ describe("GETEX", () => {
     expect(await h.run("GETEX", "k", "PXAT", "1")).toBe("v");
     expect(h.db.exists("k")).toBe(false);
     expect(h.propagated).toEqual(["DEL k"]);
-    expect(h.events).toEqual(["g:del:k", "m:keymiss:k"]);
+    expect(h.events).toEqual(["g:del:k"]);
   });
 
   test("errors", async () => {
