@@ -16,6 +16,7 @@ import { sortedSetsModule } from "./sorted_sets/mod.ts";
 import { pubsubModule } from "./pubsub/mod.ts";
 import { transactionsModule } from "./transactions/mod.ts";
 import { hyperloglogModule } from "./hyperloglog/mod.ts";
+import { geoModule } from "./geo/mod.ts";
 import { streamsModule } from "./streams/mod.ts";
 
 /**
@@ -39,4 +40,5 @@ export const builtinModules: ModuleSpec[] = [
   pubsubModule,
   transactionsModule,
   hyperloglogModule,
+  geoModule,
 ];
