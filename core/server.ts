@@ -76,6 +76,23 @@ export class ModuleError extends Error {
 
 type HookName = Exclude<keyof ModuleHooks, "info">;
 
+/**
+ * An execution unit kept open after its command returned: a long script that yields to the
+ * event loop between slices (see `Server.holdUnit`).
+ *
+ * @example
+ * ```ts
+ * const unit = ctx.server.holdUnit(); // inside the handler
+ * setTimeout(() => { unit.run(() => moreWork()); unit.close(); }, 0);
+ * ```
+ */
+export interface HeldUnit {
+  /** Run `fn` inside the unit again: same client, same time snapshot, writes still held. */
+  run(fn: () => void): void;
+  /** End the unit: its writes propagate (wrapped in MULTI/EXEC) and blocked clients wake. */
+  close(): void;
+}
+
 /** Options for a Server (the embedding API passes them through). */
 export interface ServerOptions {
   host?: Host | null;
@@ -181,6 +198,10 @@ export class Server implements DbHost {
   private embedded: ClientState | null = null;
   private embeddedSink: ValueBuilder | null = null;
   private shuttingDown = false;
+  /** Execution units held open across event-loop turns (long scripts). */
+  private heldUnits = 0;
+  /** The unit being held by the running outermost command, until that command returns. */
+  private holding: { ops: [number, string[]][] } | null = null;
 
   constructor(options: ServerOptions = {}) {
     this.host = options.host ?? null;
@@ -355,8 +376,9 @@ export class Server implements DbHost {
       }
     }
     this.call(c, e, argv);
-    // Keys made ready by the outermost command wake their waiters now, once it is complete.
-    if (this.currentClient === null) this.blocking.handleReady();
+    // Keys made ready by the outermost command wake their waiters now, once it is complete
+    // (not while a held unit, such as a paused script, is still open: that would interleave).
+    if (this.currentClient === null && this.heldUnits === 0) this.blocking.handleReady();
   }
 
   /** Reject a command before it runs (counted as rejected, flags a MULTI as failed). */
@@ -411,9 +433,64 @@ export class Server implements DbHost {
       c.currentArgv = outerArgv;
     }
     this.currentClient = prevClient;
-    if (prevClient === null && this.pendingPropagation.length > 0) this.flushPropagation();
+    if (prevClient === null) {
+      if (this.holding !== null) {
+        this.holding.ops = this.pendingPropagation;
+        this.pendingPropagation = [];
+        this.holding = null;
+      } else if (this.pendingPropagation.length > 0) this.flushPropagation();
+    }
     const after = this.hooks.afterCommand;
     for (let i = 0; i < after.length; i++) after[i](c, e.spec, argv);
+  }
+
+  /**
+   * Keep the running execution unit open after the current command returns, for a command
+   * that finishes its work on later event-loop turns (a script paused between slices). Until
+   * `close()`, the unit's writes are held (they propagate together, in MULTI/EXEC), blocked
+   * clients are not woken and active expiry pauses, so nothing observes half of the unit;
+   * `run()` re-enters it with the same client and time snapshot. Only valid inside a command
+   * that is not itself nested (EXEC, scripts).
+   */
+  holdUnit(): HeldUnit {
+    const client = this.currentClient;
+    if (client === null) throw new Error("holdUnit() outside of a command");
+    const state = { ops: [] as [number, string[]][], time: this.cmdTime, closed: false };
+    this.heldUnits++;
+    this.holding = state;
+    return {
+      run: (fn) => {
+        const prevClient = this.currentClient;
+        const prevTime = this.cmdTime;
+        const prevOps = this.pendingPropagation;
+        this.currentClient = client;
+        this.cmdTime = state.time;
+        this.pendingPropagation = state.ops;
+        try {
+          fn();
+        } finally {
+          state.ops = this.pendingPropagation;
+          this.pendingPropagation = prevOps;
+          this.currentClient = prevClient;
+          this.cmdTime = prevTime;
+        }
+      },
+      close: () => {
+        if (state.closed) return;
+        state.closed = true;
+        this.heldUnits--;
+        if (this.holding === state) {
+          // Closed before its command returned: call() flushes as usual.
+          this.holding = null;
+          return;
+        }
+        const prevOps = this.pendingPropagation;
+        this.pendingPropagation = state.ops;
+        this.flushPropagation();
+        this.pendingPropagation = prevOps;
+        if (this.currentClient === null && this.heldUnits === 0) this.blocking.handleReady();
+      },
+    };
   }
 
   /**
@@ -584,6 +661,8 @@ export class Server implements DbHost {
   private expireCycle(): void {
     let budget = 250 / this.settings.hz;
     const slice = () => {
+      // A held unit (a paused script) must not see keys vanish between its slices.
+      if (this.heldUnits > 0) return;
       const start = performance.now();
       const deadline = start + 2;
       let more = false;

@@ -78,3 +78,37 @@ describe("Server propagation units", () => {
     expect(propagated).toEqual(["swapped 0 3"]);
   });
 });
+
+describe("Server held execution units", () => {
+  test("a held unit keeps its writes and time snapshot across turns, then propagates them together", async () => {
+    const server = new Server({ host: null });
+    const { spec, propagated } = fixture();
+    let unit: ReturnType<Server["holdUnit"]> | null = null;
+    let snapshot = 0;
+    spec.commands!.push({
+      name: "long", group: "string", summary: "", since: "0", arity: 1, flags: [],
+      handler(ctx) {
+        snapshot = ctx.server.now();
+        ctx.server.call(ctx.client, ctx.server.commands.get("put")!, ["put", "a", "1"]);
+        unit = ctx.server.holdUnit();
+        ctx.reply.ok();
+      },
+    });
+    await server.loadModule(spec);
+    server.callArgv(["LONG"]);
+    expect(propagated).toEqual([]);
+    // Another client's write between turns goes out on its own.
+    server.callArgv(["PUT", "x", "y"]);
+    expect(propagated).toEqual(["0:PUT x y:true"]);
+    await new Promise((r) => setTimeout(r, 5));
+    let later = 0;
+    unit!.run(() => {
+      later = server.now();
+      server.call(server.currentClient!, server.commands.get("put")!, ["put", "b", "2"]);
+    });
+    expect(later).toBe(snapshot);
+    expect(propagated.length).toBe(1);
+    unit!.close();
+    expect(propagated.slice(1)).toEqual(["0:MULTI:true", "0:put a 1:true", "0:put b 2:true", "0:EXEC:true"]);
+  });
+});
