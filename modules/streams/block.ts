@@ -3,11 +3,13 @@
  * counterpart of a Redis stream node (a listpack under a radix-tree key).
  *
  * Why a string. A million small entries as JS objects would cost well over 100 bytes each;
- * packed, `XADD s * item 1` costs about 5 bytes (flags, two ID deltas, one value). Strings
- * are immutable and flat, cheap for both engines to keep, and decoding with charCodeAt is
- * fast. Appends go to `tail`, an array of small pieces joined into `data` the first time the
- * block is read (so XADD stays O(1) and never builds rope strings, which Bun keeps as
- * expensive trees); a block is at most a few KB, so that join is cheap.
+ * packed, `XADD s * item 1` costs about 5 bytes (flags, two ID deltas, one value). Sealed
+ * blocks are immutable flat latin1 strings, cheap for both engines to keep, and decoding with
+ * charCodeAt is fast. The open (last) block is written into a growable byte buffer instead,
+ * so XADD is O(1) and leaves no garbage behind (small per-append strings and arrays made the
+ * runtimes' heaps, and so RSS, grow far beyond the live data); reading it builds its string
+ * once per change, bounded by the block size. A block is sealed, buffer dropped, when the
+ * next one starts.
  *
  * Entry layout (all counts and lengths are base-128 varints, low 7 bits first):
  *   flags | ms-delta | seq-code | [nfields | (len field len value) × n]   (own fields)
@@ -22,31 +24,14 @@
  * node-split rule (see listpack_size.ts).
  */
 
+import { bytesToBinary } from "../../core/bytes.ts";
 import { lpIntSize, lpStringSize } from "./listpack_size.ts";
 import { incr, type StreamId, type U64, u64 } from "./stream_id.ts";
 
 const FLAG_DELETED = 1;
 const FLAG_SAME = 2;
-const CHARS: string[] = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+const DELETED_CHAR = (c: number) => String.fromCharCode(c | FLAG_DELETED);
 const LP_HEADER = 7;
-
-function varint(v: U64): string {
-  if (typeof v === "number") {
-    if (v < 128) return CHARS[v];
-    let s = "";
-    while (v >= 128) {
-      s += CHARS[(v % 128) | 128];
-      v = Math.floor(v / 128);
-    }
-    return s + CHARS[v];
-  }
-  let s = "";
-  while (v >= 128n) {
-    s += CHARS[Number(v & 127n) | 128];
-    v >>= 7n;
-  }
-  return s + CHARS[Number(v)];
-}
 
 function sub(a: U64, b: U64): U64 {
   return typeof a === "number" && typeof b === "number" ? a - b : u64(BigInt(a) - BigInt(b));
@@ -169,8 +154,12 @@ export class Block {
   /** ID of the last entry stored here (tombstones included). */
   last: StreamId;
   readonly masterFields: string[];
+  /** Packed entries up to `dataLen` bytes of `buf` (all of them once sealed). */
   private data = "";
-  private tail: string[] | null = [];
+  private dataLen = 0;
+  /** The open block's byte buffer (null once sealed). */
+  private buf: Uint8Array | null = new Uint8Array(64);
+  private len = 0;
   /** Entries not deleted. */
   live = 0;
   /** Tombstones. */
@@ -203,13 +192,11 @@ export class Block {
     return this.live + this.deleted;
   }
 
-  /** The packed entries (joins pending appends once). */
+  /** The packed entries as a string (rebuilt from the buffer after appends). */
   flat(): string {
-    const tail = this.tail;
-    if (tail !== null && tail.length > 0) {
-      tail.unshift(this.data);
-      this.data = tail.join("");
-      tail.length = 0;
+    if (this.buf !== null && this.dataLen !== this.len) {
+      this.data = bytesToBinary(this.buf, 0, this.len);
+      this.dataLen = this.len;
     }
     return this.data;
   }
@@ -217,32 +204,82 @@ export class Block {
   /** Stop accepting appends and drop the append buffer. */
   seal(): void {
     this.flat();
-    this.tail = null;
+    this.buf = null;
+  }
+
+  private reserve(n: number): Uint8Array {
+    let buf = this.buf;
+    if (buf === null) {
+      // A sealed block reopened (tail block after its successor was deleted): back to bytes.
+      buf = new Uint8Array(this.data.length + n + 64);
+      for (let i = 0; i < this.data.length; i++) buf[i] = this.data.charCodeAt(i);
+      this.len = this.dataLen = this.data.length;
+    } else if (this.len + n > buf.length) {
+      const grown = new Uint8Array(Math.max(buf.length * 2, this.len + n));
+      grown.set(buf.subarray(0, this.len));
+      buf = grown;
+    } else return buf;
+    this.buf = buf;
+    return buf;
+  }
+
+  private putVarint(v: U64): void {
+    const buf = this.reserve(10);
+    let at = this.len;
+    if (typeof v === "number") {
+      while (v >= 128) {
+        buf[at++] = (v % 128) | 128;
+        v = Math.floor(v / 128);
+      }
+      buf[at++] = v;
+    } else {
+      while (v >= 128n) {
+        buf[at++] = Number(v & 127n) | 128;
+        v >>= 7n;
+      }
+      buf[at++] = Number(v);
+    }
+    this.len = at;
+  }
+
+  private putString(s: string): void {
+    this.putVarint(s.length);
+    const n = s.length;
+    const buf = this.reserve(n);
+    let at = this.len;
+    for (let i = 0; i < n; i++) buf[at++] = s.charCodeAt(i);
+    this.len = at;
   }
 
   /** Append an entry whose ID is greater than `last`. */
   append(id: StreamId, argv: readonly string[], from: number): void {
-    const tail = this.tail ?? (this.tail = []);
     const n = (argv.length - from) / 2;
     const names = this.masterFields;
     let same = n === names.length;
     for (let i = 0; same && i < n; i++) same = argv[from + 2 * i] === names[i];
     const first = this.live + this.deleted === 0;
-    tail.push(CHARS[same ? FLAG_SAME : 0]);
-    if (first) tail.push(CHARS[0], CHARS[0]);
-    else if (id.ms === this.last.ms) tail.push(CHARS[0], varint(sub(sub(id.seq, this.last.seq), 1)));
-    else tail.push(varint(sub(id.ms, this.last.ms)), varint(id.seq));
+    this.putVarint(same ? FLAG_SAME : 0);
+    if (first) {
+      this.putVarint(0);
+      this.putVarint(0);
+    } else if (id.ms === this.last.ms) {
+      this.putVarint(0);
+      this.putVarint(sub(sub(id.seq, this.last.seq), 1));
+    } else {
+      this.putVarint(sub(id.ms, this.last.ms));
+      this.putVarint(id.seq);
+    }
     let lp = 2 + deltaSize(id.ms, this.master.ms) + deltaSize(id.seq, this.master.seq);
     if (!same) {
-      tail.push(varint(n));
+      this.putVarint(n);
       lp += lpIntSize(n);
     }
     for (let i = from; i < argv.length; i += 2) {
       if (!same) {
-        tail.push(varint(argv[i].length), argv[i]);
+        this.putString(argv[i]);
         lp += lpStringSize(argv[i]);
       }
-      tail.push(varint(argv[i + 1].length), argv[i + 1]);
+      this.putString(argv[i + 1]);
       lp += lpStringSize(argv[i + 1]);
     }
     this.lpBody += lp + lpIntSize(same ? n + 3 : 2 * n + 4);
@@ -253,17 +290,22 @@ export class Block {
   /** Mark the entries at `offsets` (from a BlockReader) as deleted. */
   markDeleted(offsets: number[]): void {
     if (offsets.length === 0) return;
-    const d = this.flat();
+    this.live -= offsets.length;
+    this.deleted += offsets.length;
+    if (this.buf !== null) {
+      for (const off of offsets) this.buf[off] |= FLAG_DELETED;
+      this.dataLen = -1;
+      return;
+    }
+    const d = this.data;
     const parts: string[] = [];
     let at = 0;
     for (const off of offsets) {
-      parts.push(d.slice(at, off), CHARS[d.charCodeAt(off) | FLAG_DELETED]);
+      parts.push(d.slice(at, off), DELETED_CHAR(d.charCodeAt(off)));
       at = off + 1;
     }
     parts.push(d.slice(at));
     this.data = parts.join("");
-    this.live -= offsets.length;
-    this.deleted += offsets.length;
   }
 
   /** A copy sharing the (immutable) packed data. */
@@ -271,15 +313,14 @@ export class Block {
     this.flat();
     const b: Block = Object.create(Block.prototype);
     Object.assign(b, this);
-    b.tail = this.tail === null ? null : [];
+    b.buf = this.buf === null ? null : this.buf.slice();
     return b;
   }
 
   /** Approximate heap bytes (MEMORY USAGE). */
   memoryUsage(): number {
-    let n = 64 + this.data.length;
+    let n = 64 + (this.buf === null ? this.data.length : this.buf.length);
     for (const f of this.masterFields) n += 16 + f.length;
-    if (this.tail) for (const p of this.tail) n += 8 + (p.length > 1 ? 16 + p.length : 0);
     return n;
   }
 }
