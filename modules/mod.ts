@@ -17,6 +17,7 @@ import { pubsubModule } from "./pubsub/mod.ts";
 import { transactionsModule } from "./transactions/mod.ts";
 import { hyperloglogModule } from "./hyperloglog/mod.ts";
 import { geoModule } from "./geo/mod.ts";
+import { sortModule } from "./sort/mod.ts";
 import { streamsModule } from "./streams/mod.ts";
 
 /**
@@ -41,4 +42,5 @@ export const builtinModules: ModuleSpec[] = [
   transactionsModule,
   hyperloglogModule,
   geoModule,
+  sortModule,
 ];
