@@ -24,7 +24,8 @@
  * and `del` (class `g`) when a set loses its last member or a store empties its destination.
  *
  * Persistence hooks come later; a set converts to and from a plain member array
- * (`SetValue.toArray()`, `setFromArray()`), and `encoding` tells a loader what to keep.
+ * (`SetValue.toArray()`, `setFromArray()` re-deriving the encoding, `setWithEncoding()` keeping
+ * a saved one), and `encoding` says which one a value has.
  */
 
 import type { ModuleSpec } from "../../core/spec.ts";

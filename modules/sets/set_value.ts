@@ -326,6 +326,37 @@ export function setFromArray(members: readonly string[], limits: SetLimits): Set
 }
 
 /**
+ * A set holding `members` (distinct; in iteration order) in exactly `encoding`, with no
+ * threshold checks: for loaders restoring a saved intset or listpack as it was. Throws on a
+ * non-integer member for "intset" and on a duplicate.
+ *
+ * @example
+ * ```ts
+ * setWithEncoding("listpack", ["b", "a"]).toArray(); // ["b", "a"]
+ * ```
+ */
+export function setWithEncoding(encoding: SetEncoding, members: readonly string[]): SetValue {
+  let rep: IntSet | string[] | HashSet;
+  if (encoding === "listpack") {
+    if (new Set(members).size !== members.length) throw new Error("duplicate set member");
+    rep = members.slice();
+  } else {
+    rep = encoding === "intset" ? new IntSet(members.length) : new HashSet(members.length);
+    for (const m of members) {
+      const ok = rep instanceof IntSet
+        ? rep.add(intMember(m) ?? fail(`not an integer: ${m}`))
+        : rep.add(m);
+      if (!ok) throw new Error("duplicate set member");
+    }
+  }
+  return new SetValue(rep);
+}
+
+function fail(msg: string): never {
+  throw new Error(msg);
+}
+
+/**
  * The set type: TYPE answers "set".
  *
  * @example

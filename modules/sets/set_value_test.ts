@@ -6,6 +6,7 @@ import {
   setFromArray,
   type SetLimits,
   setType,
+  setWithEncoding,
 } from "./set_value.ts";
 
 const L = DEFAULT_LIMITS;
@@ -110,5 +111,17 @@ describe("SetValue encodings", () => {
       expect(setType.length!(c)).toBe(members.length + 1);
       expect(setType.memoryUsage!(s)).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("setWithEncoding", () => {
+  test("keeps the given encoding and order, refuses bad input", () => {
+    expect(setWithEncoding("listpack", ["b", "1", "a"]).toArray()).toEqual(["b", "1", "a"]);
+    const i = setWithEncoding("intset", ["3", "-1"]);
+    expect([i.encoding, ...i.toArray()]).toEqual(["intset", "-1", "3"]);
+    expect(setWithEncoding("hashtable", ["x"]).encoding).toBe("hashtable");
+    expect(() => setWithEncoding("intset", ["a"])).toThrow();
+    expect(() => setWithEncoding("listpack", ["a", "a"])).toThrow();
+    expect(() => setWithEncoding("hashtable", ["a", "a"])).toThrow();
   });
 });
