@@ -166,8 +166,8 @@ function xadd(ctx: CommandContext, argv: string[]): void {
   ctx.db.notify("x", "xadd", key);
   applyTrim(ctx, s, argv, args.trim);
   ctx.db.modified(key);
+  // argv is what core propagates: rewriting it in place propagates the concrete ID.
   if (args.id === null || args.id.seq === null) argv[args.idIndex] = text;
-  ctx.propagate(argv.slice());
 }
 
 function xtrim(ctx: CommandContext, argv: string[]): void {
@@ -175,10 +175,7 @@ function xtrim(ctx: CommandContext, argv: string[]): void {
   const s = writeStream(ctx, argv[1]);
   if (s === undefined) return ctx.reply.int(0);
   const removed = applyTrim(ctx, s, argv, args.trim);
-  if (removed > 0) {
-    ctx.db.modified(argv[1]);
-    ctx.propagate(argv.slice());
-  }
+  if (removed > 0) ctx.db.modified(argv[1]);
   ctx.reply.int(removed);
 }
 
