@@ -51,6 +51,8 @@ export async function setsHarness(): Promise<SetsHarness> {
     builtins: [connectionModule, keysModule, stringsModule, setsModule],
     modules: [spy],
     log: false,
+    // A free port on loopback, for tests that listen() to see RESP3 on the wire.
+    config: { port: "0", bind: "127.0.0.1" },
   });
   await m.ready;
   const run = (...args: (string | number)[]) => m.call(...args).catch((e: Error) => e.message);
