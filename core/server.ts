@@ -596,6 +596,7 @@ export class Server implements DbHost {
     for (const cfg of m.spec.configs ?? []) this.config.unregister(cfg.name);
     this.detachHooks(m.spec);
     this.modules.delete(name);
+    if (m.spec.hooks?.info) this.rebuildInfoSections();
   }
 
   private attachHooks(spec: ModuleSpec): void {
@@ -605,7 +606,21 @@ export class Server implements DbHost {
       // deno-lint-ignore no-explicit-any
       if (h[k]) (this.hooks[k] as any[]).push(h[k]);
     }
-    for (const [section, render] of Object.entries(h.info ?? {})) this.infoSections.set(section, render);
+    if (h.info) this.rebuildInfoSections();
+  }
+
+  /**
+   * Info sections by name, from every loaded module in load order; modules contributing to
+   * the same section (two modules adding fields to "stats") get their lines concatenated.
+   */
+  private rebuildInfoSections(): void {
+    this.infoSections.clear();
+    for (const m of this.modules.values()) {
+      for (const [section, render] of Object.entries(m.spec.hooks?.info ?? {})) {
+        const prev = this.infoSections.get(section);
+        this.infoSections.set(section, prev ? (s) => [...prev(s), ...render(s)] : render);
+      }
+    }
   }
 
   private detachHooks(spec: ModuleSpec): void {
@@ -617,7 +632,6 @@ export class Server implements DbHost {
       const i = list.indexOf(h[k]);
       if (i >= 0) list.splice(i, 1);
     }
-    for (const section of Object.keys(h.info ?? {})) this.infoSections.delete(section);
   }
 
   // ---- Cron -----------------------------------------------------------------------------

@@ -112,3 +112,15 @@ describe("Server held execution units", () => {
     expect(propagated.slice(1)).toEqual(["0:MULTI:true", "0:put a 1:true", "0:put b 2:true", "0:EXEC:true"]);
   });
 });
+
+describe("Server info sections", () => {
+  test("modules adding to the same section are concatenated, and removed on unload", async () => {
+    const server = new Server({ host: null });
+    await server.loadModule({ name: "a", hooks: { info: { stats: () => ["a:1"] } } });
+    await server.loadModule({ name: "b", hooks: { info: { stats: () => ["b:2"], own: () => ["x:3"] } } });
+    expect(server.infoSections.get("stats")!(server)).toEqual(["a:1", "b:2"]);
+    server.unloadModule("a");
+    expect(server.infoSections.get("stats")!(server)).toEqual(["b:2"]);
+    expect(server.infoSections.get("own")!(server)).toEqual(["x:3"]);
+  });
+});
