@@ -114,13 +114,21 @@ function geohash(ctx: CommandContext, argv: string[]): void {
 
 // ---- metadata -------------------------------------------------------------------------
 
-const RO_KEY: KeySpec = { flags: ["RO", "access"], begin: 1, find: { lastKey: 0, step: 1, limit: 0 } };
+const RO_KEY: KeySpec = {
+  flags: ["RO", "access"],
+  begin: 1,
+  find: { lastKey: 0, step: 1, limit: 0 },
+};
 const KEY_ARG: ArgSpec = { name: "key", type: "key", keySpecIndex: 0 };
 const MEMBERS_ARG: ArgSpec = { name: "member", type: "string", optional: true, multiple: true };
 const UNIT_ARG: ArgSpec = {
   name: "unit",
   type: "oneof",
-  arguments: ["m", "km", "ft", "mi"].map((u) => ({ name: u, type: "pure-token" as const, token: u.toUpperCase() })),
+  arguments: ["m", "km", "ft", "mi"].map((u) => ({
+    name: u,
+    type: "pure-token" as const,
+    token: u.toUpperCase(),
+  })),
 };
 const SEARCH_COMPLEXITY =
   "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.";
@@ -167,8 +175,12 @@ function radiusSpec(byMember: boolean, ro: boolean): CommandSpec {
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: byMember
-      ? (ro ? "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments" : "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments")
-      : (ro ? "`GEOSEARCH` with the `BYRADIUS` argument" : "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument"),
+      ? (ro
+        ? "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments"
+        : "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments")
+      : (ro
+        ? "`GEOSEARCH` with the `BYRADIUS` argument"
+        : "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument"),
     handler: (ctx, argv) =>
       geoSearch(ctx, argv, { srcIndex: 1, radius: byMember ? "member" : "coords", noStore: ro }),
   };
@@ -191,22 +203,34 @@ export const geoCommands: CommandSpec[] = [
     group: "geo",
     summary: "Adds or updates members of a geospatial index (a sorted set scored by geohash).",
     since: "3.2.0",
-    complexity: "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+    complexity:
+      "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
     arity: -5,
     flags: ["write", "denyoom"],
     keys: [{ flags: ["RW", "update"], begin: 1, find: { lastKey: 0, step: 1, limit: 0 } }],
     arguments: [
       KEY_ARG,
-      { name: "condition", type: "oneof", optional: true, since: "6.2.0", arguments: [
-        { name: "nx", type: "pure-token", token: "NX" },
-        { name: "xx", type: "pure-token", token: "XX" },
-      ] },
+      {
+        name: "condition",
+        type: "oneof",
+        optional: true,
+        since: "6.2.0",
+        arguments: [
+          { name: "nx", type: "pure-token", token: "NX" },
+          { name: "xx", type: "pure-token", token: "XX" },
+        ],
+      },
       { name: "change", type: "pure-token", token: "CH", optional: true, since: "6.2.0" },
-      { name: "data", type: "block", multiple: true, arguments: [
-        { name: "longitude", type: "double" },
-        { name: "latitude", type: "double" },
-        { name: "member", type: "string" },
-      ] },
+      {
+        name: "data",
+        type: "block",
+        multiple: true,
+        arguments: [
+          { name: "longitude", type: "double" },
+          { name: "latitude", type: "double" },
+          { name: "member", type: "string" },
+        ],
+      },
     ],
     history: [["6.2.0", "Added the `CH`, `NX` and `XX` options."]],
     handler: geoadd,

@@ -117,8 +117,12 @@ export function encodeCell(
   step: number,
   ranges: { lon: Range; lat: Range } = { lon: WGS84_LONG, lat: WGS84_LAT },
 ): Cell | null {
-  if (lon > GEO_LONG_MAX || lon < GEO_LONG_MIN || lat > GEO_LAT_MAX || lat < GEO_LAT_MIN) return null;
-  if (lat < ranges.lat.min || lat > ranges.lat.max || lon < ranges.lon.min || lon > ranges.lon.max) return null;
+  if (lon > GEO_LONG_MAX || lon < GEO_LONG_MIN || lat > GEO_LAT_MAX || lat < GEO_LAT_MIN) {
+    return null;
+  }
+  if (
+    lat < ranges.lat.min || lat > ranges.lat.max || lon < ranges.lon.min || lon > ranges.lon.max
+  ) return null;
   let latOffset = (lat - ranges.lat.min) / (ranges.lat.max - ranges.lat.min);
   let lonOffset = (lon - ranges.lon.min) / (ranges.lon.max - ranges.lon.min);
   latOffset *= 2 ** step;
@@ -162,7 +166,12 @@ export function decodeCell(
   return areaOf(latInt >>> 0, lonInt >>> 0, cell.step, ranges);
 }
 
-function areaOf(latInt: number, lonInt: number, step: number, ranges: { lon: Range; lat: Range }): Area {
+function areaOf(
+  latInt: number,
+  lonInt: number,
+  step: number,
+  ranges: { lon: Range; lat: Range },
+): Area {
   const latScale = ranges.lat.max - ranges.lat.min;
   const lonScale = ranges.lon.max - ranges.lon.min;
   const cells = 2 ** step;
@@ -196,7 +205,9 @@ export function scoreToLonLat(score: number): [number, number] {
     const area = decodeCell({ bits: cellBitsOfScore(score), step: GEO_STEP_MAX });
     return center(area);
   }
-  return center(areaOf(latInt >>> 0, lonInt >>> 0, GEO_STEP_MAX, { lon: WGS84_LONG, lat: WGS84_LAT }));
+  return center(
+    areaOf(latInt >>> 0, lonInt >>> 0, GEO_STEP_MAX, { lon: WGS84_LONG, lat: WGS84_LAT }),
+  );
 }
 
 /** Scores outside [0, 2^53): what x86-64's double → uint64 conversion gives. */
@@ -375,17 +386,21 @@ export function searchCells(shape: Shape): (Cell | null)[] {
   const halfH = shape.conversion * (isCircle ? shape.radius! : shape.height! / 2);
   const halfW = shape.conversion * (isCircle ? shape.radius! : shape.width! / 2);
   const latDelta = radDeg(halfH / EARTH_RADIUS_IN_METERS);
-  const lonDeltaTop = radDeg(halfW / EARTH_RADIUS_IN_METERS / Math.cos(degRad(shape.lat + latDelta)));
-  const lonDeltaBottom = radDeg(halfW / EARTH_RADIUS_IN_METERS / Math.cos(degRad(shape.lat - latDelta)));
+  const lonDeltaTop = radDeg(
+    halfW / EARTH_RADIUS_IN_METERS / Math.cos(degRad(shape.lat + latDelta)),
+  );
+  const lonDeltaBottom = radDeg(
+    halfW / EARTH_RADIUS_IN_METERS / Math.cos(degRad(shape.lat - latDelta)),
+  );
   const south = shape.lat < 0;
   const minLon = south ? shape.lon - lonDeltaBottom : shape.lon - lonDeltaTop;
   const maxLon = south ? shape.lon + lonDeltaBottom : shape.lon + lonDeltaTop;
   const minLat = shape.lat - latDelta;
   const maxLat = shape.lat + latDelta;
 
-  let radiusMeters = isCircle
-    ? shape.radius!
-    : Math.sqrt((shape.width! / 2) * (shape.width! / 2) + (shape.height! / 2) * (shape.height! / 2));
+  let radiusMeters = isCircle ? shape.radius! : Math.sqrt(
+    (shape.width! / 2) * (shape.width! / 2) + (shape.height! / 2) * (shape.height! / 2),
+  );
   radiusMeters *= shape.conversion;
   let steps = estimateSteps(radiusMeters, shape.lat);
 

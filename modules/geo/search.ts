@@ -24,7 +24,14 @@ import type { CommandContext, ReplyWriter } from "../../core/spec.ts";
 import { NOT_INTEGER, ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { parseInteger } from "../../core/numbers.ts";
 import { limitsOf, ZSet, zsetType } from "../sorted_sets/zset.ts";
-import { cellScoreRange, type Cell, scoreToLonLat, searchCells, type Shape, within } from "./geohash.ts";
+import {
+  type Cell,
+  cellScoreRange,
+  scoreToLonLat,
+  searchCells,
+  type Shape,
+  within,
+} from "./geohash.ts";
 import { lonLatArgs, parseFloatArg, unitArg } from "./args.ts";
 
 /** Which command is running. */
@@ -111,7 +118,9 @@ export function geoSearch(ctx: CommandContext, argv: string[], variant: SearchVa
       if (c === null) throw new ReplyError(NOT_INTEGER);
       if (c <= 0) throw new ReplyError("ERR COUNT must be > 0");
       count = c;
-    } else if ((arg === "store" || arg === "storedist") && left >= 1 && !variant.noStore && !geosearch) {
+    } else if (
+      (arg === "store" || arg === "storedist") && left >= 1 && !variant.noStore && !geosearch
+    ) {
       storeKey = argv[++i];
       storeDist = arg === "storedist";
     } else if (arg === "storedist" && variant.store) storeDist = true;
@@ -142,10 +151,14 @@ export function geoSearch(ctx: CommandContext, argv: string[], variant: SearchVa
 
   if (storeKey !== null && (withDist || withHash || withCoord)) {
     const what = variant.store ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS";
-    throw new ReplyError(`ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`);
+    throw new ReplyError(
+      `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
+    );
   }
   if (geosearch && !(fromMember || fromLoc)) {
-    throw new ReplyError(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`);
+    throw new ReplyError(
+      `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${argv[0]}`,
+    );
   }
   if (geosearch && !(byRadius || byBox)) {
     throw new ReplyError(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${argv[0]}`);
@@ -179,8 +192,14 @@ export function geoSearch(ctx: CommandContext, argv: string[], variant: SearchVa
     const seen = new Set<string>();
     const picked = found.slice(0, returned).filter((f) => !seen.has(f.member) && seen.add(f.member))
       .map((f) => ({ member: f.member, score: storeDist ? f.dist / conversion : f.score }));
-    picked.sort((a, b) => a.score - b.score || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
-    const result = ZSet.fromSorted(picked.map((p) => p.member), picked.map((p) => p.score), limitsOf(ctx.server));
+    picked.sort((a, b) =>
+      a.score - b.score || (a.member < b.member ? -1 : a.member > b.member ? 1 : 0)
+    );
+    const result = ZSet.fromSorted(
+      picked.map((p) => p.member),
+      picked.map((p) => p.score),
+      limitsOf(ctx.server),
+    );
     ctx.db.setKey(storeKey, result);
     ctx.db.notify("z", geosearch ? "geosearchstore" : "georadiusstore", storeKey);
   } else if (ctx.db.remove(storeKey)) {
@@ -199,7 +218,10 @@ function collect(z: ZSet, shape: Shape, limit: number): Found[] {
     const cell = cells[i];
     if (cell === null) continue;
     // Redis compares with the last processed cell, except when that was the center.
-    if (last !== null && i > 0 && last !== cells[0] && cell.bits === last.bits && cell.step === last.step) continue;
+    if (
+      last !== null && i > 0 && last !== cells[0] && cell.bits === last.bits &&
+      cell.step === last.step
+    ) continue;
     if (limit > 0 && found.length >= limit) break;
     const [min, max] = cellScoreRange(cell);
     const from = z.order.countWhile((s) => s < min);

@@ -20,14 +20,7 @@
 import type { CommandContext, CommandSpec, KeySpec } from "../../core/spec.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { stringType } from "../../core/string_type.ts";
-import {
-  checkHll,
-  denseAccessSelfTest,
-  HLL_REGISTERS,
-  Hll,
-  INVALID_HLL,
-  rawCount,
-} from "./hll.ts";
+import { checkHll, denseAccessSelfTest, Hll, HLL_REGISTERS, INVALID_HLL, rawCount } from "./hll.ts";
 
 /** hll-sparse-max-bytes for a server (registered by the module's config). */
 function sparseMax(ctx: CommandContext): number {
@@ -179,7 +172,9 @@ function pfselftest(ctx: CommandContext): void {
     dense.add(ele, limit);
     sparse.add(ele, limit);
     if (j !== checkpoint) continue;
-    if (j < limit / 2 && sparse.isDense) throw new ReplyError("TESTFAILED sparse encoding not used");
+    if (j < limit / 2 && sparse.isDense) {
+      throw new ReplyError("TESTFAILED sparse encoding not used");
+    }
     const estimate = dense.count()!;
     if (estimate !== sparse.count()) throw new ReplyError("TESTFAILED dense/sparse disagree");
     const maxerr = j === 10 ? 1 : Math.ceil(relerr * 6 * checkpoint);
@@ -192,7 +187,11 @@ function pfselftest(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-const ONE_KEY: KeySpec[] = [{ flags: ["RW", "insert"], begin: 1, find: { lastKey: 0, step: 1, limit: 0 } }];
+const ONE_KEY: KeySpec[] = [{
+  flags: ["RW", "insert"],
+  begin: 1,
+  find: { lastKey: 0, step: 1, limit: 0 },
+}];
 const KEY_ARG = { name: "key", type: "key" as const, keySpecIndex: 0 };
 
 /**
@@ -219,7 +218,8 @@ export const hllCommands: CommandSpec[] = [
   {
     name: "pfcount",
     group: "hyperloglog",
-    summary: "Estimates the number of distinct elements seen by one HyperLogLog or the union of several.",
+    summary:
+      "Estimates the number of distinct elements seen by one HyperLogLog or the union of several.",
     since: "2.8.9",
     complexity:
       "O(1) with a very small average constant time when called with a single key. O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.",
@@ -227,7 +227,8 @@ export const hllCommands: CommandSpec[] = [
     flags: ["readonly", "may_replicate"],
     keys: [{
       flags: ["RW", "access"],
-      notes: "RW because it may change the internal representation of the key, and propagate to replicas",
+      notes:
+        "RW because it may change the internal representation of the key, and propagate to replicas",
       begin: 1,
       find: { lastKey: -1, step: 1, limit: 0 },
     }],
@@ -262,7 +263,11 @@ export const hllCommands: CommandSpec[] = [
     flags: ["write", "denyoom", "admin"],
     docFlags: ["syscmd"],
     keys: [{ flags: ["RW", "access"], begin: 2, find: { lastKey: 0, step: 1, limit: 0 } }],
-    arguments: [{ name: "subcommand", type: "string" }, { name: "key", type: "key", keySpecIndex: 0 }],
+    arguments: [{ name: "subcommand", type: "string" }, {
+      name: "key",
+      type: "key",
+      keySpecIndex: 0,
+    }],
     handler: pfdebug,
   },
   {

@@ -44,7 +44,6 @@ const MAX_COUNT = 51;
 const SPARSE_VAL_MAX_VALUE = 32;
 const SPARSE_VAL_MAX_LEN = 4;
 const SPARSE_ZERO_MAX_LEN = 64;
-const SPARSE_XZERO_MAX_LEN = 16384;
 const DENSE = 0;
 const SPARSE = 1;
 
@@ -503,7 +502,9 @@ export function denseAccessSelfTest(cycles: number): string | null {
     }
     for (let i = 0; i < HLL_REGISTERS; i++) {
       const got = denseGet(b, i);
-      if (got !== expected[i]) return `TESTFAILED Register ${i} should be ${expected[i]} but is ${got}`;
+      if (got !== expected[i]) {
+        return `TESTFAILED Register ${i} should be ${expected[i]} but is ${got}`;
+      }
     }
   }
   return null;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { type RespClient, type ServerHandle, startRedis } from "../../test/helpers/mod.ts";
 import { checkHll, estimate, Hll, HLL_DENSE_SIZE, HLL_REGISTERS, NOT_HLL } from "./hll.ts";
-import { hllHashElement, HLL_SEED, murmurHash64A } from "./murmur.ts";
+import { HLL_SEED, hllHashElement, murmurHash64A } from "./murmur.ts";
 
 /** A plain BigInt MurmurHash64A, written from the algorithm's description, as the oracle. */
 function referenceMurmur(s: string, seed: bigint): bigint {
@@ -32,13 +32,24 @@ function referenceMurmur(s: string, seed: bigint): bigint {
 
 describe("murmur", () => {
   test("matches a BigInt reference for every tail length and binary input", () => {
-    const inputs = ["", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "\xff\x00\x80\x7f\xfe", "x".repeat(100)];
+    const inputs = [
+      "",
+      "a",
+      "ab",
+      "abcdefg",
+      "abcdefgh",
+      "abcdefghi",
+      "\xff\x00\x80\x7f\xfe",
+      "x".repeat(100),
+    ];
     for (let i = 0; i < 200; i++) {
       let s = "";
       for (let j = 0; j < i % 37; j++) s += String.fromCharCode((i * 31 + j * 17) & 255);
       inputs.push(s);
     }
-    for (const s of inputs) expect(murmurHash64A(s, HLL_SEED)).toBe(referenceMurmur(s, BigInt(HLL_SEED)));
+    for (const s of inputs) {
+      expect(murmurHash64A(s, HLL_SEED)).toBe(referenceMurmur(s, BigInt(HLL_SEED)));
+    }
   });
 
   test("register index and run length come from the hash", () => {
@@ -61,7 +72,9 @@ describe("Hll", () => {
   });
 
   test("checkHll refuses non-HLL strings", () => {
-    for (const bad of ["bar", "HYLL", "HYLX\x01" + "\x00".repeat(13), "HYLL\x02" + "\x00".repeat(13)]) {
+    for (
+      const bad of ["bar", "HYLL", "HYLX\x01" + "\x00".repeat(13), "HYLL\x02" + "\x00".repeat(13)]
+    ) {
       expect(() => checkHll(bad)).toThrow(NOT_HLL);
     }
     expect(() => checkHll("HYLL\x00" + "\x00".repeat(20))).toThrow(NOT_HLL); // dense, wrong size
@@ -121,7 +134,12 @@ describe("Hll vs redis-server", () => {
 
   test("sparse, promoted and dense strings equal Redis's", async () => {
     if (!redis) return;
-    for (const [n, limit] of [[3, 3000], [40, 3000], [300, 3000], [2000, 3000], [60, 100], [5000, 3000]]) {
+    for (
+      const [n, limit] of [[3, 3000], [40, 3000], [300, 3000], [2000, 3000], [60, 100], [
+        5000,
+        3000,
+      ]]
+    ) {
       await c.send("DEL", "h");
       await c.send("CONFIG", "SET", "hll-sparse-max-bytes", String(limit));
       const h = Hll.empty();

@@ -30,7 +30,13 @@ import { hllCommands } from "./commands.ts";
  * ```
  */
 export const hllConfigs: ConfigSpec[] = [
-  { name: "hll-sparse-max-bytes", kind: "memory", default: "3000", min: 0, max: Number.MAX_SAFE_INTEGER },
+  {
+    name: "hll-sparse-max-bytes",
+    kind: "memory",
+    default: "3000",
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+  },
 ];
 
 /**

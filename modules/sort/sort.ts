@@ -30,7 +30,7 @@ import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NOT_INTEGER, ReplyError, SYNTAX_ERR, WRONGTYPE } from "../../core/errors.ts";
 import { parseDouble, parseInteger } from "../../core/numbers.ts";
 import { typeOf } from "../../core/keyspace.ts";
-import { ListValue, listType } from "../lists/list_type.ts";
+import { listType, ListValue } from "../lists/list_type.ts";
 import { fillOf } from "../lists/common.ts";
 import { setType, type SetValue } from "../sets/set_value.ts";
 import { type ZSet, zsetType } from "../sorted_sets/zset.ts";
@@ -100,7 +100,11 @@ function parseRequest(argv: string[], readonly: boolean): SortRequest {
  * lookupByPattern(ctx, "obj_*->w", "3"); // field w of hash obj_3, or null
  * ```
  */
-export function lookupByPattern(ctx: CommandContext, pattern: string, element: string): string | null {
+export function lookupByPattern(
+  ctx: CommandContext,
+  pattern: string,
+  element: string,
+): string | null {
   if (pattern === "#") return element;
   const star = pattern.indexOf("*");
   if (star < 0) return null;
@@ -126,7 +130,9 @@ function weightOf(s: string): number | null {
   const v = parseDouble(body);
   if (v === null || Number.isNaN(v)) return null;
   if (!Number.isFinite(v) && !/^[+-]?inf/i.test(body)) return null; // overflow (ERANGE)
-  if (v === 0 && /[1-9]/.test(body.replace(/[eEpP].*$/, "").replace(/^[+-]?0[xX]/, ""))) return null;
+  if (v === 0 && /[1-9]/.test(body.replace(/[eEpP].*$/, "").replace(/^[+-]?0[xX]/, ""))) {
+    return null;
+  }
   return v;
 }
 
@@ -277,7 +283,10 @@ const SORT_ARGS = [
     token: "LIMIT",
     type: "block" as const,
     optional: true,
-    arguments: [{ name: "offset", type: "integer" as const }, { name: "count", type: "integer" as const }],
+    arguments: [{ name: "offset", type: "integer" as const }, {
+      name: "count",
+      type: "integer" as const,
+    }],
   },
   {
     name: "pattern",
@@ -315,7 +324,8 @@ export const sortCommands: CommandSpec[] = [
   {
     name: "sort",
     group: "generic",
-    summary: "Sorts the elements of a list, set or sorted set, optionally by external weights, and returns or stores them.",
+    summary:
+      "Sorts the elements of a list, set or sorted set, optionally by external weights, and returns or stores them.",
     since: "1.0.0",
     complexity: SORT_COMPLEXITY,
     arity: -2,
