@@ -93,7 +93,9 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
         const mark = this.out.length;
         const mode = this.replyMode;
         this.server.execute(this, argv);
-        if (mode !== "on" || this.suppressReply) {
+        // Decided after the command, like Redis at reply time: CLIENT REPLY ON's own +OK
+        // is sent even when replies were off or the command was the one to skip.
+        if (this.replyMode !== "on" || this.suppressReply) {
           this.out.length = mark;
           this.suppressReply = false;
           if (mode === "skip" && this.replyMode === "skip") this.replyMode = "on";
