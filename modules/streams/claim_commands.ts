@@ -19,6 +19,7 @@ import { ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { parseInteger } from "../../core/numbers.ts";
 import type { Nack } from "./groups.ts";
 import {
+  cstr,
   dirty,
   lookupOrCreateConsumer,
   noGroup,
@@ -83,7 +84,7 @@ function xclaim(ctx: CommandContext, argv: string[]): void {
     else if (opt === "retrycount" && more > 0) {
       retryCount = intOr(argv[++j], "ERR Invalid RETRYCOUNT option argument for XCLAIM");
     } else if (opt === "lastid" && more > 0) lastId = parseId(argv[++j]);
-    else throw new ReplyError(`ERR Unrecognized XCLAIM option '${argv[j]}'`);
+    else throw new ReplyError(`ERR Unrecognized XCLAIM option '${cstr(argv[j])}'`);
   }
   let propagateLastId = false;
   if (compareIds(lastId, group.lastId) > 0) {

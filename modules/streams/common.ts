@@ -212,5 +212,18 @@ export function lookupOrCreateConsumer(
  * ```
  */
 export function noGroup(key: string, group: string, suffix = ""): ReplyError {
-  return new ReplyError(`NOGROUP No such key '${key}' or consumer group '${group}'${suffix}`);
+  return new ReplyError(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'${suffix}`);
+}
+
+/**
+ * A name as Redis prints it in error messages (a C string: cut at the first NUL byte).
+ *
+ * @example
+ * ```ts
+ * cstr("a\x00b"); // "a"
+ * ```
+ */
+export function cstr(s: string): string {
+  const nul = s.indexOf("\x00");
+  return nul < 0 ? s : s.slice(0, nul);
 }

@@ -17,6 +17,7 @@ import { ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { ConsumerGroup } from "./groups.ts";
 import { Stream } from "./stream.ts";
 import {
+  cstr,
   dirty,
   intArg,
   lookupOrCreateConsumer,
@@ -73,7 +74,7 @@ function xgroup(ctx: CommandContext, argv: string[]): void {
       );
     }
     if (s.group(name) === undefined && (sub === "setid" || sub === "createconsumer" || sub === "delconsumer")) {
-      throw new ReplyError(`NOGROUP No such consumer group '${name}' for key name '${key}'`);
+      throw new ReplyError(`NOGROUP No such consumer group '${cstr(name)}' for key name '${cstr(key)}'`);
     }
   }
   const argc = argv.length;

@@ -13,7 +13,7 @@
 
 import type { CommandContext, CommandSpec, ReplyWriter } from "../../core/spec.ts";
 import { NO_SUCH_KEY, ReplyError } from "../../core/errors.ts";
-import { intArg, oneKey, readStream, replyEntry, replyHelp, replyId, streamCommand, subcommandSyntaxError } from "./common.ts";
+import { cstr, intArg, oneKey, readStream, replyEntry, replyHelp, replyId, streamCommand, subcommandSyntaxError } from "./common.ts";
 import type { ConsumerGroup } from "./groups.ts";
 import type { Stream } from "./stream.ts";
 import { MAX_ID, MIN_ID } from "./stream_id.ts";
@@ -181,7 +181,7 @@ function xinfoGroups(ctx: CommandContext, argv: string[]): void {
 function xinfoConsumers(ctx: CommandContext, argv: string[]): void {
   const s = stream(ctx, argv[2]);
   const g = s.group(argv[3]);
-  if (g === undefined) throw new ReplyError(`NOGROUP No such consumer group '${argv[3]}' for key name '${argv[2]}'`);
+  if (g === undefined) throw new ReplyError(`NOGROUP No such consumer group '${cstr(argv[3])}' for key name '${cstr(argv[2])}'`);
   const now = ctx.server.now();
   const r = ctx.reply;
   const consumers = g.sortedConsumers();
