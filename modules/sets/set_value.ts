@@ -252,10 +252,13 @@ export class SetValue {
         return bytes;
       }
       case HASHTABLE: {
+        // Like MEMORY USAGE's sampling: average the first members' lengths, scale by size.
         const h = this.rep as HashSet;
-        let bytes = 64 + h.tableSize * 4;
-        h.forEach((m) => (bytes += m.length + 44));
-        return bytes;
+        const sample = Math.min(h.size, 64);
+        let chars = 0;
+        for (let i = 0; i < sample; i++) chars += h.at(i).length;
+        const perMember = 44 + (sample > 0 ? chars / sample : 0);
+        return Math.round(64 + h.tableSize * 4 + h.size * perMember);
       }
       default:
         return 48 + (this.rep as IntSet).byteLength;
