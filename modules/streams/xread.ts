@@ -212,7 +212,7 @@ function xread(ctx: CommandContext, argv: string[], grouped: boolean): void {
     let serve = false;
     let consumer: Consumer | null = null;
     if (group !== null) {
-      if (gt !== MAX_ID) serve = history = true;
+      if (compareIds(gt, MAX_ID) !== 0) serve = history = true;
       else if (s.length > 0 && compareIds(s.lastLiveId()!, group.lastId) > 0) {
         serve = true;
         gt = group.lastId;
