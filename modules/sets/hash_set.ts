@@ -231,7 +231,9 @@ export class HashSet {
     this.table = table;
     this.mask = mask;
     if (this.hashes.length > MIN_TABLE * 2 && n * 4 < this.hashes.length) {
+      // A set that lost most of its members gives the memory back (arrays keep capacity).
       this.hashes = this.hashes.slice(0, Math.max(MIN_TABLE, n * 2));
+      this.members = this.members.slice();
     }
   }
 }
