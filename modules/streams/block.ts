@@ -135,7 +135,12 @@ export class BlockReader {
       const n = this.varint() as number;
       for (let i = 0; i < n; i++) fields.push(this.str(), this.str());
     }
-    return { id: { ms: this.ms, seq: this.seq }, deleted: (flags & FLAG_DELETED) !== 0, fields, offset };
+    return {
+      id: { ms: this.ms, seq: this.seq },
+      deleted: (flags & FLAG_DELETED) !== 0,
+      fields,
+      offset,
+    };
   }
 }
 

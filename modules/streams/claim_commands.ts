@@ -32,7 +32,15 @@ import {
   streamCommand,
 } from "./common.ts";
 import type { Stream } from "./stream.ts";
-import { compareIds, formatId, MIN_ID, parseId, parseIdOrNull, parseRangeBound, type StreamId } from "./stream_id.ts";
+import {
+  compareIds,
+  formatId,
+  MIN_ID,
+  parseId,
+  parseIdOrNull,
+  parseRangeBound,
+  type StreamId,
+} from "./stream_id.ts";
 
 function intOr(s: string, err: string): number {
   const n = parseInteger(s);
@@ -51,7 +59,10 @@ function replyClaimed(r: ReplyWriter, claimed: Claimed[], justId: boolean): void
   }
 }
 
-function groupOf(ctx: CommandContext, argv: string[]): [Stream, NonNullable<ReturnType<Stream["group"]>>] {
+function groupOf(
+  ctx: CommandContext,
+  argv: string[],
+): [Stream, NonNullable<ReturnType<Stream["group"]>>] {
   const s = readStream(ctx, argv[1]);
   const group = s?.group(argv[2]);
   if (s === undefined || group === undefined) throw noGroup(argv[1], argv[2]);
@@ -79,9 +90,11 @@ function xclaim(ctx: CommandContext, argv: string[]): void {
     const opt = argv[j].toLowerCase();
     if (opt === "force") force = true;
     else if (opt === "justid") justId = true;
-    else if (opt === "idle" && more > 0) deliveryTime = now - intOr(argv[++j], "ERR Invalid IDLE option argument for XCLAIM");
-    else if (opt === "time" && more > 0) deliveryTime = intOr(argv[++j], "ERR Invalid TIME option argument for XCLAIM");
-    else if (opt === "retrycount" && more > 0) {
+    else if (opt === "idle" && more > 0) {
+      deliveryTime = now - intOr(argv[++j], "ERR Invalid IDLE option argument for XCLAIM");
+    } else if (opt === "time" && more > 0) {
+      deliveryTime = intOr(argv[++j], "ERR Invalid TIME option argument for XCLAIM");
+    } else if (opt === "retrycount" && more > 0) {
       retryCount = intOr(argv[++j], "ERR Invalid RETRYCOUNT option argument for XCLAIM");
     } else if (opt === "lastid" && more > 0) lastId = parseId(argv[++j]);
     else throw new ReplyError(`ERR Unrecognized XCLAIM option '${cstr(argv[j])}'`);
@@ -145,7 +158,9 @@ function xautoclaim(ctx: CommandContext, argv: string[]): void {
     const opt = argv[j].toLowerCase();
     if (opt === "count" && j + 1 < argv.length) {
       const n = parseInteger(argv[++j]);
-      if (n === null || n < 1 || n > MAX_AUTOCLAIM_COUNT) throw new ReplyError("ERR COUNT must be > 0");
+      if (n === null || n < 1 || n > MAX_AUTOCLAIM_COUNT) {
+        throw new ReplyError("ERR COUNT must be > 0");
+      }
       count = n;
     } else if (opt === "justid") justId = true;
     else throw new ReplyError(SYNTAX_ERR);
@@ -226,7 +241,8 @@ export const claimCommands: CommandSpec[] = [
   }),
   streamCommand({
     name: "xautoclaim",
-    summary: "Transfers idle pending entries of a consumer group to a consumer, scanning like a cursor.",
+    summary:
+      "Transfers idle pending entries of a consumer group to a consumer, scanning like a cursor.",
     since: "6.2.0",
     complexity: "O(1) if COUNT is small.",
     arity: -6,
@@ -241,9 +257,11 @@ export const claimCommands: CommandSpec[] = [
       { name: "count", type: "integer", token: "COUNT", optional: true },
       { name: "justid", type: "pure-token", token: "JUSTID", optional: true },
     ],
-    history: [["7.0.0", "Added an element to the reply array, containing deleted entries the command cleared from the PEL"]],
+    history: [[
+      "7.0.0",
+      "Added an element to the reply array, containing deleted entries the command cleared from the PEL",
+    ]],
     tips: ["nondeterministic_output"],
     handler: xautoclaim,
   }),
 ];
-

@@ -21,7 +21,14 @@ async function harness() {
     },
   };
   m = createServer({
-    builtins: [connectionModule, keysModule, stringsModule, serverModule, transactionsModule, streamsModule],
+    builtins: [
+      connectionModule,
+      keysModule,
+      stringsModule,
+      serverModule,
+      transactionsModule,
+      streamsModule,
+    ],
     modules: [spy],
     log: false,
   });
@@ -45,18 +52,26 @@ afterEach(async () => {
 describe("XADD / XTRIM / XDEL / XSETID", () => {
   test("IDs: explicit, partial, auto, ordering errors", async () => {
     const h = await harness();
-    expect(await h.run("XADD", "s", "0-0", "f", "v")).toBe("ERR:ERR The ID specified in XADD must be greater than 0-0");
+    expect(await h.run("XADD", "s", "0-0", "f", "v")).toBe(
+      "ERR:ERR The ID specified in XADD must be greater than 0-0",
+    );
     expect(await h.run("XADD", "s", "5-*", "f", "v")).toBe("5-0");
     expect(await h.run("XADD", "s", "5-*", "f", "v")).toBe("5-1");
     expect(await h.run("XADD", "s", "5-1", "f", "v")).toBe(
       "ERR:ERR The ID specified in XADD is equal or smaller than the target stream top item",
     );
-    expect(await h.run("XADD", "s", "5-18446744073709551615", "f", "v")).toBe("5-18446744073709551615");
+    expect(await h.run("XADD", "s", "5-18446744073709551615", "f", "v")).toBe(
+      "5-18446744073709551615",
+    );
     expect(await h.run("XADD", "s", "5-*", "f", "v")).toBe(
       "ERR:ERR The ID specified in XADD is equal or smaller than the target stream top item",
     );
-    expect(await h.run("XADD", "s", "*", "f")).toBe("ERR:ERR wrong number of arguments for 'xadd' command");
-    expect(await h.run("XADD", "s", "1-x", "f", "v")).toBe("ERR:ERR Invalid stream ID specified as stream command argument");
+    expect(await h.run("XADD", "s", "*", "f")).toBe(
+      "ERR:ERR wrong number of arguments for 'xadd' command",
+    );
+    expect(await h.run("XADD", "s", "1-x", "f", "v")).toBe(
+      "ERR:ERR Invalid stream ID specified as stream command argument",
+    );
     expect(await h.run("XADD", "nokey", "NOMKSTREAM", "*", "f", "v")).toBeNull();
     expect(await h.run("EXISTS", "nokey")).toBe(0);
     expect(await h.run("XADD", "s", "MAXLEN", "1", "MINID", "1", "*", "f", "v")).toBe(
@@ -89,7 +104,14 @@ describe("XADD / XTRIM / XDEL / XSETID", () => {
     expect(h.events).toEqual(["x:xtrim:s", "x:xtrim:s", "x:xdel:s"]);
     const info = (await h.run("XINFO", "STREAM", "s")) as unknown[];
     expect(info.slice(6, 14)).toEqual([
-      "last-generated-id", id, "max-deleted-entry-id", "25-1", "entries-added", 26, "recorded-first-entry-id", id,
+      "last-generated-id",
+      id,
+      "max-deleted-entry-id",
+      "25-1",
+      "entries-added",
+      26,
+      "recorded-first-entry-id",
+      id,
     ]);
   });
 
@@ -98,11 +120,15 @@ describe("XADD / XTRIM / XDEL / XSETID", () => {
     expect(await h.run("XSETID", "s", "5-0")).toBe("ERR:ERR no such key");
     await h.run("XADD", "s", "5-0", "a", "1");
     await h.run("XADD", "s", "6-0", "b", "2");
-    expect(await h.run("XSETID", "s", "5-9")).toBe("ERR:ERR The ID specified in XSETID is smaller than the target stream top item");
+    expect(await h.run("XSETID", "s", "5-9")).toBe(
+      "ERR:ERR The ID specified in XSETID is smaller than the target stream top item",
+    );
     expect(await h.run("XSETID", "s", "10-0", "ENTRIESADDED", "1")).toBe(
       "ERR:ERR The entries_added specified in XSETID is smaller than the target stream length",
     );
-    expect(await h.run("XSETID", "s", "10-0", "ENTRIESADDED", "9", "MAXDELETEDID", "3-0")).toBe("OK");
+    expect(await h.run("XSETID", "s", "10-0", "ENTRIESADDED", "9", "MAXDELETEDID", "3-0")).toBe(
+      "OK",
+    );
     expect(await h.run("XRANGE", "s", "(5-0", "+")).toEqual([["6-0", ["b", "2"]]]);
     expect(await h.run("XREVRANGE", "s", "+", "-", "COUNT", "1")).toEqual([["6-0", ["b", "2"]]]);
     expect(await h.run("XRANGE", "s", "-", "+", "COUNT", "0")).toBeNull();
@@ -116,11 +142,14 @@ describe("consumer groups", () => {
     await h.run("XADD", "s", "1-0", "f", "a");
     await h.run("XADD", "s", "2-0", "f", "b");
     expect(await h.run("XGROUP", "CREATE", "s", "g", "0")).toBe("OK");
-    expect(await h.run("XGROUP", "CREATE", "s", "g", "0")).toBe("ERR:BUSYGROUP Consumer Group name already exists");
+    expect(await h.run("XGROUP", "CREATE", "s", "g", "0")).toBe(
+      "ERR:BUSYGROUP Consumer Group name already exists",
+    );
     h.clear();
-    expect(await h.run("XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "STREAMS", "s", ">")).toEqual([
-      ["s", [["1-0", ["f", "a"]]]],
-    ]);
+    expect(await h.run("XREADGROUP", "GROUP", "g", "c1", "COUNT", "1", "STREAMS", "s", ">"))
+      .toEqual([
+        ["s", [["1-0", ["f", "a"]]]],
+      ]);
     expect(h.events).toEqual(["x:xgroup-createconsumer:s"]);
     const claim = h.propagated.find((p) => p.startsWith("XCLAIM"))!;
     expect(claim).toMatch(/^XCLAIM s g c1 0 1-0 TIME \d+ RETRYCOUNT 1 FORCE JUSTID LASTID 1-0$/);
@@ -129,20 +158,40 @@ describe("consumer groups", () => {
     // history: own PEL only, no propagation; a deleted entry shows as nil
     await h.run("XDEL", "s", "1-0");
     h.clear();
-    expect(await h.run("XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", "0")).toEqual([["s", [["1-0", null]]]]);
+    expect(await h.run("XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", "0")).toEqual([["s", [[
+      "1-0",
+      null,
+    ]]]]);
     expect(h.propagated).toEqual([]);
     expect(await h.run("XPENDING", "s", "g")).toEqual([1, "1-0", "1-0", [["c1", "1"]]]);
-    const [cursor, claimed, deleted] = (await h.run("XAUTOCLAIM", "s", "g", "c2", "0", "0")) as unknown[];
+    const [cursor, claimed, deleted] =
+      (await h.run("XAUTOCLAIM", "s", "g", "c2", "0", "0")) as unknown[];
     expect([cursor, claimed, deleted]).toEqual(["0-0", [], ["1-0"]]);
     expect(await h.run("XACK", "s", "g", "1-0")).toBe(0);
-    expect(await h.run("XREADGROUP", "GROUP", "g", "c2", "STREAMS", "s", ">")).toEqual([["s", [["2-0", ["f", "b"]]]]]);
+    expect(await h.run("XREADGROUP", "GROUP", "g", "c2", "STREAMS", "s", ">")).toEqual([["s", [[
+      "2-0",
+      ["f", "b"],
+    ]]]]);
     expect(await h.run("XCLAIM", "s", "g", "c3", "0", "2-0", "JUSTID")).toEqual(["2-0"]);
     const pending = (await h.run("XPENDING", "s", "g", "-", "+", "10", "c3")) as unknown[][];
     expect(pending.map((p) => [p[0], p[1], p[3]])).toEqual([["2-0", "c3", 1]]);
     expect(await h.run("XACK", "s", "g", "2-0", "2-0")).toBe(1);
     expect(await h.run("XGROUP", "DELCONSUMER", "s", "g", "c3")).toBe(0);
     const groups = (await h.run("XINFO", "GROUPS", "s")) as unknown[][];
-    expect(groups[0]).toEqual(["name", "g", "consumers", 2, "pending", 0, "last-delivered-id", "2-0", "entries-read", 2, "lag", 0]);
+    expect(groups[0]).toEqual([
+      "name",
+      "g",
+      "consumers",
+      2,
+      "pending",
+      0,
+      "last-delivered-id",
+      "2-0",
+      "entries-read",
+      2,
+      "lag",
+      0,
+    ]);
     expect(await h.run("XGROUP", "DESTROY", "s", "g")).toBe(1);
     expect(await h.run("XREADGROUP", "GROUP", "g", "c1", "STREAMS", "s", ">")).toBe(
       "ERR:NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option",
@@ -158,7 +207,9 @@ describe("consumer groups", () => {
       "ERR:ERR value for ENTRIESREAD must be positive or -1",
     );
     expect(await h.run("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM")).toBe("OK");
-    expect(await h.run("XGROUP", "SETID", "s", "nog", "0")).toBe("ERR:NOGROUP No such consumer group 'nog' for key name 's'");
+    expect(await h.run("XGROUP", "SETID", "s", "nog", "0")).toBe(
+      "ERR:NOGROUP No such consumer group 'nog' for key name 's'",
+    );
     expect(await h.run("XGROUP", "CREATECONSUMER", "s", "g", "c")).toBe(1);
     expect(await h.run("XGROUP", "CREATECONSUMER", "s", "g", "c")).toBe(0);
     expect(await h.run("XINFO", "STREAM", "s", "FULL", "x")).toBe(

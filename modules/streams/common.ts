@@ -124,7 +124,9 @@ export function replyEntry(r: ReplyWriter, id: StreamId, fields: readonly string
  */
 export function subcommandSyntaxError(argv: string[]): ReplyError {
   return new ReplyError(
-    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`,
+    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try ${
+      argv[0].toUpperCase()
+    } HELP.`,
   );
 }
 
@@ -161,9 +163,20 @@ export function propagateClaim(
   nack: Nack,
 ): void {
   ctx.server.propagate(ctx.db.index, [
-    "XCLAIM", key, group.name, nack.consumer.name, "0", formatId(id),
-    "TIME", String(nack.deliveryTime), "RETRYCOUNT", String(nack.deliveryCount),
-    "FORCE", "JUSTID", "LASTID", formatId(group.lastId),
+    "XCLAIM",
+    key,
+    group.name,
+    nack.consumer.name,
+    "0",
+    formatId(id),
+    "TIME",
+    String(nack.deliveryTime),
+    "RETRYCOUNT",
+    String(nack.deliveryCount),
+    "FORCE",
+    "JUSTID",
+    "LASTID",
+    formatId(group.lastId),
   ]);
 }
 
@@ -177,7 +190,13 @@ export function propagateClaim(
  */
 export function propagateGroupId(ctx: CommandContext, key: string, group: ConsumerGroup): void {
   ctx.server.propagate(ctx.db.index, [
-    "XGROUP", "SETID", key, group.name, formatId(group.lastId), "ENTRIESREAD", String(group.entriesRead),
+    "XGROUP",
+    "SETID",
+    key,
+    group.name,
+    formatId(group.lastId),
+    "ENTRIESREAD",
+    String(group.entriesRead),
   ]);
 }
 
@@ -212,7 +231,9 @@ export function lookupOrCreateConsumer(
  * ```
  */
 export function noGroup(key: string, group: string, suffix = ""): ReplyError {
-  return new ReplyError(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'${suffix}`);
+  return new ReplyError(
+    `NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'${suffix}`,
+  );
 }
 
 /**

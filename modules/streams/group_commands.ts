@@ -30,7 +30,14 @@ import {
   subcommandSyntaxError,
   writeStream,
 } from "./common.ts";
-import { compareIds, formatId, MIN_ID, parseId, parseRangeBound, type StreamId } from "./stream_id.ts";
+import {
+  compareIds,
+  formatId,
+  MIN_ID,
+  parseId,
+  parseRangeBound,
+  type StreamId,
+} from "./stream_id.ts";
 
 const XGROUP_HELP = [
   "CREATE <key> <groupname> <id|$> [option]",
@@ -58,9 +65,13 @@ function xgroup(ctx: CommandContext, argv: string[]): void {
     if (sub === "create" && opt === "mkstream") {
       mkstream = true;
       i++;
-    } else if ((sub === "create" || sub === "setid") && opt === "entriesread" && i + 1 < argv.length) {
+    } else if (
+      (sub === "create" || sub === "setid") && opt === "entriesread" && i + 1 < argv.length
+    ) {
       entriesRead = intArg(argv[i + 1]);
-      if (entriesRead < -1) throw new ReplyError("ERR value for ENTRIESREAD must be positive or -1");
+      if (entriesRead < -1) {
+        throw new ReplyError("ERR value for ENTRIESREAD must be positive or -1");
+      }
       i += 2;
     } else throw subcommandSyntaxError(argv);
   }
@@ -73,8 +84,13 @@ function xgroup(ctx: CommandContext, argv: string[]): void {
         "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.",
       );
     }
-    if (s.group(name) === undefined && (sub === "setid" || sub === "createconsumer" || sub === "delconsumer")) {
-      throw new ReplyError(`NOGROUP No such consumer group '${cstr(name)}' for key name '${cstr(key)}'`);
+    if (
+      s.group(name) === undefined &&
+      (sub === "setid" || sub === "createconsumer" || sub === "delconsumer")
+    ) {
+      throw new ReplyError(
+        `NOGROUP No such consumer group '${cstr(name)}' for key name '${cstr(key)}'`,
+      );
     }
   }
   const argc = argv.length;
@@ -85,7 +101,9 @@ function xgroup(ctx: CommandContext, argv: string[]): void {
       ctx.db.add(key, s);
       ctx.db.modified(key);
     }
-    if (s.group(name) !== undefined) throw new ReplyError("BUSYGROUP Consumer Group name already exists");
+    if (s.group(name) !== undefined) {
+      throw new ReplyError("BUSYGROUP Consumer Group name already exists");
+    }
     (s.groups ??= new Map()).set(name, new ConsumerGroup(name, id, entriesRead));
     dirty(ctx);
     ctx.db.notify("x", "xgroup-create", key);
@@ -204,7 +222,10 @@ function xpending(ctx: CommandContext, argv: string[]): void {
   }
 }
 
-const KEY_GROUP = [{ name: "key", type: "key" as const, keySpecIndex: 0 }, { name: "group", type: "string" as const }];
+const KEY_GROUP = [{ name: "key", type: "key" as const, keySpecIndex: 0 }, {
+  name: "group",
+  type: "string" as const,
+}];
 
 function xgroupSub(o: Omit<CommandSpec, "group" | "handler">): CommandSpec {
   return streamCommand({ ...o, handler: xgroup });
@@ -240,7 +261,11 @@ export const groupCommands: CommandSpec[] = [
           {
             name: "id-selector",
             type: "oneof",
-            arguments: [{ name: "id", type: "string" }, { name: "new-id", type: "pure-token", token: "$" }],
+            arguments: [{ name: "id", type: "string" }, {
+              name: "new-id",
+              type: "pure-token",
+              token: "$",
+            }],
           },
           { name: "mkstream", type: "pure-token", token: "MKSTREAM", optional: true },
           { name: "entriesread", type: "integer", token: "ENTRIESREAD", optional: true },
@@ -260,7 +285,11 @@ export const groupCommands: CommandSpec[] = [
           {
             name: "id-selector",
             type: "oneof",
-            arguments: [{ name: "id", type: "string" }, { name: "new-id", type: "pure-token", token: "$" }],
+            arguments: [{ name: "id", type: "string" }, {
+              name: "new-id",
+              type: "pure-token",
+              token: "$",
+            }],
           },
           { name: "entriesread", type: "integer", token: "ENTRIESREAD", optional: true },
         ],
@@ -270,7 +299,8 @@ export const groupCommands: CommandSpec[] = [
         name: "destroy",
         summary: "Deletes a consumer group.",
         since: "5.0.0",
-        complexity: "O(N) where N is the number of entries in the group's pending entries list (PEL).",
+        complexity:
+          "O(N) where N is the number of entries in the group's pending entries list (PEL).",
         arity: 4,
         flags: ["write"],
         keys: [oneKey(2, "RW", "delete")],

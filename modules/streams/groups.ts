@@ -91,6 +91,9 @@ export class ConsumerGroup {
 
   /** Consumers in name (byte) order. */
   sortedConsumers(): Consumer[] {
-    return [...this.consumers.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.consumers.values()].sort((
+      a,
+      b,
+    ) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 }

@@ -92,7 +92,10 @@ export class IdIndex<V> {
     this.count++;
     if (chunk.ids.length > 2 * CHUNK) {
       const half = chunk.ids.length >>> 1;
-      this.chunks.splice(c + 1, 0, { ids: chunk.ids.splice(half), values: chunk.values.splice(half) });
+      this.chunks.splice(c + 1, 0, {
+        ids: chunk.ids.splice(half),
+        values: chunk.values.splice(half),
+      });
     }
     return true;
   }
@@ -154,7 +157,9 @@ export class IdIndex<V> {
   /** All entries in order (for conversion and copies). */
   entries(): [StreamId, V][] {
     const out: [StreamId, V][] = [];
-    for (const c of this.chunks) for (let i = 0; i < c.ids.length; i++) out.push([c.ids[i], c.values[i]]);
+    for (const c of this.chunks) {
+      for (let i = 0; i < c.ids.length; i++) out.push([c.ids[i], c.values[i]]);
+    }
     return out;
   }
 }

@@ -13,7 +13,17 @@
 
 import type { CommandContext, CommandSpec, ReplyWriter } from "../../core/spec.ts";
 import { NO_SUCH_KEY, ReplyError } from "../../core/errors.ts";
-import { cstr, intArg, oneKey, readStream, replyEntry, replyHelp, replyId, streamCommand, subcommandSyntaxError } from "./common.ts";
+import {
+  cstr,
+  intArg,
+  oneKey,
+  readStream,
+  replyEntry,
+  replyHelp,
+  replyId,
+  streamCommand,
+  subcommandSyntaxError,
+} from "./common.ts";
 import type { ConsumerGroup } from "./groups.ts";
 import type { Stream } from "./stream.ts";
 import { MAX_ID, MIN_ID } from "./stream_id.ts";
@@ -122,7 +132,9 @@ function xinfoStream(ctx: CommandContext, argv: string[]): void {
   let full = false;
   let count = 10;
   if (opts > 0) {
-    if ((opts !== 1 && opts !== 3) || argv[3].toLowerCase() !== "full") throw subcommandSyntaxError(argv);
+    if ((opts !== 1 && opts !== 3) || argv[3].toLowerCase() !== "full") {
+      throw subcommandSyntaxError(argv);
+    }
     if (opts === 3) {
       if (argv[4].toLowerCase() !== "count") throw subcommandSyntaxError(argv);
       count = intArg(argv[5]);
@@ -181,7 +193,11 @@ function xinfoGroups(ctx: CommandContext, argv: string[]): void {
 function xinfoConsumers(ctx: CommandContext, argv: string[]): void {
   const s = stream(ctx, argv[2]);
   const g = s.group(argv[3]);
-  if (g === undefined) throw new ReplyError(`NOGROUP No such consumer group '${cstr(argv[3])}' for key name '${cstr(argv[2])}'`);
+  if (g === undefined) {
+    throw new ReplyError(
+      `NOGROUP No such consumer group '${cstr(argv[3])}' for key name '${cstr(argv[2])}'`,
+    );
+  }
   const now = ctx.server.now();
   const r = ctx.reply;
   const consumers = g.sortedConsumers();
@@ -264,7 +280,10 @@ export const xinfoCommand: CommandSpec = streamCommand({
       ],
       history: [
         ["6.0.0", "Added the `FULL` modifier."],
-        ["7.0.0", "Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields"],
+        [
+          "7.0.0",
+          "Added the `max-deleted-entry-id`, `entries-added`, `recorded-first-entry-id`, `entries-read` and `lag` fields",
+        ],
         ["7.2.0", "Added the `active-time` field, and changed the meaning of `seen-time`."],
       ],
       handler: xinfoStream,

@@ -13,7 +13,13 @@
  */
 
 import { encodeCommands, isError } from "../../test/helpers/mod.ts";
-import { parseFlags, rssOf, startContenders, stopContenders, table } from "../../test/bench/common.ts";
+import {
+  parseFlags,
+  rssOf,
+  startContenders,
+  stopContenders,
+  table,
+} from "../../test/bench/common.ts";
 
 // deno-lint-ignore no-explicit-any
 const proc = (globalThis as any).process;
@@ -24,7 +30,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 
 const contenders = await startContenders();
-const rows: string[][] = [["server", "RSS before", "RSS after", "XLEN", "bytes/entry", "load time"]];
+const rows: string[][] = [[
+  "server",
+  "RSS before",
+  "RSS after",
+  "XLEN",
+  "bytes/entry",
+  "load time",
+]];
 try {
   for (const c of contenders) {
     const client = await c.server.client();
@@ -54,7 +67,13 @@ try {
     };
     const cmds: string[][] = [];
     for (let i = 1; i <= N; i++) {
-      cmds.push(["XADD", "big", `${1_700_000_000_000 + Math.floor(i / 10)}-${i % 10}`, "item", String(i)]);
+      cmds.push([
+        "XADD",
+        "big",
+        `${1_700_000_000_000 + Math.floor(i / 10)}-${i % 10}`,
+        "item",
+        String(i),
+      ]);
       if (cmds.length >= BATCH || i === N) {
         await send(cmds);
         cmds.length = 0;
@@ -63,7 +82,17 @@ try {
     if (flags.groups) {
       await send([["XGROUP", "CREATE", "big", "g", "0"]]);
       for (let i = 0; i < N; i += BATCH) {
-        await send([["XREADGROUP", "GROUP", "g", "c", "COUNT", String(BATCH), "STREAMS", "big", ">"]]);
+        await send([[
+          "XREADGROUP",
+          "GROUP",
+          "g",
+          "c",
+          "COUNT",
+          String(BATCH),
+          "STREAMS",
+          "big",
+          ">",
+        ]]);
       }
     }
     const loadMs = performance.now() - t0;
@@ -80,7 +109,9 @@ try {
     ]);
   }
   console.log(
-    `RSS growth after ${N} XADDs to one stream${flags.groups ? " + one group reading all" : ""}${flags.warm ? " (warmed up)" : ""}:`,
+    `RSS growth after ${N} XADDs to one stream${flags.groups ? " + one group reading all" : ""}${
+      flags.warm ? " (warmed up)" : ""
+    }:`,
   );
   console.log(table(rows));
 } finally {

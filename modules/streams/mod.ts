@@ -56,7 +56,14 @@ export { streamLimits } from "./config.ts";
  */
 export const streamsModule: ModuleSpec = {
   name: "streams",
-  commands: [...writeCommands, ...rangeCommands, ...xreadCommands, ...groupCommands, ...claimCommands, xinfoCommand],
+  commands: [
+    ...writeCommands,
+    ...rangeCommands,
+    ...xreadCommands,
+    ...groupCommands,
+    ...claimCommands,
+    xinfoCommand,
+  ],
   types: [streamType],
   configs: streamConfigs,
 };

@@ -247,7 +247,9 @@ export class Stream {
       const block = this.blocks[this.head];
       const entries = block.live;
       if (spec.limit > 0 && deleted + entries > spec.limit) break;
-      const whole = maxlen ? this.length - entries >= spec.maxlen : compareIds(block.last, spec.minid) < 0;
+      const whole = maxlen
+        ? this.length - entries >= spec.maxlen
+        : compareIds(block.last, spec.minid) < 0;
       if (whole) {
         this.removeBlock(this.head);
         this.length -= entries;
@@ -280,7 +282,10 @@ export class Stream {
   /** Groups in name (byte) order. */
   sortedGroups(): ConsumerGroup[] {
     if (!this.groups) return [];
-    return [...this.groups.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return [...this.groups.values()].sort((
+      a,
+      b,
+    ) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /** Whether the range [start, end] may contain a tombstone (Redis's streamRangeHasTombstones). */

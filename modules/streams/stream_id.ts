@@ -202,7 +202,9 @@ export function parseIdOrNull(
   }
   const ms = parseU64(s, 0, dash);
   if (ms === null) return null;
-  if (options.autoSeq && s.length === dash + 2 && s.charCodeAt(dash + 1) === 42) return { ms, seq: null };
+  if (options.autoSeq && s.length === dash + 2 && s.charCodeAt(dash + 1) === 42) {
+    return { ms, seq: null };
+  }
   const seq = parseU64(s, dash + 1, s.length);
   return seq === null ? null : { ms, seq };
 }

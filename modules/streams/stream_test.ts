@@ -1,7 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import { Stream } from "./stream.ts";
 import { IdIndex } from "./id_index.ts";
-import { compareIds, formatId, MAX_ID, MIN_ID, nextId, parseId, parseRangeBound, prevId, U64_MAX } from "./stream_id.ts";
+import {
+  compareIds,
+  formatId,
+  MAX_ID,
+  MIN_ID,
+  nextId,
+  parseId,
+  parseRangeBound,
+  prevId,
+  U64_MAX,
+} from "./stream_id.ts";
 import { lpStringSize } from "./listpack_size.ts";
 
 const LIMITS = { nodeMaxBytes: 4096, nodeMaxEntries: 100 };

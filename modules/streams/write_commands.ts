@@ -17,7 +17,7 @@ import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, ReplyError, SYNTAX_ERR, wrongArity } from "../../core/errors.ts";
 import { parseInteger } from "../../core/numbers.ts";
 import { streamLimits } from "./config.ts";
-import { dirty, intArg, oneKey, replyId, streamCommand, writeStream } from "./common.ts";
+import { dirty, intArg, oneKey, streamCommand, writeStream } from "./common.ts";
 import { Stream, type TrimSpec } from "./stream.ts";
 import {
   compareIds,
@@ -56,7 +56,9 @@ function parseAddOrTrim(ctx: CommandContext, argv: string[], xadd: boolean): Add
     if (xadd && argv[i] === "*") break;
     if ((opt === "maxlen" || opt === "minid") && more > 0) {
       if (out.trim) {
-        throw new ReplyError("ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+        throw new ReplyError(
+          "ERR syntax error, MAXLEN and MINID options at the same time are not compatible",
+        );
       }
       const next = argv[i + 1];
       const approx = more >= 2 && next === "~";
@@ -71,7 +73,14 @@ function parseAddOrTrim(ctx: CommandContext, argv: string[], xadd: boolean): Add
         maxlen = n;
       } else minid = parseId(arg);
       i++;
-      out.trim = { strategy: opt as TrimSpec["strategy"], maxlen, minid, approx, limit: 0, argIndex: i };
+      out.trim = {
+        strategy: opt as TrimSpec["strategy"],
+        maxlen,
+        minid,
+        approx,
+        limit: 0,
+        argIndex: i,
+      };
     } else if (opt === "limit" && more > 0) {
       limit = intArg(argv[i + 1]);
       if (limit < 0) throw new ReplyError("ERR The LIMIT argument must be >= 0.");
@@ -88,13 +97,19 @@ function parseAddOrTrim(ctx: CommandContext, argv: string[], xadd: boolean): Add
   }
   out.idIndex = i;
   if (limit !== 0 && !out.trim) {
-    throw new ReplyError("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
+    throw new ReplyError(
+      "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy",
+    );
   }
-  if (!xadd && !out.trim) throw new ReplyError("ERR syntax error, XTRIM must be called with a trimming strategy");
+  if (!xadd && !out.trim) {
+    throw new ReplyError("ERR syntax error, XTRIM must be called with a trimming strategy");
+  }
   if (out.trim) {
     if (ctx.client.kind === "master") out.trim.limit = 0;
     else if (limitGiven) {
-      if (!out.trim.approx) throw new ReplyError("ERR syntax error, LIMIT cannot be used without the special ~ option");
+      if (!out.trim.approx) {
+        throw new ReplyError("ERR syntax error, LIMIT cannot be used without the special ~ option");
+      }
       out.trim.limit = limit;
     } else if (out.trim.approx) {
       const n = 100 * streamLimits(ctx.server).nodeMaxEntries;
@@ -105,20 +120,28 @@ function parseAddOrTrim(ctx: CommandContext, argv: string[], xadd: boolean): Add
 }
 
 /** Trim and, for approximate trims, rewrite the propagated arguments with the outcome. */
-function applyTrim(ctx: CommandContext, s: Stream, argv: string[], trim: AddOrTrimArgs["trim"]): number {
+function applyTrim(
+  ctx: CommandContext,
+  s: Stream,
+  argv: string[],
+  trim: AddOrTrimArgs["trim"],
+): number {
   if (!trim) return 0;
   const removed = s.trim(trim);
   if (removed > 0) ctx.db.notify("x", "xtrim", argv[1]);
   if (trim.approx && (removed > 0 || argv[0].toLowerCase() === "xadd")) {
     argv[trim.argIndex - 1] = "=";
-    argv[trim.argIndex] = trim.strategy === "maxlen" ? String(s.length) : formatId(s.firstPhysicalId() ?? MAX_ID);
+    argv[trim.argIndex] = trim.strategy === "maxlen"
+      ? String(s.length)
+      : formatId(s.firstPhysicalId() ?? MAX_ID);
   }
   return removed;
 }
 
 /** The ID for a new entry, or an error text (Redis's streamAppendItem rules). */
 function newEntryId(last: StreamId, given: AddOrTrimArgs["id"], now: number): StreamId | string {
-  const tooSmall = "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+  const tooSmall =
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item";
   let id: StreamId;
   if (given === null) {
     if (now > last.ms) id = { ms: now, seq: 0 };
@@ -153,7 +176,9 @@ function xadd(ctx: CommandContext, argv: string[]): void {
     ctx.db.add(key, s);
   }
   if (s.lastId.ms === U64_MAX && s.lastId.seq === U64_MAX) {
-    throw new ReplyError("ERR The stream has exhausted the last possible ID, unable to add more items");
+    throw new ReplyError(
+      "ERR The stream has exhausted the last possible ID, unable to add more items",
+    );
   }
   const id = newEntryId(s.lastId, args.id, ctx.server.now());
   if (typeof id === "string") throw new ReplyError(id);
@@ -213,21 +238,29 @@ function xsetid(ctx: CommandContext, argv: string[]): void {
     } else if (opt === "maxdeletedid" && more > 0) {
       maxDeleted = parseId(argv[i + 1]);
       if (compareIds(id, maxDeleted) < 0) {
-        throw new ReplyError("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+        throw new ReplyError(
+          "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id",
+        );
       }
     } else throw new ReplyError(SYNTAX_ERR);
   }
   const s = writeStream(ctx, argv[1]);
   if (s === undefined) throw new ReplyError(NO_SUCH_KEY);
   if (compareIds(id, s.maxDeletedId) < 0) {
-    throw new ReplyError("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id");
+    throw new ReplyError(
+      "ERR The ID specified in XSETID is smaller than current max_deleted_entry_id",
+    );
   }
   if (s.length > 0) {
     if (compareIds(id, s.lastLiveId()!) < 0) {
-      throw new ReplyError("ERR The ID specified in XSETID is smaller than the target stream top item");
+      throw new ReplyError(
+        "ERR The ID specified in XSETID is smaller than the target stream top item",
+      );
     }
     if (entriesAdded !== -1 && s.length > entriesAdded) {
-      throw new ReplyError("ERR The entries_added specified in XSETID is smaller than the target stream length");
+      throw new ReplyError(
+        "ERR The entries_added specified in XSETID is smaller than the target stream length",
+      );
     }
   }
   s.lastId = id;
@@ -279,18 +312,28 @@ export const writeCommands: CommandSpec[] = [
     name: "xadd",
     summary: "Appends an entry to a stream, creating the stream when needed.",
     since: "5.0.0",
-    complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
+    complexity:
+      "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
     arity: -5,
     flags: ["write", "denyoom", "fast"],
     keys: [oneKey(1, "RW", "update")],
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
-      { name: "nomkstream", type: "pure-token", token: "NOMKSTREAM", optional: true, since: "6.2.0" },
+      {
+        name: "nomkstream",
+        type: "pure-token",
+        token: "NOMKSTREAM",
+        optional: true,
+        since: "6.2.0",
+      },
       { ...TRIM_ARGS[0], optional: true },
       {
         name: "id-selector",
         type: "oneof",
-        arguments: [{ name: "auto-id", type: "pure-token", token: "*" }, { name: "id", type: "string" }],
+        arguments: [{ name: "auto-id", type: "pure-token", token: "*" }, {
+          name: "id",
+          type: "string",
+        }],
       },
       {
         name: "data",
@@ -327,7 +370,11 @@ export const writeCommands: CommandSpec[] = [
     arity: -3,
     flags: ["write", "fast"],
     keys: [oneKey(1, "RW", "delete")],
-    arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, { name: "id", type: "string", multiple: true }],
+    arguments: [{ name: "key", type: "key", keySpecIndex: 0 }, {
+      name: "id",
+      type: "string",
+      multiple: true,
+    }],
     handler: xdel,
   }),
   streamCommand({
@@ -341,8 +388,20 @@ export const writeCommands: CommandSpec[] = [
     arguments: [
       { name: "key", type: "key", keySpecIndex: 0 },
       { name: "last-id", type: "string" },
-      { name: "entries-added", type: "integer", token: "ENTRIESADDED", optional: true, since: "7.0.0" },
-      { name: "max-deleted-id", type: "string", token: "MAXDELETEDID", optional: true, since: "7.0.0" },
+      {
+        name: "entries-added",
+        type: "integer",
+        token: "ENTRIESADDED",
+        optional: true,
+        since: "7.0.0",
+      },
+      {
+        name: "max-deleted-id",
+        type: "string",
+        token: "MAXDELETEDID",
+        optional: true,
+        since: "7.0.0",
+      },
     ],
     history: [["7.0.0", "Added the `entries_added` and `max_deleted_entry_id` arguments."]],
     handler: xsetid,

@@ -36,7 +36,16 @@ import {
   propagateGroupId,
   readStream,
 } from "./common.ts";
-import { compareIds, formatId, MAX_ID, MIN_ID, nextId, parseId, prevId, type StreamId } from "./stream_id.ts";
+import {
+  compareIds,
+  formatId,
+  MAX_ID,
+  MIN_ID,
+  nextId,
+  parseId,
+  prevId,
+  type StreamId,
+} from "./stream_id.ts";
 
 /** Entries gathered for one stream: IDs and their fields (null = deleted since delivery). */
 interface Served {
@@ -56,7 +65,15 @@ interface XreadArgs {
 }
 
 function parseArgs(ctx: CommandContext, argv: string[], grouped: boolean): XreadArgs {
-  const out: XreadArgs = { deadline: null, count: 0, streamsAt: 0, nstreams: 0, group: null, consumer: "", noack: false };
+  const out: XreadArgs = {
+    deadline: null,
+    count: 0,
+    streamsAt: 0,
+    nstreams: 0,
+    group: null,
+    consumer: "",
+    noack: false,
+  };
   for (let i = 1; i < argv.length; i++) {
     const more = argv.length - i - 1;
     const opt = argv[i].toLowerCase();
@@ -70,23 +87,35 @@ function parseArgs(ctx: CommandContext, argv: string[], grouped: boolean): Xread
       if (n % 2 !== 0) {
         const name = grouped ? "xreadgroup" : "xread";
         throw new ReplyError(
-          `ERR Unbalanced '${name}' list of streams: for each stream key an ID or '${grouped ? ">" : "$"}' must be specified.`,
+          `ERR Unbalanced '${name}' list of streams: for each stream key an ID or '${
+            grouped ? ">" : "$"
+          }' must be specified.`,
         );
       }
       out.nstreams = n / 2;
       break;
     } else if (opt === "group" && more >= 2) {
-      if (!grouped) throw new ReplyError("ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+      if (!grouped) {
+        throw new ReplyError(
+          "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.",
+        );
+      }
       out.group = argv[i + 1];
       out.consumer = argv[i + 2];
       i += 2;
     } else if (opt === "noack") {
-      if (!grouped) throw new ReplyError("ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+      if (!grouped) {
+        throw new ReplyError(
+          "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.",
+        );
+      }
       out.noack = true;
     } else throw new ReplyError(SYNTAX_ERR);
   }
   if (out.streamsAt === 0) throw new ReplyError(SYNTAX_ERR);
-  if (grouped && out.group === null) throw new ReplyError("ERR Missing GROUP option for XREADGROUP");
+  if (grouped && out.group === null) {
+    throw new ReplyError("ERR Missing GROUP option for XREADGROUP");
+  }
   return out;
 }
 
@@ -147,7 +176,14 @@ function serveNew(
 }
 
 /** Serve a consumer's history: its pending entries from `start` on. */
-function serveHistory(s: Stream, key: string, start: StreamId, args: XreadArgs, consumer: Consumer, now: number): Served {
+function serveHistory(
+  s: Stream,
+  key: string,
+  start: StreamId,
+  args: XreadArgs,
+  consumer: Consumer,
+  now: number,
+): Served {
   const out: Served = { key, ids: [], fields: [] };
   consumer.pel.forEachFrom(start, (id, nack) => {
     if (args.count !== 0 && out.ids.length >= args.count) return false;
@@ -220,14 +256,22 @@ function xread(ctx: CommandContext, argv: string[], grouped: boolean): void {
       const found = lookupOrCreateConsumer(ctx, key, group, args.consumer);
       consumer = found.consumer;
       if (found.created && args.noack) {
-        ctx.server.propagate(ctx.db.index, ["XGROUP", "CREATECONSUMER", key, group.name, consumer.name]);
+        ctx.server.propagate(ctx.db.index, [
+          "XGROUP",
+          "CREATECONSUMER",
+          key,
+          group.name,
+          consumer.name,
+        ]);
       }
       consumer.seenTime = now;
     } else if (s.length > 0 && compareIds(s.lastLiveId()!, gt) > 0) serve = true;
     if (!serve) continue;
     const start = nextId(gt) ?? MAX_ID;
     served.push(
-      history ? serveHistory(s, key, start, args, consumer!, now) : serveNew(ctx, s, key, start, args, group, consumer),
+      history
+        ? serveHistory(s, key, start, args, consumer!, now)
+        : serveNew(ctx, s, key, start, args, group, consumer),
     );
   }
   ctx.preventPropagation();
@@ -305,7 +349,8 @@ export const xreadCommands: CommandSpec[] = [
   {
     name: "xreadgroup",
     group: "stream",
-    summary: "Reads entries for a consumer of a group, recording them as pending, optionally waiting.",
+    summary:
+      "Reads entries for a consumer of a group, recording them as pending, optionally waiting.",
     since: "5.0.0",
     complexity:
       "For each stream mentioned: O(M) with M being the number of elements returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N clients blocked on the stream getting new data.",

@@ -23,9 +23,13 @@ for (const kind of kindsWithRedis()) {
       const s = server();
       const admin = await s.client();
       await admin.send("DEL", "jobs");
-      expect(await admin.send("XGROUP", "CREATE", "jobs", "workers", "$", "MKSTREAM")).toEqual({ simple: "OK" });
+      expect(await admin.send("XGROUP", "CREATE", "jobs", "workers", "$", "MKSTREAM")).toEqual({
+        simple: "OK",
+      });
       const workers = await Promise.all([s.client(), s.client(), s.client()]);
-      workers.forEach((w, i) => w.write(`XREADGROUP GROUP workers w${i} COUNT 1 BLOCK 5000 STREAMS jobs >\r\n`));
+      workers.forEach((w, i) =>
+        w.write(`XREADGROUP GROUP workers w${i} COUNT 1 BLOCK 5000 STREAMS jobs >\r\n`)
+      );
       await waitBlocked(admin, 3);
       await admin.send("XADD", "jobs", "1-1", "job", "a");
       await admin.send("XADD", "jobs", "1-2", "job", "b");
@@ -48,7 +52,13 @@ for (const kind of kindsWithRedis()) {
       const reader = await s.client();
       reader.write("XREAD BLOCK 5000 STREAMS ev $\r\n");
       await waitBlocked(admin, 1);
-      await admin.pipeline([["MULTI"], ["XADD", "ev", "2-0", "n", "1"], ["XADD", "ev", "3-0", "n", "2"], ["EXEC"]]);
+      await admin.pipeline([["MULTI"], ["XADD", "ev", "2-0", "n", "1"], [
+        "XADD",
+        "ev",
+        "3-0",
+        "n",
+        "2",
+      ], ["EXEC"]]);
       expect(await reader.read()).toEqual([["ev", [["2-0", ["n", "1"]], ["3-0", ["n", "2"]]]]]);
     });
 
@@ -63,7 +73,9 @@ for (const kind of kindsWithRedis()) {
       await admin.send("DEL", "gone");
       const err = (await reader.read()) as { error: string };
       // Redis 7.4 re-runs the command (NOGROUP); the 7.0 reference still says UNBLOCKED.
-      expect(err.error).toMatch(kind === "redis" ? /^(NOGROUP|UNBLOCKED the stream key no longer exists)/ : /^NOGROUP/);
+      expect(err.error).toMatch(
+        kind === "redis" ? /^(NOGROUP|UNBLOCKED the stream key no longer exists)/ : /^NOGROUP/,
+      );
       expect(await reader.send("XREAD", "BLOCK", "20", "STREAMS", "gone", "$")).toEqual(NULL_ARRAY);
     });
   });

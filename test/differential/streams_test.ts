@@ -18,7 +18,14 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { modisHas, type RespClient, RUNTIMES, type ServerHandle, startRedis, startServer } from "../helpers/mod.ts";
+import {
+  modisHas,
+  type RespClient,
+  RUNTIMES,
+  type ServerHandle,
+  startRedis,
+  startServer,
+} from "../helpers/mod.ts";
 import {
   exact,
   formatMismatch,
@@ -49,14 +56,25 @@ const consumer = (rng: Rng) => rng.pick(CONSUMERS);
  */
 const CLAIMER = "claimer";
 const withoutClaimer = (r: unknown) =>
-  Array.isArray(r) ? r.filter((c) => !(Array.isArray(c) && c[1] === CLAIMER)).map((c) => dropFields(c, ["idle", "inactive"])) : r;
+  Array.isArray(r)
+    ? r.filter((c) => !(Array.isArray(c) && c[1] === CLAIMER)).map((c) =>
+      dropFields(c, ["idle", "inactive"])
+    )
+    : r;
 
 /** A stream ID argument: mostly valid small IDs, sometimes partial or malformed. */
 function id(rng: Rng): string {
   const r = rng.next();
   if (r < 0.75) return `${rng.int(0, 60)}-${rng.int(0, 3)}`;
   if (r < 0.9) return String(rng.int(0, 60));
-  return rng.pick(["18446744073709551615-18446744073709551615", "abc", "1-", "-1", "0-0", "5-18446744073709551615"]);
+  return rng.pick([
+    "18446744073709551615-18446744073709551615",
+    "abc",
+    "1-",
+    "-1",
+    "0-0",
+    "5-18446744073709551615",
+  ]);
 }
 
 /** A range bound: IDs, `-`/`+`, exclusive `(id`. */
@@ -75,7 +93,10 @@ function fieldValues(rng: Rng): string[] {
   const out: string[] = [];
   const same = rng.chance(0.6);
   for (let n = same ? 1 : rng.int(1, 3), i = 0; i < n; i++) {
-    out.push(same ? "f" : rng.pick(FIELDS), rng.pick(["v", "1", "-7", "", "x".repeat(rng.int(0, 200))]));
+    out.push(
+      same ? "f" : rng.pick(FIELDS),
+      rng.pick(["v", "1", "-7", "", "x".repeat(rng.int(0, 200))]),
+    );
   }
   return out;
 }
@@ -97,7 +118,9 @@ function dropColumns(r: unknown, cols: number[]): unknown {
 function dropFields(r: unknown, names: string[]): unknown {
   if (!Array.isArray(r)) return r;
   const out: unknown[] = [];
-  for (let i = 0; i < r.length; i += 2) if (!names.includes(r[i] as string)) out.push(r[i], r[i + 1]);
+  for (let i = 0; i < r.length; i += 2) {
+    if (!names.includes(r[i] as string)) out.push(r[i], r[i + 1]);
+  }
   return out;
 }
 
@@ -132,7 +155,9 @@ const templates: Template[] = [
     needs: ["xlen", "xdel"],
     weight: 3,
     make: (rng) => ({
-      argv: rng.chance(0.4) ? ["XLEN", skey(rng)] : ["XDEL", skey(rng), id(rng), ...(rng.chance(0.3) ? [id(rng)] : [])],
+      argv: rng.chance(0.4)
+        ? ["XLEN", skey(rng)]
+        : ["XDEL", skey(rng), id(rng), ...(rng.chance(0.3) ? [id(rng)] : [])],
     }),
   },
   {
@@ -183,7 +208,13 @@ const templates: Template[] = [
     name: "XGROUP CREATECONSUMER / DELCONSUMER",
     needs: ["xgroup|createconsumer", "xgroup|delconsumer"],
     make: (rng) => ({
-      argv: ["XGROUP", rng.pick(["CREATECONSUMER", "DELCONSUMER"]), skey(rng), group(rng), consumer(rng)],
+      argv: [
+        "XGROUP",
+        rng.pick(["CREATECONSUMER", "DELCONSUMER"]),
+        skey(rng),
+        group(rng),
+        consumer(rng),
+      ],
     }),
   },
   {
@@ -202,7 +233,9 @@ const templates: Template[] = [
     name: "XACK",
     needs: ["xack"],
     weight: 2,
-    make: (rng) => ({ argv: ["XACK", skey(rng), group(rng), id(rng), ...(rng.chance(0.3) ? [id(rng)] : [])] }),
+    make: (rng) => ({
+      argv: ["XACK", skey(rng), group(rng), id(rng), ...(rng.chance(0.3) ? [id(rng)] : [])],
+    }),
   },
   {
     name: "XPENDING summary",
@@ -215,7 +248,14 @@ const templates: Template[] = [
     needs: ["xpending"],
     weight: 2,
     make(rng) {
-      const argv = ["XPENDING", skey(rng), group(rng), bound(rng), bound(rng), String(rng.int(-1, 5))];
+      const argv = [
+        "XPENDING",
+        skey(rng),
+        group(rng),
+        bound(rng),
+        bound(rng),
+        String(rng.int(-1, 5)),
+      ];
       if (rng.chance(0.3)) argv.push(consumer(rng));
       return { argv, compare: compareWith((r) => dropColumns(r, [2])) };
     },
@@ -260,10 +300,15 @@ const templates: Template[] = [
       if (rng.chance(0.5)) {
         return {
           argv: ["XINFO", "GROUPS", skey(rng)],
-          compare: compareWith((r) => (Array.isArray(r) ? r.map((g) => dropFields(g, ["consumers"])) : r)),
+          compare: compareWith((
+            r,
+          ) => (Array.isArray(r) ? r.map((g) => dropFields(g, ["consumers"])) : r)),
         };
       }
-      return { argv: ["XINFO", "CONSUMERS", skey(rng), group(rng)], compare: compareWith(withoutClaimer) };
+      return {
+        argv: ["XINFO", "CONSUMERS", skey(rng), group(rng)],
+        compare: compareWith(withoutClaimer),
+      };
     },
   },
   {
@@ -308,15 +353,21 @@ const streamsGenerator: Generator = {
   intendedDifferences: [
     {
       name: "XADD ms-* after ms-18446744073709551615",
-      reason: "7.0 answers 'Elements are too large to be stored' (a bug fixed in 7.2); 7.4 the ID ordering error",
+      reason:
+        "7.0 answers 'Elements are too large to be stored' (a bug fixed in 7.2); 7.4 the ID ordering error",
       applies: (_s, ref, got) =>
-        JSON.stringify(ref) === JSON.stringify({ error: "ERR Elements are too large to be stored" }) &&
+        JSON.stringify(ref) ===
+          JSON.stringify({ error: "ERR Elements are too large to be stored" }) &&
         JSON.stringify(got) ===
-          JSON.stringify({ error: "ERR The ID specified in XADD is equal or smaller than the target stream top item" }),
+          JSON.stringify({
+            error:
+              "ERR The ID specified in XADD is equal or smaller than the target stream top item",
+          }),
     },
     {
       name: "consumer created by an XREADGROUP that read nothing",
-      reason: "7.2+ creates the consumer even when there is nothing to serve (it may block); 7.0 only when serving",
+      reason:
+        "7.2+ creates the consumer even when there is nothing to serve (it may block); 7.0 only when serving",
       applies: (step, ref, got) =>
         "argv" in step && step.argv[0] === "XGROUP"
           ? step.argv[1] === "CREATECONSUMER" && ref === 1 && got === 0
@@ -326,7 +377,8 @@ const streamsGenerator: Generator = {
       name: "XSETID below the max deleted ID",
       reason: "7.0 accepts an XSETID ID smaller than max-deleted-entry-id; 7.2+ refuses it",
       applies: (step, ref, got) =>
-        "argv" in step && step.argv[0] === "XSETID" && JSON.stringify(ref) === JSON.stringify({ simple: "OK" }) &&
+        "argv" in step && step.argv[0] === "XSETID" &&
+        JSON.stringify(ref) === JSON.stringify({ simple: "OK" }) &&
         JSON.stringify(got).includes("smaller than current max_deleted_entry_id"),
     },
   ],
@@ -364,7 +416,9 @@ describe("differential vs redis-server", () => {
   test.skipIf(!runnable(streamsGenerator, (c) => modisHas(c)))(
     "streams: Modis replies like redis-server",
     async () => {
-      if (!reference) return console.warn("SKIP differential streams: redis-server is not installed");
+      if (!reference) {
+        return console.warn("SKIP differential streams: redis-server is not installed");
+      }
       const failures: string[] = [];
       const intended = new Map<string, number>();
       let steps = 0;
@@ -379,7 +433,9 @@ describe("differential vs redis-server", () => {
         failures.push(...r.mismatches.map((m) => formatMismatch(m, "streams")));
       }
       console.log([
-        `differential streams: ${steps} steps x ${modis.length} runtimes, seeds ${SEEDS.join(",")}, ${failures.length} mismatches`,
+        `differential streams: ${steps} steps x ${modis.length} runtimes, seeds ${
+          SEEDS.join(",")
+        }, ${failures.length} mismatches`,
         ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
       ].join("\n"));
       for (const f of failures) console.error(f);
