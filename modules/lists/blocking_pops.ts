@@ -4,14 +4,15 @@
  * Each is its non-blocking core (push_pop.ts) plus a fallback. When the core serves the
  * command it replies and propagates the non-blocking form (LPOP key, LPOP key count, LMOVE,
  * RPOPLPUSH), as Redis rewrites them. When every key is empty:
- *   - a client that may not block (inside MULTI/EXEC, scripts) gets the timeout reply at
- *     once, as Redis does;
+ *   - a client that may not block (inside MULTI/EXEC, scripts) is answered at once as the
+ *     non-blocking command would be (a null array, or a null bulk for BLMOVE/BRPOPLPUSH);
  *   - otherwise `ctx.block(keys, …)` hands the client to core's blocking service, which runs
  *     the same command again, in arrival order, whenever one of the keys is written and
  *     holds a list, after the writing command (or transaction) completes. One LPUSH of three
  *     elements thus serves three waiters, and a BLMOVE that pushes into a key another
  *     client waits on serves that client next (chains), all before the next command runs.
  * Timeouts are seconds as floats ("0.1"), 0 waits forever; errors come from core's parser.
+ * A timeout answers a null array for every one of them (BLMOVE included), as Redis does.
  *
  * Argument errors are checked in Redis's order (e.g. BLMOVE's LEFT/RIGHT before its
  * timeout, BLMPOP's numkeys before its timeout) so that the first error reported matches.
@@ -23,13 +24,15 @@ import { listType } from "./list_type.ts";
 import { isLeft, sideArg } from "./common.ts";
 import { move, mpop, parseMpop, popFirst } from "./push_pop.ts";
 
+// Redis answers every list timeout with a null array, BLMOVE's included; only a BLMOVE that
+// may not block answers like LMOVE, with a null bulk.
 const nullArray = (r: ReplyWriter) => r.nullArray();
 const nullBulk = (r: ReplyWriter) => r.null();
 
-/** Wait for `keys`, or answer `timeoutReply` now when this client may not block. */
-function waitFor(ctx: CommandContext, keys: string[], deadline: number, timeoutReply: (r: ReplyWriter) => void): void {
-  if (!ctx.canBlock) return timeoutReply(ctx.reply);
-  ctx.block(keys, { deadline, type: listType, timeoutReply });
+/** Wait for `keys`, or answer `now` at once when this client may not block. */
+function waitFor(ctx: CommandContext, keys: string[], deadline: number, now: (r: ReplyWriter) => void): void {
+  if (!ctx.canBlock) return now(ctx.reply);
+  ctx.block(keys, { deadline, type: listType, timeoutReply: nullArray });
 }
 
 function blockingPop(ctx: CommandContext, argv: string[], left: boolean): void {

@@ -312,6 +312,8 @@ export class QuickList {
   removeMatching(v: string, limit: number, fromTail: boolean): number {
     let removed = 0;
     let n = fromTail ? this.tail : this.head;
+    // Settling merges neighbours, so it waits until the walk is over.
+    const touched: Node[] = [];
     while (n !== null && (limit === 0 || removed < limit)) {
       const next = fromTail ? n.prev : n.next;
       let marks: Uint8Array | null = null;
@@ -335,10 +337,11 @@ export class QuickList {
         this.length -= hits;
         removed += hits;
         if (n.count === 0) this.unlink(n);
-        else this.settle(n);
+        else touched.push(n);
       }
       n = next;
     }
+    for (const t of touched) if (this.isLinked(t)) this.settle(t);
     return removed;
   }
 

@@ -162,6 +162,23 @@ describe("QuickList", () => {
     for (let n = q.head; n !== null; n = n.next) expect(n.count).toBeLessThanOrEqual(NODE_MAX_COUNT);
   });
 
+  test("removeMatching over many small nodes that merge while it walks", () => {
+    const q = new QuickList();
+    q.compact = false;
+    const model: string[] = [];
+    // Halving every node first leaves half-full nodes; the second pass then shrinks each
+    // below a quarter, so it merges into the next node it has not visited yet.
+    for (let i = 0; i < 4096; i++) {
+      const v = i % 16 === 0 ? "k" : i % 16 < 8 ? "c" : "d";
+      q.pushTail(v);
+      model.push(v);
+    }
+    expect(q.removeMatching("d", 0, false)).toBe(2048);
+    expect(q.removeMatching("c", 0, false)).toBe(1792);
+    expect(q.toArray()).toEqual(model.filter((v) => v === "k"));
+    expect(q.size).toBe(256 * lpEntrySize("k"));
+  });
+
   test("findAll reports LINDEX-style indexes from either end, bounded by maxlen", () => {
     const q = big(600);
     for (let i = 0; i < 600; i += 100) q.set(i, "m");
