@@ -86,10 +86,9 @@ function serverSection(server: ServerApi): string[] {
 }
 
 function clientsSection(server: ServerApi): string[] {
-  let connected = 0, blocked = 0, tracking = 0, pubsub = 0, watching = 0, maxIn = 0, maxOut = 0;
+  let connected = 0, tracking = 0, pubsub = 0, watching = 0, maxIn = 0, maxOut = 0;
   for (const c of server.clients.values()) {
     if (c.kind !== "replica") connected++;
-    if (c.flagLetters.has("b")) blocked++;
     if (c.flagLetters.has("t")) tracking++;
     if (c.kind === "pubsub" || c.flagLetters.has("P")) pubsub++;
     if ((c.counters.watch ?? 0) > 0) watching++;
@@ -104,13 +103,13 @@ function clientsSection(server: ServerApi): string[] {
     `maxclients:${server.settings.maxclients}`,
     `client_recent_max_input_buffer:${maxIn}`,
     `client_recent_max_output_buffer:${maxOut}`,
-    `blocked_clients:${blocked}`,
+    `blocked_clients:${server.blocking.blockedCount}`,
     `tracking_clients:${tracking}`,
     `pubsub_clients:${pubsub}`,
     `watching_clients:${watching}`,
     "clients_in_timeout_table:0",
     "total_watched_keys:0",
-    "total_blocking_keys:0",
+    `total_blocking_keys:${server.blocking.blockedKeyCount}`,
     "total_blocking_keys_on_nokey:0",
   ];
 }

@@ -67,9 +67,7 @@ export const serverModule: ModuleSpec = {
       feedMonitors(ctx, cmd, argv);
     },
     clientDisconnected(c) {
-      const st = stateOf(c.server);
-      st.monitors.delete(c);
-      st.pendingFlush.delete(c);
+      stateOf(c.server).monitors.delete(c);
     },
   },
   setup(server) {

@@ -13,9 +13,8 @@
  * wrong arity, refused by a gate, queued by MULTI). Admin commands and commands flagged
  * skip_monitor are not shown, and passwords are redacted, like Redis.
  *
- * Lines are written into the monitors' reply buffers right away and flushed once per
- * event-loop turn (a microtask), so a burst of commands costs one socket write per
- * monitor.
+ * Lines go out through core's `client.deliver()`, which coalesces everything delivered
+ * to a client in one event-loop turn into one socket write.
  */
 
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
@@ -69,23 +68,15 @@ export function redactArgv(argv: string[]): string[] {
   return argv.map((a, i) => (hidden.has(i) && i < argv.length ? "(redacted)" : a));
 }
 
+/** The argv a client was blocked in, to recognize the re-run that serves it. */
+const blockedArgv = new WeakMap<ClientState, string[]>();
+
 /** The client as MONITOR and SLOWLOG name it. */
 export function peerName(server: ServerApi, c: ClientState): string {
   if (c.addr === "") return "lua";
   const sock = server.settings.unixsocket;
   if (sock !== "" && c.addr.startsWith(sock + ":")) return `unix:${sock}`;
   return c.addr;
-}
-
-function flushSoon(server: ServerApi, c: ClientState): void {
-  const st = stateOf(server);
-  if (st.pendingFlush.size === 0) {
-    queueMicrotask(() => {
-      for (const m of st.pendingFlush) if (m instanceof NetworkClient) m.flush();
-      st.pendingFlush.clear();
-    });
-  }
-  st.pendingFlush.add(c);
 }
 
 /**
@@ -99,13 +90,16 @@ function flushSoon(server: ServerApi, c: ClientState): void {
 export function feedMonitors(ctx: CommandContext, cmd: CommandSpec, argv: string[]): void {
   const st = stateOf(ctx.server);
   if (st.monitors.size === 0 || cmd.flags.includes("admin") || cmd.flags.includes("skip_monitor")) return;
+  // A blocked command is run again when its key is ready (same argv array): show it once.
+  const c = ctx.client;
+  const rerun = blockedArgv.get(c) === argv;
+  if (ctx.server.blocking.isBlocked(c)) blockedArgv.set(c, argv);
+  else blockedArgv.delete(c);
+  if (rerun) return;
   const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   const stamp = `${Math.floor(now / 1e6)}.${String(now % 1e6).padStart(6, "0")}`;
   const line = `${stamp} [${ctx.client.db.index} ${peerName(ctx.server, ctx.client)}] ${redactArgv(argv).map(reprArg).join(" ")}`;
-  for (const m of st.monitors) {
-    m.reply.simple(line);
-    flushSoon(ctx.server, m);
-  }
+  for (const m of st.monitors) m.deliver((r) => r.simple(line));
 }
 
 /**
@@ -126,7 +120,7 @@ export const monitorCommand: CommandSpec = {
   handler(ctx) {
     const c = ctx.client;
     const st = stateOf(ctx.server);
-    if (!(c instanceof NetworkClient)) throw new ReplyError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    if (!(c instanceof NetworkClient) || c.denyBlocking) throw new ReplyError("ERR MONITOR isn't allowed for DENY BLOCKING client");
     // A second MONITOR (or one from a replica link) is ignored without a reply, as in Redis.
     if (st.monitors.has(c) || c.kind === "replica") return;
     st.monitors.add(c);

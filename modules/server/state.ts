@@ -44,8 +44,6 @@ export interface LatencyEvent {
 /** What the server module keeps per server. */
 export interface ServerModuleState {
   monitors: Set<ClientState>;
-  /** Monitor clients with output waiting for the next flush. */
-  pendingFlush: Set<ClientState>;
   slowlog: SlowlogEntry[];
   slowlogNextId: number;
   /** Each command's accumulated usec at the last afterCommand, to get one call's time. */
@@ -79,7 +77,6 @@ export function stateOf(server: ServerApi): ServerModuleState {
     const rss = server.host?.rss() ?? 0;
     s = {
       monitors: new Set(),
-      pendingFlush: new Set(),
       slowlog: [],
       slowlogNextId: 0,
       lastUsec: new WeakMap(),
