@@ -18,7 +18,16 @@
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { OUT_OF_RANGE, ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
 import { growList, listType, shrinkList } from "./list_type.ts";
-import { afterRemoval, countChanges, fillOf, intArg, KEY_ARG, positiveArg, replyRange, symmetricIntArg } from "./common.ts";
+import {
+  afterRemoval,
+  countChanges,
+  fillOf,
+  intArg,
+  KEY_ARG,
+  positiveArg,
+  replyRange,
+  symmetricIntArg,
+} from "./common.ts";
 
 /** Resolve a possibly negative index; -1 when outside the list. */
 function resolveIndex(index: number, length: number): number {
@@ -192,7 +201,8 @@ export const accessCommands: CommandSpec[] = [
     group: "list",
     summary: "Replaces the element of a list at an index.",
     since: "1.0.0",
-    complexity: "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).",
+    complexity:
+      "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).",
     arity: 4,
     flags: ["write", "denyoom"],
     keys: [{ flags: ["RW", "update"], begin: 1 }],
@@ -215,7 +225,8 @@ export const accessCommands: CommandSpec[] = [
   {
     name: "ltrim",
     group: "list",
-    summary: "Keeps only the elements of a list between two indexes; deletes the list when nothing is left.",
+    summary:
+      "Keeps only the elements of a list between two indexes; deletes the list when nothing is left.",
     since: "1.0.0",
     complexity: "O(N) where N is the number of elements to be removed by the operation.",
     arity: 4,
@@ -252,7 +263,8 @@ export const accessCommands: CommandSpec[] = [
   {
     name: "lrem",
     group: "list",
-    summary: "Removes occurrences of an element from a list, from the head or the tail; deletes the list when emptied.",
+    summary:
+      "Removes occurrences of an element from a list, from the head or the tail; deletes the list when emptied.",
     since: "1.0.0",
     complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.",
     arity: 4,

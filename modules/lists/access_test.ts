@@ -29,7 +29,9 @@ describe("reads", () => {
     expect(await h.run("LRANGE", "k", 3, 1)).toEqual([]);
     expect(await h.run("LRANGE", "k", 5, 10)).toEqual([]);
     expect(await h.run("LRANGE", "none", 0, -1)).toEqual([]);
-    expect(await h.run("LRANGE", "none", "a", -1)).toBe("ERR value is not an integer or out of range");
+    expect(await h.run("LRANGE", "none", "a", -1)).toBe(
+      "ERR value is not an integer or out of range",
+    );
   });
 
   test("LPOS with RANK, COUNT and MAXLEN", async () => {
@@ -47,7 +49,9 @@ describe("reads", () => {
     expect(await h.run("LPOS", "k", "c", "COUNT", -1)).toBe("ERR COUNT can't be negative");
     expect(await h.run("LPOS", "k", "c", "MAXLEN", -1)).toBe("ERR MAXLEN can't be negative");
     expect(await h.run("LPOS", "k", "c", "RANK")).toBe("ERR syntax error");
-    expect(await h.run("LPOS", "k", "c", "RANK", "-9223372036854775808")).toStartWith("ERR value is out of range");
+    expect(await h.run("LPOS", "k", "c", "RANK", "-9223372036854775808")).toStartWith(
+      "ERR value is out of range",
+    );
   });
 });
 
@@ -108,7 +112,18 @@ describe("edits", () => {
   test("WRONGTYPE everywhere", async () => {
     const h = await withList([]);
     await h.run("SET", "s", "x");
-    for (const argv of [["LLEN", "s"], ["LINDEX", "s", 0], ["LRANGE", "s", 0, 1], ["LSET", "s", 0, "x"], ["LTRIM", "s", 0, 1], ["LINSERT", "s", "BEFORE", "a", "b"], ["LREM", "s", 0, "a"], ["LPOS", "s", "a"]]) {
+    for (
+      const argv of [
+        ["LLEN", "s"],
+        ["LINDEX", "s", 0],
+        ["LRANGE", "s", 0, 1],
+        ["LSET", "s", 0, "x"],
+        ["LTRIM", "s", 0, 1],
+        ["LINSERT", "s", "BEFORE", "a", "b"],
+        ["LREM", "s", 0, "a"],
+        ["LPOS", "s", "a"],
+      ]
+    ) {
       expect(await h.run(...argv)).toContain("WRONGTYPE");
     }
   });
@@ -119,7 +134,9 @@ describe("big lists", () => {
     const h = await withList([]);
     const model: string[] = [];
     for (let i = 0; i < 5000; i++) model.push(`e${i % 700}`);
-    for (let i = 0; i < model.length; i += 500) await h.run("RPUSH", "k", ...model.slice(i, i + 500));
+    for (let i = 0; i < model.length; i += 500) {
+      await h.run("RPUSH", "k", ...model.slice(i, i + 500));
+    }
     expect(await h.run("OBJECT", "ENCODING", "k")).toBe("quicklist");
     expect(await h.run("LINDEX", "k", 2345)).toBe(model[2345]);
     expect(await h.run("LRANGE", "k", -1200, -1000)).toEqual(model.slice(-1200, -999));
@@ -128,11 +145,15 @@ describe("big lists", () => {
     await h.run("LINSERT", "k", "AFTER", "X", "Y");
     model.splice(3001, 0, "Y");
     expect(await h.run("LREM", "k", -3, "e5")).toBe(3);
-    for (let i = model.length - 1, n = 0; i >= 0 && n < 3; i--) if (model[i] === "e5") (model.splice(i, 1), n++);
+    for (let i = model.length - 1, n = 0; i >= 0 && n < 3; i--) {
+      if (model[i] === "e5") (model.splice(i, 1), n++);
+    }
     await h.run("LTRIM", "k", 100, -100);
     model.splice(0, 100);
     model.splice(-99);
     expect(await h.run("LRANGE", "k", 0, -1)).toEqual(model);
-    expect(await h.run("LPOS", "k", "e6", "COUNT", 0)).toEqual(model.flatMap((s, i) => (s === "e6" ? [i] : [])));
+    expect(await h.run("LPOS", "k", "e6", "COUNT", 0)).toEqual(
+      model.flatMap((s, i) => (s === "e6" ? [i] : [])),
+    );
   });
 });

@@ -30,7 +30,12 @@ const nullArray = (r: ReplyWriter) => r.nullArray();
 const nullBulk = (r: ReplyWriter) => r.null();
 
 /** Wait for `keys`, or answer `now` at once when this client may not block. */
-function waitFor(ctx: CommandContext, keys: string[], deadline: number, now: (r: ReplyWriter) => void): void {
+function waitFor(
+  ctx: CommandContext,
+  keys: string[],
+  deadline: number,
+  now: (r: ReplyWriter) => void,
+): void {
   if (!ctx.canBlock) return now(ctx.reply);
   ctx.block(keys, { deadline, type: listType, timeoutReply: nullArray });
 }
@@ -41,24 +46,36 @@ function blockingPop(ctx: CommandContext, argv: string[], left: boolean): void {
   if (!popFirst(ctx, keys, left)) waitFor(ctx, keys, deadline, nullArray);
 }
 
-function blockingMove(ctx: CommandContext, argv: string[], sides: { fromLeft: boolean; toLeft: boolean }, timeoutArg: string): void {
+function blockingMove(
+  ctx: CommandContext,
+  argv: string[],
+  sides: { fromLeft: boolean; toLeft: boolean },
+  timeoutArg: string,
+): void {
   const deadline = parseTimeoutSeconds(timeoutArg, ctx.server.now());
   const src = argv[1];
   if (move(ctx, { src, dst: argv[2], ...sides })) {
-    ctx.propagate(argv.length === 6 ? ["LMOVE", src, argv[2], argv[3], argv[4]] : ["RPOPLPUSH", src, argv[2]]);
+    ctx.propagate(
+      argv.length === 6 ? ["LMOVE", src, argv[2], argv[3], argv[4]] : ["RPOPLPUSH", src, argv[2]],
+    );
     return;
   }
   waitFor(ctx, [src], deadline, nullBulk);
 }
 
-const BLOCKING_HISTORY: [string, string][] = [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]];
+const BLOCKING_HISTORY: [string, string][] = [[
+  "6.0.0",
+  "`timeout` is interpreted as a double instead of an integer.",
+]];
 const TIMEOUT_ARG = { name: "timeout", type: "double" } as const;
 
 function bpopSpec(name: string, left: boolean): CommandSpec {
   return {
     name,
     group: "list",
-    summary: `Pops an element from the ${left ? "head" : "tail"} of the first non-empty list, waiting for one if all are empty.`,
+    summary: `Pops an element from the ${
+      left ? "head" : "tail"
+    } of the first non-empty list, waiting for one if all are empty.`,
     since: "2.0.0",
     complexity: "O(N) where N is the number of provided keys.",
     arity: -3,
@@ -89,12 +106,18 @@ export const blockingCommands: CommandSpec[] = [
   {
     name: "blmpop",
     group: "list",
-    summary: "Pops elements from the first non-empty list among several keys, waiting for one if all are empty.",
+    summary:
+      "Pops elements from the first non-empty list among several keys, waiting for one if all are empty.",
     since: "7.0.0",
-    complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+    complexity:
+      "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
     arity: -5,
     flags: ["write", "blocking"],
-    keys: [{ flags: ["RW", "access", "delete"], begin: 2, find: { keyNumIndex: 0, firstKey: 1, step: 1 } }],
+    keys: [{
+      flags: ["RW", "access", "delete"],
+      begin: 2,
+      find: { keyNumIndex: 0, firstKey: 1, step: 1 },
+    }],
     arguments: [
       TIMEOUT_ARG,
       { name: "numkeys", type: "integer" },
@@ -111,7 +134,8 @@ export const blockingCommands: CommandSpec[] = [
   {
     name: "blmove",
     group: "list",
-    summary: "Moves an element from one end of a list to an end of another and returns it, waiting for one if the source is empty.",
+    summary:
+      "Moves an element from one end of a list to an end of another and returns it, waiting for one if the source is empty.",
     since: "6.2.0",
     complexity: "O(1)",
     arity: 6,
@@ -132,7 +156,8 @@ export const blockingCommands: CommandSpec[] = [
   {
     name: "brpoplpush",
     group: "list",
-    summary: "Moves the last element of a list to the head of another and returns it, waiting for one if the source is empty.",
+    summary:
+      "Moves the last element of a list to the head of another and returns it, waiting for one if the source is empty.",
     since: "2.2.0",
     complexity: "O(1)",
     arity: 4,

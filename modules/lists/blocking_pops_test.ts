@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { listsHarness, tick } from "./test_util.ts";
 
-const bulkArray = (...items: string[]) => `*${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join("");
+const bulkArray = (...items: string[]) =>
+  `*${items.length}\r\n` + items.map((s) => `$${s.length}\r\n${s}\r\n`).join("");
 
 describe("blocking pops", () => {
   test("an element present is served at once and propagates as LPOP/RPOP", async () => {
@@ -91,8 +92,12 @@ describe("blocking pops", () => {
     expect(c.send("BLPOP", "k", "-1")).toBe("-ERR timeout is negative\r\n");
     expect(c.send("BLPOP", "k", "abc")).toBe("-ERR timeout is not a float or out of range\r\n");
     expect(c.send("BLMOVE", "k", "d", "UP", "LEFT", "abc")).toBe("-ERR syntax error\r\n");
-    expect(c.send("BLMPOP", "abc", 0, "k", "LEFT")).toBe("-ERR numkeys should be greater than 0\r\n");
-    expect(c.send("BLMPOP", "abc", 1, "k", "LEFT")).toBe("-ERR timeout is not a float or out of range\r\n");
+    expect(c.send("BLMPOP", "abc", 0, "k", "LEFT")).toBe(
+      "-ERR numkeys should be greater than 0\r\n",
+    );
+    expect(c.send("BLMPOP", "abc", 1, "k", "LEFT")).toBe(
+      "-ERR timeout is not a float or out of range\r\n",
+    );
     expect(h.m.server.blocking.blockedCount).toBe(0);
   });
 });

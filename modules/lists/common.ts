@@ -141,7 +141,7 @@ export function pushValues(
   let bytes = 0;
   for (let i = 0; i < values.length; i++) bytes += values[i].length;
   growList(list, fillOf(ctx), bytes, values.length);
-  if (left) for (let i = 0; i < values.length; i++) list.pushHead(values[i]);
+  if (left) { for (let i = 0; i < values.length; i++) list.pushHead(values[i]); }
   else for (let i = 0; i < values.length; i++) list.pushTail(values[i]);
   ctx.db.modified(key);
   countChanges(ctx, values.length);
@@ -160,7 +160,12 @@ export function pushValues(
  * elementsRemoved(ctx, key, list, true);
  * ```
  */
-export function elementsRemoved(ctx: CommandContext, key: string, list: ListValue, left: boolean): void {
+export function elementsRemoved(
+  ctx: CommandContext,
+  key: string,
+  list: ListValue,
+  left: boolean,
+): void {
   ctx.db.notify("l", left ? "lpop" : "rpop", key);
   afterRemoval(ctx, key, list);
 }

@@ -20,7 +20,12 @@
 import type { ServerApi } from "../../core/server.ts";
 import type { TypeSpec } from "../../core/spec.ts";
 import { QuickList } from "./quicklist.ts";
-import { exceedsFill, fillLimits, LISTPACK_EMPTY_BYTES, SIZE_SAFETY_LIMIT } from "./listpack_size.ts";
+import {
+  exceedsFill,
+  fillLimits,
+  LISTPACK_EMPTY_BYTES,
+  SIZE_SAFETY_LIMIT,
+} from "./listpack_size.ts";
 
 /** The list settings of one server. */
 export interface ListSettings {
@@ -42,7 +47,7 @@ const settingsByServer = new WeakMap<ServerApi, ListSettings>();
  */
 export function listSettings(server: ServerApi): ListSettings {
   let s = settingsByServer.get(server);
-  if (s === undefined) settingsByServer.set(server, (s = { fill: -2, compressDepth: 0 }));
+  if (s === undefined) settingsByServer.set(server, s = { fill: -2, compressDepth: 0 });
   return s;
 }
 
@@ -91,7 +96,8 @@ export const listType: TypeSpec<ListValue> = {
     return c;
   },
   // Packed bytes plus a string header and boundary per element, and node overhead.
-  memoryUsage: (v) => v.size + LISTPACK_EMPTY_BYTES + (v.compact ? 16 * v.length : 160 * v.nodeCount),
+  memoryUsage: (v) =>
+    v.size + LISTPACK_EMPTY_BYTES + (v.compact ? 16 * v.length : 160 * v.nodeCount),
   length: (v) => v.length,
 };
 
@@ -105,7 +111,10 @@ export const listType: TypeSpec<ListValue> = {
  * ```
  */
 export function growList(list: ListValue, fill: number, addBytes: number, addCount: number): void {
-  if (list.compact && exceedsFill(fill, LISTPACK_EMPTY_BYTES + list.size + addBytes, list.length + addCount)) {
+  if (
+    list.compact &&
+    exceedsFill(fill, LISTPACK_EMPTY_BYTES + list.size + addBytes, list.length + addCount)
+  ) {
     list.expand();
   }
 }

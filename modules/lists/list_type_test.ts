@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { listsHarness } from "./test_util.ts";
-import { ListValue, listType } from "./list_type.ts";
+import { listType, ListValue } from "./list_type.ts";
 
 async function withFill(fill: string) {
   const h = await listsHarness();

@@ -16,6 +16,7 @@
  *   common.ts         argument parsing, the push and post-pop housekeeping every write shares
  *   list_type.ts      the value class, TypeSpec, settings and encoding rules
  *   quicklist.ts      the chunked list
+ *   quicklist_node.ts its chunks: open arrays or packed strings
  *   listpack_size.ts  listpack byte sizes and Redis's node limits
  *
  * Every write follows core's discipline: lookup (with the type check) → mutate →
@@ -70,4 +71,4 @@ export const listsModule: ModuleSpec = {
   commands: [...pushPopCommands, ...blockingCommands, ...accessCommands],
 };
 
-export { ListValue, listType } from "./list_type.ts";
+export { listType, ListValue } from "./list_type.ts";

@@ -37,7 +37,9 @@ function push(ctx: CommandContext, argv: string[], left: boolean, onlyIfExists: 
 }
 
 function pop(ctx: CommandContext, argv: string[], left: boolean): void {
-  if (argv.length > 3) throw new ReplyError(`ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`);
+  if (argv.length > 3) {
+    throw new ReplyError(`ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`);
+  }
   const hasCount = argv.length === 3;
   const count = hasCount ? positiveArg(argv[2]) : 0;
   const key = argv[1];
@@ -87,7 +89,10 @@ export function popFirst(ctx: CommandContext, keys: readonly string[], left: boo
  * if (!mpop(ctx, { keys, left: true, count: 1 })) ctx.reply.nullArray();
  * ```
  */
-export function mpop(ctx: CommandContext, opts: { keys: readonly string[]; left: boolean; count: number }): boolean {
+export function mpop(
+  ctx: CommandContext,
+  opts: { keys: readonly string[]; left: boolean; count: number },
+): boolean {
   const { keys, left, count } = opts;
   for (const key of keys) {
     const list = ctx.db.lookupWrite(key, listType);
@@ -185,7 +190,9 @@ function popSpec(name: string, left: boolean): CommandSpec {
   return {
     name,
     group: "list",
-    summary: `Removes and returns elements from the ${left ? "head" : "tail"} of a list; deletes the list when emptied.`,
+    summary: `Removes and returns elements from the ${
+      left ? "head" : "tail"
+    } of a list; deletes the list when emptied.`,
     since: "1.0.0",
     complexity: "O(N) where N is the number of elements returned",
     arity: -2,
@@ -215,12 +222,18 @@ export const pushPopCommands: CommandSpec[] = [
   {
     name: "lmpop",
     group: "list",
-    summary: "Pops elements from the first non-empty list among several keys; deletes lists it empties.",
+    summary:
+      "Pops elements from the first non-empty list among several keys; deletes lists it empties.",
     since: "7.0.0",
-    complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+    complexity:
+      "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
     arity: -4,
     flags: ["write"],
-    keys: [{ flags: ["RW", "access", "delete"], begin: 1, find: { keyNumIndex: 0, firstKey: 1, step: 1 } }],
+    keys: [{
+      flags: ["RW", "access", "delete"],
+      begin: 1,
+      find: { keyNumIndex: 0, firstKey: 1, step: 1 },
+    }],
     arguments: [
       { name: "numkeys", type: "integer" },
       { name: "key", type: "key", keySpecIndex: 0, multiple: true },
@@ -235,7 +248,8 @@ export const pushPopCommands: CommandSpec[] = [
   {
     name: "lmove",
     group: "list",
-    summary: "Pops an element from one end of a list, pushes it to an end of another list and returns it.",
+    summary:
+      "Pops an element from one end of a list, pushes it to an end of another list and returns it.",
     since: "6.2.0",
     complexity: "O(1)",
     arity: 5,
@@ -259,7 +273,8 @@ export const pushPopCommands: CommandSpec[] = [
   {
     name: "rpoplpush",
     group: "list",
-    summary: "Pops the last element of a list, pushes it to the head of another list and returns it.",
+    summary:
+      "Pops the last element of a list, pushes it to the head of another list and returns it.",
     since: "1.2.0",
     complexity: "O(1)",
     arity: 3,
@@ -268,12 +283,18 @@ export const pushPopCommands: CommandSpec[] = [
       { flags: ["RW", "access", "delete"], begin: 1 },
       { flags: ["RW", "insert"], begin: 2 },
     ],
-    arguments: [{ name: "source", type: "key", keySpecIndex: 0 }, { name: "destination", type: "key", keySpecIndex: 1 }],
+    arguments: [{ name: "source", type: "key", keySpecIndex: 0 }, {
+      name: "destination",
+      type: "key",
+      keySpecIndex: 1,
+    }],
     docFlags: ["deprecated"],
     deprecatedSince: "6.2.0",
     replacedBy: "`LMOVE` with the `RIGHT` and `LEFT` arguments",
     handler(ctx, argv) {
-      if (!move(ctx, { src: argv[1], dst: argv[2], fromLeft: false, toLeft: true })) ctx.reply.null();
+      if (!move(ctx, { src: argv[1], dst: argv[2], fromLeft: false, toLeft: true })) {
+        ctx.reply.null();
+      }
     },
   },
 ];

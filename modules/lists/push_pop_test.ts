@@ -85,7 +85,9 @@ describe("pop", () => {
     expect(await h.run("LMPOP", "x", "a", "LEFT")).toBe("ERR numkeys should be greater than 0");
     expect(await h.run("LMPOP", 2, "a", "LEFT")).toBe("ERR syntax error");
     expect(await h.run("LMPOP", 1, "a", "UP")).toBe("ERR syntax error");
-    expect(await h.run("LMPOP", 1, "a", "LEFT", "COUNT", 0)).toBe("ERR count should be greater than 0");
+    expect(await h.run("LMPOP", 1, "a", "LEFT", "COUNT", 0)).toBe(
+      "ERR count should be greater than 0",
+    );
     expect(await h.run("LMPOP", 1, "a", "LEFT", "COUNT", 1, "COUNT", 1)).toBe("ERR syntax error");
     expect(await h.run("LMPOP", 1, "a", "LEFT", "COUNT")).toBe("ERR syntax error");
   });
@@ -100,7 +102,13 @@ describe("move", () => {
     expect(await h.run("RPOPLPUSH", "src", "dst")).toBe("a");
     expect(await h.run("LRANGE", "dst", 0, -1)).toEqual(["a", "b"]);
     expect(await h.run("EXISTS", "src")).toBe(0);
-    expect(h.events).toEqual(["l:lpush:dst", "l:rpop:src", "l:lpush:dst", "l:rpop:src", "g:del:src"]);
+    expect(h.events).toEqual([
+      "l:lpush:dst",
+      "l:rpop:src",
+      "l:lpush:dst",
+      "l:rpop:src",
+      "g:del:src",
+    ]);
     expect(await h.run("LMOVE", "dst", "dst", "LEFT", "RIGHT")).toBe("a");
     expect(await h.run("LRANGE", "dst", 0, -1)).toEqual(["b", "a"]);
   });

@@ -36,119 +36,12 @@
  */
 
 import { lpEntrySize } from "./listpack_size.ts";
+import { Node, sizeOf } from "./quicklist_node.ts";
 
 /** Elements per node (outside the compact form). */
 export const NODE_MAX_COUNT = 128;
 /** Listpack bytes per node (outside the compact form); a bigger element gets its own node. */
 export const NODE_MAX_BYTES = 8192;
-
-/** One chunk of the list. */
-class Node {
-  prev: Node | null = null;
-  next: Node | null = null;
-  /** Open form: the elements; null when packed. */
-  items: string[] | null;
-  /** Packed form: the elements back to back. */
-  data = "";
-  /** Packed form: element i (absolute) spans data[offs[i], offs[i + 1]). */
-  offs: Uint16Array | Uint32Array | null = null;
-  /** Packed form: the live elements are lo..hi-1. */
-  lo = 0;
-  hi = 0;
-  count: number;
-  /** Listpack bytes of the elements. */
-  size: number;
-
-  constructor(items: string[], size: number) {
-    this.items = items;
-    this.count = items.length;
-    this.size = size;
-  }
-
-  at(i: number): string {
-    const items = this.items;
-    if (items !== null) return items[i];
-    const offs = this.offs!;
-    const j = this.lo + i;
-    return this.data.slice(offs[j], offs[j + 1]);
-  }
-
-  equals(i: number, v: string): boolean {
-    const items = this.items;
-    if (items !== null) return items[i] === v;
-    const offs = this.offs!;
-    const j = this.lo + i;
-    const a = offs[j];
-    return offs[j + 1] - a === v.length && this.data.startsWith(v, a);
-  }
-
-  /** The node as an editable array (unpacking it if needed). */
-  open(): string[] {
-    let items = this.items;
-    if (items === null) {
-      items = [];
-      for (let i = 0; i < this.count; i++) items.push(this.at(i));
-      this.items = items;
-      this.data = "";
-      this.offs = null;
-    }
-    return items;
-  }
-
-  /** Store the elements as one string plus boundaries. */
-  pack(): void {
-    const items = this.items;
-    if (items === null || items.length < 2) return;
-    const n = items.length;
-    const data = items.join("");
-    const offs = data.length < 65536 ? new Uint16Array(n + 1) : new Uint32Array(n + 1);
-    let p = 0;
-    for (let i = 0; i < n; i++) {
-      offs[i] = p;
-      p += items[i].length;
-    }
-    offs[n] = p;
-    this.data = data;
-    this.offs = offs;
-    this.lo = 0;
-    this.hi = n;
-    this.items = null;
-  }
-
-  shift(): string {
-    this.count--;
-    if (this.items !== null) return this.items.shift()!;
-    const offs = this.offs!;
-    const j = this.lo++;
-    return this.data.slice(offs[j], offs[j + 1]);
-  }
-
-  pop(): string {
-    this.count--;
-    if (this.items !== null) return this.items.pop()!;
-    const offs = this.offs!;
-    const j = --this.hi;
-    return this.data.slice(offs[j], offs[j + 1]);
-  }
-
-  /** Remove `k` elements from `off`; returns their listpack bytes. */
-  removeSpan(off: number, k: number): number {
-    let bytes = 0;
-    for (let i = off; i < off + k; i++) bytes += lpEntrySize(this.at(i));
-    if (this.items === null && off === 0) this.lo += k;
-    else if (this.items === null && off + k === this.count) this.hi -= k;
-    else this.open().splice(off, k);
-    this.count -= k;
-    this.size -= bytes;
-    return bytes;
-  }
-}
-
-function sizeOf(items: readonly string[]): number {
-  let n = 0;
-  for (let i = 0; i < items.length; i++) n += lpEntrySize(items[i]);
-  return n;
-}
 
 /**
  * A list of binary strings with O(1) pushes and pops at both ends.
@@ -184,7 +77,10 @@ export class QuickList {
   pushHead(s: string): void {
     const sz = lpEntrySize(s);
     const h = this.head;
-    if (h !== null && h.items !== null && (this.compact || (h.count < NODE_MAX_COUNT && h.size + sz <= NODE_MAX_BYTES))) {
+    if (
+      h !== null && h.items !== null &&
+      (this.compact || (h.count < NODE_MAX_COUNT && h.size + sz <= NODE_MAX_BYTES))
+    ) {
       h.items.unshift(s);
       h.count++;
       h.size += sz;
@@ -205,7 +101,10 @@ export class QuickList {
   pushTail(s: string): void {
     const sz = lpEntrySize(s);
     const t = this.tail;
-    if (t !== null && t.items !== null && (this.compact || (t.count < NODE_MAX_COUNT && t.size + sz <= NODE_MAX_BYTES))) {
+    if (
+      t !== null && t.items !== null &&
+      (this.compact || (t.count < NODE_MAX_COUNT && t.size + sz <= NODE_MAX_BYTES))
+    ) {
       t.items.push(s);
       t.count++;
       t.size += sz;
@@ -350,7 +249,11 @@ export class QuickList {
    * the head or the tail, looking at no more than `maxlen` elements (0 = all), until
    * `onMatch` returns false.
    */
-  findAll(v: string, options: { fromTail: boolean; maxlen: number }, onMatch: (index: number) => boolean): void {
+  findAll(
+    v: string,
+    options: { fromTail: boolean; maxlen: number },
+    onMatch: (index: number) => boolean,
+  ): void {
     const { fromTail, maxlen } = options;
     let seen = 0;
     let base = fromTail ? this.length : 0;
@@ -412,7 +315,9 @@ export class QuickList {
   shrink(): void {
     if (this.compact) return;
     this.compact = true;
-    if (this.head !== this.tail || (this.head !== null && this.head.items === null)) this.rebuild(this.toArray());
+    if (this.head !== this.tail || (this.head !== null && this.head.items === null)) {
+      this.rebuild(this.toArray());
+    }
   }
 
   /** Replace the contents with `items` (compact: one node; else chunks, middle ones packed). */
@@ -505,7 +410,11 @@ export class QuickList {
       n.next = m;
       this.packIfInner(m);
     } else if (n.count < NODE_MAX_COUNT >>> 2) {
-      const other = n.next !== null && this.fits(n, n.next) ? n.next : n.prev !== null && this.fits(n.prev, n) ? n.prev : null;
+      const other = n.next !== null && this.fits(n, n.next)
+        ? n.next
+        : n.prev !== null && this.fits(n.prev, n)
+        ? n.prev
+        : null;
       if (other !== null) {
         const [a, b] = other === n.next ? [n, other] : [other, n];
         const merged = a.open().concat(b.open());

@@ -113,7 +113,8 @@ describe("QuickList", () => {
     const model: string[] = [];
     for (let step = 0; step < 4000; step++) {
       const op = Math.floor(next() * 7);
-      const v = String(Math.floor(next() * 40)) + (next() < 0.1 ? "x".repeat(Math.floor(next() * 3000)) : "");
+      const v = String(Math.floor(next() * 40)) +
+        (next() < 0.1 ? "x".repeat(Math.floor(next() * 3000)) : "");
       if (op === 0) {
         q.pushHead(v);
         model.unshift(v);
@@ -159,7 +160,9 @@ describe("QuickList", () => {
     }
     expect(q.toArray()).toEqual(model);
     expect(q.length).toBe(model.length);
-    for (let n = q.head; n !== null; n = n.next) expect(n.count).toBeLessThanOrEqual(NODE_MAX_COUNT);
+    for (let n = q.head; n !== null; n = n.next) {
+      expect(n.count).toBeLessThanOrEqual(NODE_MAX_COUNT);
+    }
   });
 
   test("removeMatching over many small nodes that merge while it walks", () => {

@@ -73,7 +73,12 @@ export async function listsHarness(): Promise<ListsHarness> {
     run: (...args) => m.call(...args).catch((e: Error) => e.message),
     client(resp = 2) {
       const out = new OutputBuffer();
-      const state = new ClientState(server, server.allocateClientId(), server.dbs[0], new RespEncoder(out, resp));
+      const state = new ClientState(
+        server,
+        server.allocateClientId(),
+        server.dbs[0],
+        new RespEncoder(out, resp),
+      );
       state.resp = resp;
       server.addClient(state);
       const take = () => {

@@ -37,8 +37,38 @@ const STEPS = Number(env.DIFF_STEPS ?? 300);
 const SEEDS: number[] = env.DIFF_SEED !== undefined ? [Number(env.DIFF_SEED)] : [1, 2, 3];
 
 const LKEYS = ["l0", "l1", "l2", "l\x00\xff", "{t}l3", "str"];
-const ELEMENTS = ["a", "b", "c", "a", "0", "1", "-1", "127", "128", "007", "-0", "9223372036854775807", "", "\x00\xff\r\n"];
-const INDEXES = ["0", "1", "2", "-1", "-2", "-3", "5", "-10", "100", "-100", "x", "1.5", "9223372036854775807", "-9223372036854775808"];
+const ELEMENTS = [
+  "a",
+  "b",
+  "c",
+  "a",
+  "0",
+  "1",
+  "-1",
+  "127",
+  "128",
+  "007",
+  "-0",
+  "9223372036854775807",
+  "",
+  "\x00\xff\r\n",
+];
+const INDEXES = [
+  "0",
+  "1",
+  "2",
+  "-1",
+  "-2",
+  "-3",
+  "5",
+  "-10",
+  "100",
+  "-100",
+  "x",
+  "1.5",
+  "9223372036854775807",
+  "-9223372036854775808",
+];
 const COUNTS = ["0", "1", "2", "3", "10", "-1", "x", "9223372036854775807"];
 
 function lkey(rng: Rng): string {
@@ -71,7 +101,13 @@ const templates: Template[] = [
     name: "bulk RPUSH",
     needs: ["rpush"],
     weight: 0.4,
-    make: (rng) => ({ argv: ["RPUSH", lkey(rng), ...Array.from({ length: rng.int(100, 400) }, () => rng.pick(ELEMENTS))] }),
+    make: (rng) => ({
+      argv: [
+        "RPUSH",
+        lkey(rng),
+        ...Array.from({ length: rng.int(100, 400) }, () => rng.pick(ELEMENTS)),
+      ],
+    }),
   },
   {
     name: "LPUSHX/RPUSHX",
@@ -90,7 +126,12 @@ const templates: Template[] = [
     },
   },
   { name: "LLEN", needs: ["llen"], make: (rng) => ({ argv: ["LLEN", lkey(rng)] }) },
-  { name: "LINDEX", needs: ["lindex"], weight: 2, make: (rng) => ({ argv: ["LINDEX", lkey(rng), rng.pick(INDEXES)] }) },
+  {
+    name: "LINDEX",
+    needs: ["lindex"],
+    weight: 2,
+    make: (rng) => ({ argv: ["LINDEX", lkey(rng), rng.pick(INDEXES)] }),
+  },
   {
     name: "LSET",
     needs: ["lset"],
@@ -113,14 +154,22 @@ const templates: Template[] = [
     needs: ["linsert"],
     weight: 2,
     make: (rng) => ({
-      argv: ["LINSERT", lkey(rng), rng.chance(0.03) ? "MIDDLE" : flag(rng, rng.pick(["BEFORE", "AFTER"])), rng.pick(ELEMENTS), element(rng)],
+      argv: [
+        "LINSERT",
+        lkey(rng),
+        rng.chance(0.03) ? "MIDDLE" : flag(rng, rng.pick(["BEFORE", "AFTER"])),
+        rng.pick(ELEMENTS),
+        element(rng),
+      ],
     }),
   },
   {
     name: "LREM",
     needs: ["lrem"],
     weight: 2,
-    make: (rng) => ({ argv: ["LREM", lkey(rng), rng.pick(["0", "1", "2", "-1", "-2", "x"]), rng.pick(ELEMENTS)] }),
+    make: (rng) => ({
+      argv: ["LREM", lkey(rng), rng.pick(["0", "1", "2", "-1", "-2", "x"]), rng.pick(ELEMENTS)],
+    }),
   },
   {
     name: "LPOS",
@@ -128,7 +177,10 @@ const templates: Template[] = [
     weight: 2,
     make(rng) {
       const argv = ["LPOS", lkey(rng), rng.pick(ELEMENTS)];
-      const opts = [["RANK", rng.pick(["1", "2", "-1", "-2", "0", "x"])], ["COUNT", rng.pick(["0", "1", "2", "-1"])], [
+      const opts = [["RANK", rng.pick(["1", "2", "-1", "-2", "0", "x"])], [
+        "COUNT",
+        rng.pick(["0", "1", "2", "-1"]),
+      ], [
         "MAXLEN",
         rng.pick(["0", "1", "3", "-1"]),
       ]];
@@ -142,7 +194,9 @@ const templates: Template[] = [
     needs: ["lmove", "rpoplpush"],
     weight: 2,
     make: (rng) => ({
-      argv: rng.chance(0.3) ? ["RPOPLPUSH", lkey(rng), lkey(rng)] : ["LMOVE", lkey(rng), lkey(rng), side(rng), side(rng)],
+      argv: rng.chance(0.3)
+        ? ["RPOPLPUSH", lkey(rng), lkey(rng)]
+        : ["LMOVE", lkey(rng), lkey(rng), side(rng), side(rng)],
     }),
   },
   {
@@ -162,13 +216,31 @@ const templates: Template[] = [
     make(rng) {
       switch (rng.int(0, 3)) {
         case 0:
-          return { argv: [rng.pick(["BLPOP", "BRPOP"]), lkey(rng), lkey(rng), rng.pick(["0.01", "-1", "x"])] };
+          return {
+            argv: [
+              rng.pick(["BLPOP", "BRPOP"]),
+              lkey(rng),
+              lkey(rng),
+              rng.pick(["0.01", "-1", "x"]),
+            ],
+          };
         case 1:
           return { argv: ["BLMOVE", lkey(rng), lkey(rng), side(rng), side(rng), "0.01"] };
         case 2:
           return { argv: ["BRPOPLPUSH", lkey(rng), lkey(rng), "0.01"] };
         default:
-          return { argv: ["BLMPOP", "0.01", "2", lkey(rng), lkey(rng), side(rng), "COUNT", rng.pick(["1", "3"])] };
+          return {
+            argv: [
+              "BLMPOP",
+              "0.01",
+              "2",
+              lkey(rng),
+              lkey(rng),
+              side(rng),
+              "COUNT",
+              rng.pick(["1", "3"]),
+            ],
+          };
       }
     },
   },
@@ -256,7 +328,9 @@ describe("differential vs redis-server", () => {
         failures.push(...r.mismatches.map((m) => formatMismatch(m, "lists")));
       }
       console.log([
-        `differential lists: ${steps} steps x ${modis.length} runtimes, seeds ${SEEDS.join(",")}, ${failures.length} mismatches`,
+        `differential lists: ${steps} steps x ${modis.length} runtimes, seeds ${
+          SEEDS.join(",")
+        }, ${failures.length} mismatches`,
         ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
       ].join("\n"));
       for (const f of failures) console.error(f);
