@@ -133,7 +133,7 @@ export function replyWalk(
   r.array(withScores && r.resp === 2 ? count * 2 : count);
   if (count <= 0) return;
   let left = count;
-  z.order.walk(start, reverse, (m, s) => {
+  z.walk(start, reverse, (m, s) => {
     if (withScores) pair(r, m, s);
     else r.bulk(m);
     return --left > 0;

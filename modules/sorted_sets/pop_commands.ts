@@ -48,7 +48,7 @@ function popFrom(ctx: CommandContext, key: string, o: PopOptions): number {
   }
   for (let i = 0; i < n; i++) {
     const rank = o.where === "min" ? 0 : z.size - 1;
-    const score = z.order.scoreAt(rank);
+    const score = z.scoreAt(rank);
     const member = z.deleteAt(rank);
     if (o.nested) r.array(2);
     r.bulk(member);

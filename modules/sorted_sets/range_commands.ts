@@ -67,8 +67,8 @@ function zrangeGeneric(
     span = (z) => rankSpan(z.size, start, end, reverse!);
   } else {
     const lohi = kind === "score"
-      ? ((r) => (z: ZSet) => scoreSpan(z.order, r))(parseScoreRange(a, b))
-      : ((r) => (z: ZSet) => lexSpan(z.order, r[0], r[1]))(parseLexRange(a, b));
+      ? ((r) => (z: ZSet) => scoreSpan(z, r))(parseScoreRange(a, b))
+      : ((r) => (z: ZSet) => lexSpan(z, r[0], r[1]))(parseLexRange(a, b));
     span = (z) => {
       const [lo, hi] = lohi(z);
       return limitSpan(lo, hi, { reverse: reverse!, offset, count: limit, big: !z.isSmall });
@@ -82,7 +82,7 @@ function zrangeGeneric(
   const members: string[] = [];
   const scores: number[] = [];
   if (count > 0) {
-    z!.order.walk(start, reverse, (m, s) => {
+    z!.walk(start, reverse, (m, s) => {
       members.push(m);
       scores.push(s);
       return members.length < count;

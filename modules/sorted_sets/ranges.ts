@@ -93,7 +93,7 @@ function parseBound(s: string): [number, boolean] | null {
  *
  * @example
  * ```ts
- * const [lo, hi] = scoreSpan(z.order, parseScoreRange("1", "2"));
+ * const [lo, hi] = scoreSpan(z, parseScoreRange("1", "2"));
  * const count = hi - lo;
  * ```
  */
@@ -150,7 +150,7 @@ export function parseLexRange(min: string, max: string): [LexBound, LexBound] {
  *
  * @example
  * ```ts
- * const [lo, hi] = lexSpan(z.order, ...parseLexRange("-", "[m"));
+ * const [lo, hi] = lexSpan(z, ...parseLexRange("-", "[m"));
  * ```
  */
 export function lexSpan(o: Ordered, min: LexBound, max: LexBound): [number, number] {

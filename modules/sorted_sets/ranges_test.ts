@@ -8,7 +8,7 @@ import {
   parseScoreRange,
   scoreSpan,
 } from "./ranges.ts";
-import { FlatOrder } from "./zset.ts";
+import { ZSet } from "./zset.ts";
 import { ScoreTree } from "./btree.ts";
 
 describe("parseScore (string2d)", () => {
@@ -49,7 +49,7 @@ describe("score ranges (strtod)", () => {
     }
   });
   test("rank spans agree between the two encodings", () => {
-    const flat = new FlatOrder();
+    const flat = new ZSet();
     const tree = new ScoreTree();
     for (let i = 0; i < 500; i++) {
       flat.insert(i % 10, "m" + i);
@@ -71,7 +71,7 @@ describe("score ranges (strtod)", () => {
 
 describe("lex ranges", () => {
   test("parsing and spans", () => {
-    const o = new FlatOrder(["a", "b", "c", "d"], [0, 0, 0, 0]);
+    const o = ZSet.fromSorted(["a", "b", "c", "d"], [0, 0, 0, 0], { entries: 128, value: 64 });
     expect(lexSpan(o, ...parseLexRange("-", "+"))).toEqual([0, 4]);
     expect(lexSpan(o, ...parseLexRange("(a", "[c"))).toEqual([1, 3]);
     expect(lexSpan(o, ...parseLexRange("+", "-"))).toEqual([4, 4]);

@@ -57,7 +57,7 @@ function zrandmember(ctx: CommandContext, argv: string[]): void {
   if (argv.length === 2) {
     const z = ctx.db.lookupRead(argv[1], zsetType);
     if (z === undefined) return r.null();
-    return r.bulk(z.order.memberAt(Math.floor(Math.random() * z.size)));
+    return r.bulk(z.memberAt(Math.floor(Math.random() * z.size)));
   }
   const n = parseInt64(argv[2]);
   if (n === null) throw new ReplyError(NOT_INTEGER);
@@ -76,8 +76,8 @@ function zrandmember(ctx: CommandContext, argv: string[]): void {
   if (z === undefined || n === 0n) return r.array(0);
   const size = z.size;
   const emit = (rank: number) => {
-    if (withScores) pair(r, z.order.memberAt(rank), z.order.scoreAt(rank));
-    else r.bulk(z.order.memberAt(rank));
+    if (withScores) pair(r, z.memberAt(rank), z.scoreAt(rank));
+    else r.bulk(z.memberAt(rank));
   };
   const unique = n > 0n;
   const count = Number(unique ? n : -n);
@@ -89,7 +89,7 @@ function zrandmember(ctx: CommandContext, argv: string[]): void {
   const shown = Math.min(count, size);
   r.array(withScores && r.resp === 2 ? shown * 2 : shown);
   if (count >= size) {
-    z.order.walk(0, false, (m, s) => {
+    z.walk(0, false, (m, s) => {
       if (withScores) pair(r, m, s);
       else r.bulk(m);
       return true;
@@ -132,7 +132,7 @@ function zscan(ctx: CommandContext, argv: string[]): void {
   }
   const out: string[] = [];
   if (z.index === null) {
-    z.order.walk(0, false, (m, s) => {
+    z.walk(0, false, (m, s) => {
       if (pattern === null || globMatch(pattern, m)) out.push(m, formatDouble(s));
       return true;
     });
@@ -248,7 +248,7 @@ export const readCommands: CommandSpec[] = [
     arguments: [KEY_ARG, { name: "min", type: "double" }, { name: "max", type: "double" }],
     handler(ctx, argv) {
       const range = parseScoreRange(argv[2], argv[3]);
-      countIn(ctx, argv, (z) => scoreSpan(z.order, range));
+      countIn(ctx, argv, (z) => scoreSpan(z, range));
     },
   }),
   zcommand({
@@ -262,7 +262,7 @@ export const readCommands: CommandSpec[] = [
     arguments: [KEY_ARG, { name: "min", type: "string" }, { name: "max", type: "string" }],
     handler(ctx, argv) {
       const [min, max] = parseLexRange(argv[2], argv[3]);
-      countIn(ctx, argv, (z) => lexSpan(z.order, min, max));
+      countIn(ctx, argv, (z) => lexSpan(z, min, max));
     },
   }),
   zcommand({

@@ -60,7 +60,7 @@ function inputOf(value: Value | undefined): Input {
       size: value.size,
       weight: 1,
       scoreOf: (m) => value.score(m),
-      each: (visit) => value.order.walk(0, false, (m, s) => (visit(m, s), true)),
+      each: (visit) => value.walk(0, false, (m, s) => (visit(m, s), true)),
     };
   }
   if (typeOf(value).name !== "set") throw new ReplyError(WRONGTYPE);
@@ -178,7 +178,7 @@ function zsetOp(
   if (mode === "store") return storeResult(ctx, argv[1], result, `z${op}store`);
   const r = ctx.reply;
   r.array(withScores && r.resp === 2 ? result.size * 2 : result.size);
-  result.order.walk(0, false, (m, s) => {
+  result.walk(0, false, (m, s) => {
     if (withScores) pair(r, m, s);
     else r.bulk(m);
     return true;

@@ -141,10 +141,10 @@ function zremrange(ctx: CommandContext, argv: string[], kind: RemoveKind): void 
     };
   } else if (kind === "score") {
     const range = parseScoreRange(argv[2], argv[3]);
-    span = (z) => scoreSpan(z.order, range);
+    span = (z) => scoreSpan(z, range);
   } else {
     const [min, max] = parseLexRange(argv[2], argv[3]);
-    span = (z) => lexSpan(z.order, min, max);
+    span = (z) => lexSpan(z, min, max);
   }
   const key = argv[1];
   const z = ctx.db.lookupWrite(key, zsetType);
