@@ -14,6 +14,7 @@ import { hashesModule } from "./hashes/mod.ts";
 import { setsModule } from "./sets/mod.ts";
 import { sortedSetsModule } from "./sorted_sets/mod.ts";
 import { pubsubModule } from "./pubsub/mod.ts";
+import { scriptingModule } from "./scripting/mod.ts";
 import { transactionsModule } from "./transactions/mod.ts";
 import { hyperloglogModule } from "./hyperloglog/mod.ts";
 import { geoModule } from "./geo/mod.ts";
@@ -39,6 +40,7 @@ export const builtinModules: ModuleSpec[] = [
   sortedSetsModule,
   streamsModule,
   pubsubModule,
+  scriptingModule,
   transactionsModule,
   hyperloglogModule,
   geoModule,

@@ -1,0 +1,147 @@
+/**
+ * Per-server scripting state: the script runner (busy gate included), the EVAL environment
+ * with its script cache, and the function libraries.
+ *
+ * One ModuleSpec object serves every server of a process, so the state lives in a WeakMap
+ * keyed by the server, created on first use. Lua states are created lazily: a server that
+ * never runs a script pays nothing for them.
+ *
+ * The script cache maps a body's SHA-1 to its compiled chunk and shebang flags. Scripts
+ * added by EVAL (not SCRIPT LOAD) are also kept in an LRU of 500, as in Redis 7.4, so that
+ * applications generating endless distinct scripts cannot grow memory without bound;
+ * evictions are counted (INFO evicted_scripts).
+ */
+
+import { ReplyError } from "../../core/errors.ts";
+import type { ServerApi } from "../../core/server.ts";
+import { ScriptRunner } from "./engine.ts";
+import { LibraryRegistry } from "./libraries.ts";
+import { type LuaFunction, LuaSyntaxError } from "./lua/mod.ts";
+import { LuaEnv } from "./redis_api.ts";
+import { sha1hex } from "./sha1.ts";
+import { parseScriptHeader, type ScriptHeader, ShebangError } from "./shebang.ts";
+
+/** A cached EVAL script. */
+export interface CachedScript {
+  sha: string;
+  body: string;
+  fn: LuaFunction;
+  header: ScriptHeader;
+}
+
+const EVAL_LRU_SIZE = 500;
+
+/**
+ * The scripting state of one server.
+ *
+ * @example
+ * ```ts
+ * const st = scriptingOf(ctx.server);
+ * const script = st.scriptFor(body, true);
+ * ```
+ */
+export class Scripting {
+  readonly runner: ScriptRunner;
+  readonly scripts = new Map<string, CachedScript>();
+  /** Scripts added by EVAL, least recently used first. */
+  private readonly lru = new Set<string>();
+  private env: LuaEnv | null = null;
+  private libs: LibraryRegistry | null = null;
+  evictedScripts = 0;
+
+  constructor(readonly server: ServerApi) {
+    this.runner = new ScriptRunner(server);
+  }
+
+  /** The EVAL Lua environment. */
+  get evalEnv(): LuaEnv {
+    if (this.env === null) {
+      this.env = new LuaEnv(this.runner);
+      this.env.protect();
+    }
+    return this.env;
+  }
+
+  /** The function libraries. */
+  get libraries(): LibraryRegistry {
+    return this.libs ??= new LibraryRegistry(this.runner);
+  }
+
+  /**
+   * The cached script for a body, compiling (and caching) it if needed; `fromEval` puts it
+   * in the LRU. Throws ReplyError with Redis's compile / shebang errors.
+   */
+  scriptFor(body: string, fromEval: boolean): CachedScript {
+    const sha = sha1hex(body);
+    const hit = this.scripts.get(sha);
+    if (hit !== undefined) {
+      this.touch(sha);
+      return hit;
+    }
+    let header: ScriptHeader;
+    try {
+      header = parseScriptHeader(body);
+    } catch (e) {
+      if (e instanceof ShebangError) throw new ReplyError("ERR " + e.message);
+      throw e;
+    }
+    let fn: LuaFunction;
+    try {
+      fn = this.evalEnv.L.load(header.length > 0 ? body.slice(header.length) : body, "@user_script");
+    } catch (e) {
+      if (e instanceof LuaSyntaxError) throw new ReplyError("ERR Error compiling script (new function): " + e.message);
+      throw e;
+    }
+    const script = { sha, body, fn, header };
+    if (fromEval) {
+      while (this.lru.size >= EVAL_LRU_SIZE) {
+        const oldest = this.lru.values().next().value!;
+        this.lru.delete(oldest);
+        this.scripts.delete(oldest);
+        this.evictedScripts++;
+      }
+      this.lru.add(sha);
+    }
+    this.scripts.set(sha, script);
+    return script;
+  }
+
+  /** A cached script by sha (EVALSHA), refreshing its LRU position. */
+  bySha(sha: string): CachedScript | undefined {
+    const s = this.scripts.get(sha);
+    if (s !== undefined) this.touch(sha);
+    return s;
+  }
+
+  /** SCRIPT LOAD of a script EVAL cached: it is no longer evictable. */
+  pin(sha: string): void {
+    this.lru.delete(sha);
+  }
+
+  private touch(sha: string): void {
+    if (this.lru.delete(sha)) this.lru.add(sha);
+  }
+
+  /** SCRIPT FLUSH: forget every script and start a fresh Lua state. */
+  flushScripts(): void {
+    this.scripts.clear();
+    this.lru.clear();
+    this.env = null;
+  }
+}
+
+const states = new WeakMap<ServerApi, Scripting>();
+
+/**
+ * The scripting state of a server.
+ *
+ * @example
+ * ```ts
+ * scriptingOf(ctx.server).runner.running; // the running script, if any
+ * ```
+ */
+export function scriptingOf(server: ServerApi): Scripting {
+  let st = states.get(server);
+  if (st === undefined) states.set(server, st = new Scripting(server));
+  return st;
+}
