@@ -74,7 +74,8 @@ export class ModuleError extends Error {
   }
 }
 
-type HookName = Exclude<keyof ModuleHooks, "info">;
+/** Names of the hooks a module can attach (statically in its spec, or with `addHook`). */
+export type HookName = Exclude<keyof ModuleHooks, "info">;
 
 /**
  * An execution unit kept open after its command returned: a long script that yields to the
@@ -597,6 +598,34 @@ export class Server implements DbHost {
     this.detachHooks(m.spec);
     this.modules.delete(name);
     if (m.spec.hooks?.info) this.rebuildInfoSections();
+  }
+
+  /**
+   * Attach a hook at run time. Hooks run on hot paths (every command, every write), so a
+   * feature that is often unused (WATCH, client tracking, field expiry) should attach its
+   * hooks only while it is in use and detach them after, instead of checking on every call.
+   *
+   * @example
+   * ```ts
+   * server.addHook("keyModified", onWatchedKeyChange); // first WATCH
+   * server.removeHook("keyModified", onWatchedKeyChange); // last UNWATCH
+   * ```
+   */
+  addHook<K extends HookName>(name: K, fn: NonNullable<ModuleHooks[K]>): void {
+    const list = this.hooks[name] as NonNullable<ModuleHooks[K]>[];
+    if (!list.includes(fn)) list.push(fn);
+  }
+
+  /** Detach a hook attached with `addHook` (a no-op when it is not attached). */
+  removeHook<K extends HookName>(name: K, fn: NonNullable<ModuleHooks[K]>): void {
+    const list = this.hooks[name] as NonNullable<ModuleHooks[K]>[];
+    const i = list.indexOf(fn);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  /** Whether any hook of that kind is attached (to skip work nobody listens for). */
+  hasHooks(name: HookName): boolean {
+    return this.hooks[name].length > 0;
   }
 
   private attachHooks(spec: ModuleSpec): void {
