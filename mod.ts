@@ -184,6 +184,7 @@ async function main(): Promise<void> {
     const { file, directives } = parseCommandLine(host.args());
     const all = file ? [...parseConfigText(await host.readTextFile(file), file), ...directives] : directives;
     modis = createWithDirectives({}, all, host);
+    if (file) modis.server.configFile = file.startsWith("/") ? file : `${host.cwd()}/${file}`;
     await modis.ready;
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));

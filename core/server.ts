@@ -162,6 +162,8 @@ export class Server implements DbHost {
   });
   /** Ends the process (set by the standalone server; null when embedded). */
   exitProcess: ((code: number) => void) | null = null;
+  /** Absolute path of the config file the server was started with (CONFIG REWRITE), or null. */
+  configFile: string | null = null;
   /** Info sections contributed by modules, in registration order. */
   readonly infoSections = new Map<string, (server: Server) => string[]>();
 
