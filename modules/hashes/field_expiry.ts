@@ -54,8 +54,6 @@ interface ExpiryState {
 }
 
 const states = new WeakMap<ServerApi, ExpiryState>();
-/** The server owning a db, for hooks that only get the db (keyModified). */
-const dbServers = new WeakMap<Db, ServerApi>();
 /**
  * Flushes seen by the `flushed` hook, which does not say which server flushed: each index
  * compacts on its server's next cron tick when this moved, dropping entries of hashes that
@@ -74,7 +72,6 @@ function stateOf(server: ServerApi): ExpiryState {
       flushEpoch: flushes,
     };
     states.set(server, s);
-    for (const db of server.dbs) dbServers.set(db, server);
   }
   return s;
 }
@@ -122,6 +119,7 @@ function visitLive(s: ExpiryState, server: ServerApi, fn: (e: IndexEntry) => voi
     return keep;
   });
   s.compactedSize = s.heap.size;
+  syncHook(server, s);
   for (const e of live) fn(e);
 }
 
@@ -160,21 +158,32 @@ export function trackHash(server: ServerApi, db: Db, key: string, hash: HashValu
   const s = stateOf(server);
   s.heap.push(next, entry);
   if (s.heap.size > 2 * s.compactedSize + 64) visitLive(s, server, () => {});
+  syncHook(server, s);
+}
+
+/**
+ * The keyModified hook runs on every write of every key; it is attached only while some
+ * hash has volatile fields (the index is not empty), so servers that never use field TTLs
+ * pay nothing for them.
+ */
+function syncHook(server: ServerApi, s: ExpiryState): void {
+  if (s.heap.size > 0) server.addHook("keyModified", trackModifiedKey);
+  else server.removeHook("keyModified", trackModifiedKey);
 }
 
 /**
  * The keyModified hook: a hash that arrived under a new key or db (RENAME, MOVE, COPY,
- * RESTORE) gets indexed there. Free when no hash has volatile fields.
+ * RESTORE) gets indexed there. Attached by `syncHook` only while some hash has volatile
+ * fields.
  *
  * @example
  * ```ts
- * hooks: { keyModified: trackModifiedKey }
+ * server.addHook("keyModified", trackModifiedKey);
  * ```
  */
-export function trackModifiedKey(db: Db, key: string): void {
-  const server = dbServers.get(db);
-  if (server === undefined) return;
-  const s = states.get(server)!;
+export function trackModifiedKey(db: Db, key: string, server: ServerApi): void {
+  const s = states.get(server);
+  if (s === undefined) return;
   if (s.heap.size === 0) return;
   const v = db.main.get(key);
   if (v instanceof HashValue && v.volatile) trackHash(server, db, key, v);
@@ -352,6 +361,7 @@ export function activeExpireFields(server: ServerApi): void {
       if (e.hash.size > 0) trackHash(server, db, e.key, e.hash);
     }
     budget -= performance.now() - start;
+    syncHook(server, s);
     if (more && budget > 0) {
       s.running = true;
       setTimeout(slice, 0);

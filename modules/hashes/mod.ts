@@ -38,7 +38,7 @@ import { hashConfigs } from "./config.ts";
 import { fieldCommands } from "./field_commands.ts";
 import { randomScanCommands } from "./random_scan.ts";
 import { expireCommands } from "./expire_commands.ts";
-import { activeExpireFields, noteFlush, trackModifiedKey } from "./field_expiry.ts";
+import { activeExpireFields, noteFlush } from "./field_expiry.ts";
 
 export { hashType, HashValue } from "./hash_value.ts";
 export { hashLimits } from "./config.ts";
@@ -60,7 +60,6 @@ export const hashesModule: ModuleSpec = {
   configs: hashConfigs,
   hooks: {
     cron: activeExpireFields,
-    keyModified: trackModifiedKey,
     flushed: noteFlush,
   },
 };
