@@ -16,7 +16,7 @@ import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import type { ServerApi } from "../../core/server.ts";
 import { type ConfigEntry, ConfigError, normalizeConfigValue } from "../../core/config.ts";
 import { ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
-import { configFileOf, replyAfter, replyHelp, stateOf } from "./state.ts";
+import { replyAfter, replyHelp, stateOf } from "./state.ts";
 import { pluginModules } from "./module_command.ts";
 import { rewriteConfigText } from "./config_rewrite.ts";
 
@@ -129,7 +129,7 @@ export function resetStats(server: ServerApi): void {
  * ```
  */
 export async function rewriteConfigFile(server: ServerApi, force: boolean): Promise<void> {
-  const path = configFileOf(server);
+  const path = server.configFile;
   const host = server.host;
   if (!path || !host) throw new ReplyError("ERR The server is running without a config file");
   let old = "";
@@ -163,7 +163,7 @@ export async function rewriteConfigFile(server: ServerApi, force: boolean): Prom
  * ```
  */
 export function replyRewrite(ctx: CommandContext, force: boolean): void {
-  if (!configFileOf(ctx.server) || !ctx.server.host) {
+  if (!ctx.server.configFile || !ctx.server.host) {
     throw new ReplyError("ERR The server is running without a config file");
   }
   replyAfter(ctx, () => rewriteConfigFile(ctx.server, force), (err) => err instanceof Error ? err.message : String(err));

@@ -21,7 +21,7 @@ import type { CommandSpec } from "../../core/spec.ts";
 import type { CommandEntry } from "../../core/commands.ts";
 import type { ServerApi } from "../../core/server.ts";
 import { NetworkClient } from "../../core/connection.ts";
-import { configFileOf, stateOf } from "./state.ts";
+import { stateOf } from "./state.ts";
 import { pluginModules } from "./module_command.ts";
 
 type Renderer = (server: ServerApi) => string[];
@@ -76,7 +76,7 @@ function serverSection(server: ServerApi): string[] {
     `configured_hz:${s.hz}`,
     `lru_clock:${Math.floor(now / 1000) & 0xffffff}`,
     "executable:",
-    `config_file:${configFileOf(server) ?? ""}`,
+    `config_file:${server.configFile ?? ""}`,
     "io_threads_active:0",
     `modis_version:${server.modisVersion}`,
     `listener0:name=tcp,${binds},port=${s.port}`,

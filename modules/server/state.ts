@@ -173,19 +173,6 @@ export function intArg(s: string, message = "ERR value is not an integer or out 
   return n;
 }
 
-/**
- * The absolute path of the config file the server was started with, or null (embedded,
- * or started without one). Core records it as `Server.configFile`; until a core version
- * without that field is gone, a missing field reads as "no config file".
- *
- * @example
- * ```ts
- * configFileOf(ctx.server); // "/etc/redis/redis.conf" or null
- * ```
- */
-export function configFileOf(server: ServerApi): string | null {
-  return (server as { configFile?: string | null }).configFile ?? null;
-}
 
 /**
  * Reply to a command whose work is asynchronous (loading a plugin file, rewriting the
