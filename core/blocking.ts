@@ -45,6 +45,8 @@ export interface BlockingHost {
   resume(client: ClientState): void;
   /** The wall clock in ms. */
   now(): number;
+  /** A blocked command ended without being served again (timeout, CLIENT UNBLOCK): count it once. */
+  countCall(argv: string[]): void;
 }
 
 /**
@@ -107,10 +109,19 @@ export class BlockingService {
     return this.states.size;
   }
 
-  /** Number of distinct keys with waiters (INFO blocked_keys-like figures). */
+  /** Number of distinct keys with waiters (INFO total_blocking_keys). */
   get blockedKeyCount(): number {
     let n = 0;
     for (const m of this.waiting.values()) n += m.size;
+    return n;
+  }
+
+  /** Keys with at least one waiter that also wakes on deletion (INFO total_blocking_keys_on_nokey). */
+  get blockedKeyOnNoKeyCount(): number {
+    let n = 0;
+    for (const m of this.waiting.values()) {
+      for (const q of m.values()) if (q.some((st) => st.options.unblockOnNoKey)) n++;
+    }
     return n;
   }
 
@@ -202,6 +213,7 @@ export class BlockingService {
     this.remove(state);
     if (mode === "error") client.reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
     else state.options.timeoutReply(client.reply);
+    this.host.countCall(state.argv);
     this.host.resume(client);
     return true;
   }
@@ -216,6 +228,7 @@ export class BlockingService {
     if (this.states.get(state.client) !== state) return;
     this.remove(state);
     state.options.timeoutReply(state.client.reply);
+    this.host.countCall(state.argv);
     this.host.resume(state.client);
   }
 

@@ -80,6 +80,20 @@ describe("BlockingService", () => {
     expect(server.blocking.blockedCount).toBe(0);
   });
 
+  test("a blocked command is counted once in command stats, when served or timed out", async () => {
+    const { server, client } = await setup();
+    const a = client();
+    const p = client();
+    a.run("bagbpop", "k", "0");
+    expect(server.commands.get("bagbpop")!.calls).toBe(0);
+    p.run("bagpush", "k", "x");
+    await tick();
+    expect(server.commands.get("bagbpop")!.calls).toBe(1);
+    a.run("bagbpop", "k", "0.01");
+    await new Promise((r) => setTimeout(r, 40));
+    expect(server.commands.get("bagbpop")!.calls).toBe(2);
+  });
+
   test("a waiter that finds nothing blocks again and keeps waiting", async () => {
     const { server, client } = await setup();
     const a = client();

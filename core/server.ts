@@ -159,6 +159,11 @@ export class Server implements DbHost {
     // Deferred so that an unblocked client's pipelined commands run after the current one.
     resume: (c) => queueMicrotask(() => c.resume()),
     now: () => Date.now(),
+    countCall: (argv) => {
+      const e = this.commands.lookup(argv);
+      if (e) e.calls++;
+      this.stats.totalCommands++;
+    },
   });
   /** Ends the process (set by the standalone server; null when embedded). */
   exitProcess: ((code: number) => void) | null = null;
@@ -180,6 +185,7 @@ export class Server implements DbHost {
     cron: [],
     shutdown: [],
     beforeKeyWrite: [],
+    loading: [],
   };
   private writeWatchers = 0;
   private nextClientId = 1;
@@ -424,9 +430,12 @@ export class Server implements DbHost {
     }
     const t1 = (this.clock = performance.now());
     e.usec += (t1 - t0) * 1000;
-    e.calls++;
+    // A command that blocked is counted once, when it is served or ends (as in Redis).
+    if (this.blocking.blockedCount === 0 || !this.blocking.isBlocked(c)) {
+      e.calls++;
+      this.stats.totalCommands++;
+    }
     if (this.stats.totalErrorReplies !== errorsBefore) e.failedCalls++;
-    this.stats.totalCommands++;
     c.lastCommand = e.fullName;
     if (c.propagation !== null && (c.propagation !== undefined || (this.dirty !== dirtyBefore && e.isWrite))) {
       this.propagate(c.db.index, c.propagation ?? argv);
@@ -736,6 +745,11 @@ export class Server implements DbHost {
         c.kill();
       }
     }
+  }
+
+  /** Run the `loading` hooks (persisted data comes back), once configuration is applied. */
+  async load(): Promise<void> {
+    for (const h of this.hooks.loading) await h(this);
   }
 
   /** Run shutdown hooks (final save...) and stop the cron. */

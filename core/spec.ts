@@ -20,6 +20,7 @@
 import type { Db } from "./keyspace.ts";
 import type { ServerApi } from "./server.ts";
 import type { ClientState } from "./client.ts";
+import type { RdbInput, RdbOutput, RdbValue } from "./rdb_form.ts";
 
 /** Command flags as COMMAND INFO names them (lower-case). */
 export type CommandFlag =
@@ -242,6 +243,29 @@ export interface TypeSpec<V = unknown> {
   memoryUsage?(value: V): number;
   /** Number of elements, used to decide lazy freeing (UNLINK) and INFO. */
   length?(value: V): number;
+
+  // Persistence (RDB, DUMP/RESTORE, AOF rewrite). Each type saves itself: persistence never
+  // switches on types. Built-in types convert to the neutral form of core/rdb_form.ts, which
+  // persistence encodes as Redis would; plugin types, like Redis modules, write themselves
+  // field by field and are stored as module values under their 9-character name and
+  // `encodingVersion`. A type with neither cannot be saved (SAVE fails naming it).
+
+  /** Built-in types: the value in neutral form. */
+  toRdb?(value: V): RdbValue;
+  /**
+   * Built-in types: a value from its neutral form (only forms of this type's kind are
+   * given), in the encoding the server's current limits pick. Throw on an invalid form.
+   */
+  fromRdb?(form: RdbValue, server: ServerApi): V;
+  /** Plugin types: write the value (Redis's rdb_save). */
+  rdbSave?(value: V, out: RdbOutput): void;
+  /** Plugin types: read a value written with encoding version `encver` (Redis's rdb_load). */
+  rdbLoad?(input: RdbInput, encver: number): V;
+  /**
+   * Plugin types: commands that rebuild the value at `key`, for an AOF without RDB preamble
+   * (Redis's aof_rewrite). Without it such a value is saved in the AOF's RDB preamble only.
+   */
+  aofRewrite?(key: string, value: V, emit: (argv: string[]) => void): void;
 }
 
 /** A value stored in the keyspace that is not a plain string. */
@@ -326,6 +350,11 @@ export interface ModuleHooks {
   clientDisconnected?(client: ClientState): void;
   /** Runs `hz` times a second from core's cron. */
   cron?(server: ServerApi): void;
+  /**
+   * Once, after the configuration is applied and before clients are accepted: load persisted
+   * data. May be async; a throw stops the server with the error's message.
+   */
+  loading?(server: ServerApi): void | Promise<void>;
   /** Before the server shuts down; may be async (final save). */
   shutdown?(server: ServerApi): void | Promise<void>;
   /** An INFO section contributed by the module: lines "field:value". */

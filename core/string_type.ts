@@ -25,4 +25,9 @@ export const stringType: TypeSpec<string> = {
   copy: (value: string) => value,
   memoryUsage: (value: string) => value.length + 16,
   length: () => 1,
+  toRdb: (value: string) => ({ kind: "string", value }),
+  fromRdb(form) {
+    if (form.kind !== "string") throw new Error(`a ${form.kind} is not a string`);
+    return form.value;
+  },
 };

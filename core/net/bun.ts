@@ -7,7 +7,7 @@
  * buffer right after every write.
  */
 
-import type { Connection, ConnectionHandler, Host, Listener, ListenTarget } from "./transport.ts";
+import type { Connection, ConnectionHandler, FileHandle, Host, Listener, ListenTarget } from "./transport.ts";
 import { isLoopback } from "./transport.ts";
 import { setNativeBytes } from "../bytes.ts";
 
@@ -112,6 +112,20 @@ function socketHandlers(onConnection: (conn: Connection) => ConnectionHandler, u
   };
 }
 
+/** A file through node:fs's synchronous calls (part of Bun's runtime; Bun.file has no fsync). */
+function bunFile(path: string, mode: "read" | "write" | "append"): FileHandle {
+  const fs = proc.getBuiltinModule("fs");
+  const fd: number = fs.openSync(path, mode === "read" ? "r" : mode === "write" ? "w" : "a");
+  return {
+    write(data) {
+      for (let off = 0; off < data.length;) off += fs.writeSync(fd, data, off, data.length - off);
+    },
+    read: (buf) => fs.readSync(fd, buf, 0, buf.length, null),
+    sync: () => fs.fsyncSync(fd),
+    close: () => fs.closeSync(fd),
+  };
+}
+
 /**
  * The Host implementation for Bun.
  *
@@ -180,5 +194,15 @@ export function bunHost(): Host {
         await Bun.file(path).delete();
       } catch { /* already gone */ }
     },
+    openFile: bunFile,
+    renameFile: (from, to) => proc.getBuiltinModule("fs").renameSync(from, to),
+    fileSize(path) {
+      try {
+        return proc.getBuiltinModule("fs").statSync(path).size;
+      } catch {
+        return -1;
+      }
+    },
+    makeDir: (path) => proc.getBuiltinModule("fs").mkdirSync(path, { recursive: true }),
   };
 }

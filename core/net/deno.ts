@@ -8,7 +8,7 @@
  * output buffer right after `write()`.
  */
 
-import type { Connection, ConnectionHandler, Host, Listener, ListenTarget } from "./transport.ts";
+import type { Connection, ConnectionHandler, FileHandle, Host, Listener, ListenTarget } from "./transport.ts";
 import { isLoopback } from "./transport.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -121,6 +121,24 @@ async function acceptLoop(listener: DenoConn, onConnection: (conn: Connection) =
   } catch { /* listener closed */ }
 }
 
+/** A file through Deno's synchronous file API. */
+function denoFile(path: string, mode: "read" | "write" | "append"): FileHandle {
+  const options = mode === "read"
+    ? { read: true }
+    : mode === "write"
+    ? { write: true, create: true, truncate: true }
+    : { append: true, create: true };
+  const f = Deno.openSync(path, options);
+  return {
+    write(data) {
+      for (let off = 0; off < data.length;) off += f.writeSync(data.subarray(off));
+    },
+    read: (buf) => f.readSync(buf) ?? 0,
+    sync: () => f.syncSync(),
+    close: () => f.close(),
+  };
+}
+
 /**
  * The Host implementation for Deno.
  *
@@ -175,5 +193,15 @@ export function denoHost(): Host {
         await Deno.remove(path);
       } catch { /* already gone */ }
     },
+    openFile: denoFile,
+    renameFile: (from, to) => Deno.renameSync(from, to),
+    fileSize(path) {
+      try {
+        return Deno.statSync(path).size;
+      } catch {
+        return -1;
+      }
+    },
+    makeDir: (path) => Deno.mkdirSync(path, { recursive: true }),
   };
 }

@@ -50,6 +50,21 @@ export interface Listener {
 /** Where to listen. */
 export type ListenTarget = { host: string; port: number } | { path: string; permissions?: number };
 
+/**
+ * An open file. Synchronous on purpose: persistence writes in bounded slices between
+ * commands (a BGSAVE slice, an AOF flush) or blocks by contract (SAVE, `appendfsync
+ * always`), so an async API would only add a promise per write and reorder nothing.
+ */
+export interface FileHandle {
+  /** Write all of `data` at the current position (the caller may reuse it afterwards). */
+  write(data: Uint8Array): void;
+  /** Read up to `buf.length` bytes at the current position; 0 at end of file. */
+  read(buf: Uint8Array): number;
+  /** Flush the file's data to stable storage (fsync). */
+  sync(): void;
+  close(): void;
+}
+
 /** Everything runtime-specific that Modis uses. */
 export interface Host {
   readonly runtime: "bun" | "deno";
@@ -73,6 +88,17 @@ export interface Host {
   args(): string[];
   cwd(): string;
   removeFile(path: string): Promise<void>;
+  /**
+   * Open a file: "read", "write" (created or truncated) or "append" (created if missing).
+   * Throws an Error whose message names the path and the reason.
+   */
+  openFile(path: string, mode: "read" | "write" | "append"): FileHandle;
+  /** Atomically replace `to` with `from` (rename(2)). */
+  renameFile(from: string, to: string): void;
+  /** The file's size in bytes, or -1 when it does not exist. */
+  fileSize(path: string): number;
+  /** Create a directory and its parents (no error when it exists). */
+  makeDir(path: string): void;
 }
 
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses. */
