@@ -128,10 +128,22 @@ function toHostOptions(options: CreateServerOptions, host: Host | null): ServerO
  * ```
  */
 export function createServer(options: CreateServerOptions = {}): ModisServer {
-  return createWithDirectives(options, directivesFrom(options.config), null);
+  // An embedded server is ephemeral unless its config mentions persistence: it neither loads
+  // nor writes dump.rdb / appendonly files in the embedder's working directory by surprise.
+  const persistent = Object.keys(options.config ?? {}).some((k) => PERSISTENCE_DIRECTIVES.has(k.toLowerCase()));
+  const directives = directivesFrom(options.config);
+  if (!persistent) directives.unshift(...directivesFrom({ save: "" }));
+  return createWithDirectives(options, directives, null, persistent);
 }
 
-function createWithDirectives(options: CreateServerOptions, directives: Directive[], givenHost: Host | null): ModisServer {
+const PERSISTENCE_DIRECTIVES = new Set(["save", "appendonly", "dir", "dbfilename", "appenddirname"]);
+
+function createWithDirectives(
+  options: CreateServerOptions,
+  directives: Directive[],
+  givenHost: Host | null,
+  loadData: boolean,
+): ModisServer {
   let host = givenHost;
   const server = new Server(toHostOptions(options, host));
   let listeners: Listener[] = [];
@@ -144,6 +156,7 @@ function createWithDirectives(options: CreateServerOptions, directives: Directiv
     for (const spec of options.builtins ?? builtinModules) await server.loadModule(spec);
     for (const spec of options.modules ?? []) await server.loadModule(spec);
     notEffective = await applyDirectives(server, directives, host);
+    if (loadData) await server.load();
     server.startCron();
   })();
   const run = async (raw: boolean, args: (string | number | Uint8Array)[]) => {
@@ -183,7 +196,7 @@ async function main(): Promise<void> {
   try {
     const { file, directives } = parseCommandLine(host.args());
     const all = file ? [...parseConfigText(await host.readTextFile(file), file), ...directives] : directives;
-    modis = createWithDirectives({}, all, host);
+    modis = createWithDirectives({}, all, host, true);
     if (file) modis.server.configFile = file.startsWith("/") ? file : `${host.cwd()}/${file}`;
     await modis.ready;
   } catch (err) {

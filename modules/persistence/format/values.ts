@@ -1,136 +1,27 @@
 /**
  * The neutral in-memory form of a Redis value, as the codecs in this directory read and write
- * it. It is deliberately plain data — arrays of binary strings and numbers, no classes — so the
- * data-type modules (lists, hashes, streams...) can convert to and from their own structures
- * without depending on the file format, and so tests can compare values with deep equality.
- *
- * Conventions:
- *   - every string is a binary string (latin1: one char per byte), including integers that an
- *     encoding stored as numbers (they come back in decimal, exactly as Redis prints them);
- *   - order is kept as stored: list order, and for sets/hashes/zsets the order of the encoding
- *     (callers must not rely on it for hash tables, which Redis dumps in table order);
- *   - times are absolute Unix milliseconds (numbers: they fit comfortably below 2^53);
- *   - stream IDs are strings "ms-seq" (both parts unsigned 64-bit, which a number can't hold).
+ * it. The types are declared in core (core/rdb_form.ts) because data types convert to and
+ * from them through their TypeSpecs and core never imports modules; they are re-exported
+ * here so the codecs keep one import. See that file for the conventions (binary strings,
+ * absolute ms times, "ms-seq" stream IDs).
  */
 
-/** A string value. @example `{ kind: "string", value: "hello" }` */
-export interface StringValue {
-  kind: "string";
-  value: string;
-}
+import type { RdbValue } from "../../../core/rdb_form.ts";
 
-/** A list, head first. @example `{ kind: "list", items: ["a", "b"] }` */
-export interface ListValue {
-  kind: "list";
-  items: string[];
-}
-
-/** A set. @example `{ kind: "set", members: ["x", "1"] }` */
-export interface SetValue {
-  kind: "set";
-  members: string[];
-}
-
-/** A sorted set as [member, score] pairs (any order on input). @example `{ kind: "zset", entries: [["a", 1.5]] }` */
-export interface ZsetValue {
-  kind: "zset";
-  entries: [member: string, score: number][];
-}
-
-/**
- * A hash as [field, value] pairs, or [field, value, expireAtMs] for fields with a TTL
- * (Redis 7.4 HEXPIRE; writing them needs RDB version 12).
- *
- * @example
- * ```ts
- * const h: HashValue = { kind: "hash", entries: [["f", "v"], ["g", "w", 1893456000000]] };
- * ```
- */
-export interface HashValue {
-  kind: "hash";
-  entries: [field: string, value: string, expireAt?: number][];
-}
-
-/** One stream entry. @example `{ id: "1700000000000-0", fields: [["temp", "21"]] }` */
-export interface StreamEntry {
-  id: string;
-  fields: [field: string, value: string][];
-}
-
-/** A pending entry of a consumer group. @example `{ id: "1-0", deliveryTime: 0, deliveryCount: 1 }` */
-export interface StreamPendingEntry {
-  id: string;
-  /** Last delivery, Unix ms. */
-  deliveryTime: number;
-  deliveryCount: number;
-}
-
-/** A consumer and the IDs of the group's pending entries it owns. @example `{ name: "c1", seenTime: 0, activeTime: 0, pending: ["1-0"] }` */
-export interface StreamConsumer {
-  name: string;
-  seenTime: number;
-  /** Redis 7.2+; older files give the seen time. */
-  activeTime: number;
-  pending: string[];
-}
-
-/** A consumer group. @example `{ name: "g", lastId: "0-0", entriesRead: -1, pending: [], consumers: [] }` */
-export interface StreamGroup {
-  name: string;
-  lastId: string;
-  /** -1 when unknown (Redis's "invalid entries read"). */
-  entriesRead: number;
-  pending: StreamPendingEntry[];
-  consumers: StreamConsumer[];
-}
-
-/**
- * A stream: its live entries in ID order plus the metadata XINFO shows.
- *
- * @example
- * ```ts
- * const s: StreamValue = {
- *   kind: "stream", entries: [{ id: "1-1", fields: [["a", "1"]] }],
- *   lastId: "1-1", firstId: "1-1", maxDeletedId: "0-0", entriesAdded: 1, groups: [],
- * };
- * ```
- */
-export interface StreamValue {
-  kind: "stream";
-  entries: StreamEntry[];
-  lastId: string;
-  firstId: string;
-  maxDeletedId: string;
-  entriesAdded: number;
-  groups: StreamGroup[];
-}
-
-/**
- * A module type's value, kept opaque: the module ID (9-character type name + 10-bit
- * encoding version) and the raw bytes of its serialized opcode stream, terminated by the
- * module EOF opcode (see `module_value.ts` to parse it).
- *
- * @example
- * ```ts
- * const m: ModuleValue = { kind: "module", name: "mytype-AB", encver: 1, body: new Uint8Array([0]) };
- * ```
- */
-export interface ModuleValue {
-  kind: "module";
-  name: string;
-  encver: number;
-  body: Uint8Array;
-}
-
-/** Any value. @example `const v: RdbValue = { kind: "string", value: "x" }` */
-export type RdbValue =
-  | StringValue
-  | ListValue
-  | SetValue
-  | ZsetValue
-  | HashValue
-  | StreamValue
-  | ModuleValue;
+export type {
+  HashValue,
+  ListValue,
+  ModuleValue,
+  RdbValue,
+  SetValue,
+  StreamConsumer,
+  StreamEntry,
+  StreamGroup,
+  StreamPendingEntry,
+  StreamValue,
+  StringValue,
+  ZsetValue,
+} from "../../../core/rdb_form.ts";
 
 /**
  * Whether a value is an empty collection. Redis never saves one, and when a file holds one
