@@ -2,14 +2,17 @@
  * The server module: the commands an operator uses to look at and steer the server.
  *
  * INFO, COMMAND, CONFIG, MONITOR, SLOWLOG, LATENCY, MEMORY, DEBUG, MODULE, TIME, LASTSAVE,
- * ROLE, SHUTDOWN and LOLWUT. None of them owns data: they read what core keeps (command
+ * ROLE, SHUTDOWN and LOLWUT, plus CLIENT PAUSE / UNPAUSE added to the connection module's
+ * CLIENT container (hence `requires: ["connection"]`). None of them owns data: they read
+ * what core keeps (command
  * table and its counters, config registry, clients, statistics, loaded modules) and what
  * other modules publish through INFO sections, and they reach the rest of the server only
  * through the public module interface, like any plugin.
  *
- * Two hooks do the bookkeeping: `afterCommand` feeds MONITOR clients and times every call
- * for SLOWLOG / LATENCY / INFO latencystats (see monitor.ts and slowlog.ts), and
- * `clientDisconnected` forgets monitors that went away. Per-server state lives in
+ * Three hooks do the bookkeeping: `beforeCommand` holds commands while clients are paused
+ * (pause.ts), `afterCommand` feeds MONITOR clients and times every call for SLOWLOG /
+ * LATENCY / INFO latencystats (monitor.ts, slowlog.ts), and `clientDisconnected` forgets
+ * monitors that went away. Per-server state lives in
  * state.ts, keyed by the server, since one ModuleSpec serves every server in a process.
  *
  * Not here on purpose: SAVE / BGSAVE / BGREWRITEAOF (the persistence module), REPLICAOF /
@@ -18,7 +21,7 @@
  * Files: info.ts (INFO), command_command.ts (COMMAND), config_command.ts +
  * config_rewrite.ts (CONFIG), monitor.ts, slowlog.ts (+ latency_histogram.ts), debug_command.ts
  * (+ digest.ts), module_command.ts, memory_command.ts, admin_commands.ts (TIME, LASTSAVE,
- * ROLE, SHUTDOWN, LOLWUT).
+ * ROLE, SHUTDOWN, LOLWUT), pause.ts (CLIENT PAUSE / UNPAUSE).
  */
 
 import type { ModuleSpec } from "../../core/spec.ts";
@@ -32,6 +35,7 @@ import { moduleCommand } from "./module_command.ts";
 import { memoryCommand } from "./memory_command.ts";
 import { lastsaveCommand, lolwutCommand, roleCommand, shutdownCommand, timeCommand } from "./admin_commands.ts";
 import { stateOf } from "./state.ts";
+import { pauseSubcommands, postponeIfPaused } from "./pause.ts";
 
 /**
  * The server module.
@@ -59,9 +63,12 @@ export const serverModule: ModuleSpec = {
     roleCommand,
     shutdownCommand,
     lolwutCommand,
+    ...pauseSubcommands,
   ],
   configs: timingConfigs,
+  requires: ["connection"],
   hooks: {
+    beforeCommand: postponeIfPaused,
     afterCommand(ctx, cmd, argv) {
       recordCommand(ctx, cmd, argv);
       feedMonitors(ctx, cmd, argv);
