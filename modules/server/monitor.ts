@@ -10,8 +10,9 @@
  *
  * The feed is an `afterCommand` hook, so it sees exactly the commands that ran: commands
  * inside EXEC and scripts one by one, and not the ones rejected before running (unknown,
- * wrong arity, refused by a gate, queued by MULTI). Admin commands and commands flagged
- * skip_monitor are not shown, and passwords are redacted, like Redis.
+ * wrong arity, refused by a gate, queued by MULTI). Admin commands are not shown and
+ * passwords are redacted, like Redis; the order of nested commands is Redis's too (see
+ * feedMonitors).
  *
  * Lines go out through core's `client.deliver()`, which coalesces everything delivered
  * to a client in one event-loop turn into one socket write.
@@ -82,24 +83,44 @@ export function peerName(server: ServerApi, c: ClientState): string {
 /**
  * Send one executed command to every monitor (the afterCommand hook's half for MONITOR).
  *
+ * Order follows Redis: commands run by another command (inside EXEC, by a script) are held
+ * until the outermost command ends; then a script command (flagged skip_monitor: EVAL,
+ * FCALL, which Redis shows as they start) comes before the commands it ran, and any other
+ * command (EXEC) after them.
+ *
  * @example
  * ```ts
  * hooks: { afterCommand: (ctx, cmd, argv) => feedMonitors(ctx, cmd, argv) }
  * ```
  */
 export function feedMonitors(ctx: CommandContext, cmd: CommandSpec, argv: string[]): void {
-  const st = stateOf(ctx.server);
-  if (st.monitors.size === 0 || cmd.flags.includes("admin") || cmd.flags.includes("skip_monitor")) return;
+  const server = ctx.server;
+  const st = stateOf(server);
+  if (st.monitors.size === 0) return;
   // A blocked command is run again when its key is ready (same argv array): show it once.
   const c = ctx.client;
   const rerun = blockedArgv.get(c) === argv;
-  if (ctx.server.blocking.isBlocked(c)) blockedArgv.set(c, argv);
+  if (server.blocking.isBlocked(c)) blockedArgv.set(c, argv);
   else blockedArgv.delete(c);
-  if (rerun) return;
+  const line = rerun || cmd.flags.includes("admin") ? null : monitorLine(ctx, argv);
+  if (server.currentClient !== null) {
+    if (line !== null) st.monitorPending.push(line);
+    return;
+  }
+  const inner = st.monitorPending;
+  st.monitorPending = [];
+  const lines = cmd.flags.includes("skip_monitor") ? [line, ...inner] : [...inner, line];
+  for (const m of st.monitors) {
+    m.deliver((r) => {
+      for (const l of lines) if (l !== null) r.simple(l);
+    });
+  }
+}
+
+function monitorLine(ctx: CommandContext, argv: string[]): string {
   const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   const stamp = `${Math.floor(now / 1e6)}.${String(now % 1e6).padStart(6, "0")}`;
-  const line = `${stamp} [${ctx.client.db.index} ${peerName(ctx.server, ctx.client)}] ${redactArgv(argv).map(reprArg).join(" ")}`;
-  for (const m of st.monitors) m.deliver((r) => r.simple(line));
+  return `${stamp} [${ctx.client.db.index} ${peerName(ctx.server, ctx.client)}] ${redactArgv(argv).map(reprArg).join(" ")}`;
 }
 
 /**

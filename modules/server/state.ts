@@ -44,6 +44,8 @@ export interface LatencyEvent {
 /** What the server module keeps per server. */
 export interface ServerModuleState {
   monitors: Set<ClientState>;
+  /** MONITOR lines of nested commands, held until the outermost command ends. */
+  monitorPending: string[];
   slowlog: SlowlogEntry[];
   slowlogNextId: number;
   /** Each command's accumulated usec at the last afterCommand, to get one call's time. */
@@ -77,6 +79,7 @@ export function stateOf(server: ServerApi): ServerModuleState {
     const rss = server.host?.rss() ?? 0;
     s = {
       monitors: new Set(),
+      monitorPending: [],
       slowlog: [],
       slowlogNextId: 0,
       lastUsec: new WeakMap(),
