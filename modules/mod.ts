@@ -20,6 +20,7 @@ import { hyperloglogModule } from "./hyperloglog/mod.ts";
 import { geoModule } from "./geo/mod.ts";
 import { sortModule } from "./sort/mod.ts";
 import { streamsModule } from "./streams/mod.ts";
+import { trackingModule } from "./tracking/mod.ts";
 
 /**
  * Every built-in module.
@@ -39,10 +40,13 @@ export const builtinModules: ModuleSpec[] = [
   setsModule,
   sortedSetsModule,
   streamsModule,
-  pubsubModule,
   scriptingModule,
-  transactionsModule,
   hyperloglogModule,
   geoModule,
   sortModule,
+  // Gates of the modules above (auth, pause, subscribed mode, busy scripts...) run before
+  // MULTI queueing, as in Redis: transactions stays last.
+  pubsubModule,
+  trackingModule,
+  transactionsModule,
 ];

@@ -96,11 +96,20 @@ const CONFIRM: Record<Family, [string, string]> = {
   shard: ["ssubscribe", "sunsubscribe"],
 };
 
-function confirm(r: ReplyWriter, word: string, name: string | null, count: number): void {
-  r.push(3);
-  r.bulk(word);
-  r.bulk(name);
-  r.int(count);
+/**
+ * Write a (un)subscribe confirmation. Like messages, confirmations are not silenced by
+ * CLIENT REPLY OFF / SKIP (Redis 7.2+): then they go through `deliver`, which core writes
+ * after the command's (discarded) reply.
+ */
+function confirm(c: ClientState, word: string, name: string | null, count: number): void {
+  const write = (r: ReplyWriter) => {
+    r.push(3);
+    r.bulk(word);
+    r.bulk(name);
+    r.int(count);
+  };
+  if (c.replyMode === "on") write(c.reply);
+  else c.deliver(write);
 }
 
 /**
@@ -109,7 +118,7 @@ function confirm(r: ReplyWriter, word: string, name: string | null, count: numbe
  *
  * @example
  * ```ts
- * subscribe(ctx, "channel", argv.slice(1));
+ * subscribe(ctx.client, "channel", argv.slice(1));
  * ```
  */
 export function subscribe(c: ClientState, family: Family, names: string[]): void {
@@ -123,7 +132,7 @@ export function subscribe(c: ClientState, family: Family, names: string[]): void
       set.add(c);
     }
     showState(c, subs);
-    confirm(c.reply, CONFIRM[family][0], name, subscriptionCount(c, family));
+    confirm(c, CONFIRM[family][0], name, subscriptionCount(c, family));
   }
 }
 
@@ -153,12 +162,12 @@ export function unsubscribe(c: ClientState, family: Family, names: string[], rep
   for (const name of list) {
     removeOne(c, family, name, subs);
     showState(c, subs);
-    if (reply) confirm(c.reply, CONFIRM[family][1], name, subscriptionCount(c, family));
+    if (reply) confirm(c, CONFIRM[family][1], name, subscriptionCount(c, family));
   }
   // Nothing to unsubscribe from still gets one confirmation, with a null name.
   if (list.length === 0) {
     showState(c, subs);
-    if (reply) confirm(c.reply, CONFIRM[family][1], null, subscriptionCount(c, family));
+    if (reply) confirm(c, CONFIRM[family][1], null, subscriptionCount(c, family));
   }
 }
 

@@ -23,7 +23,7 @@
 
 import type { ModuleSpec } from "../../core/spec.ts";
 import { pubsubCommands } from "./commands.ts";
-import { unsubscribeAll } from "./channels.ts";
+import { pubsubState, unsubscribeAll } from "./channels.ts";
 import { notifyKeyspaceEventsConfig, sendKeyspaceEvent } from "./notifications.ts";
 
 /** Commands a RESP2 client may run while subscribed. */
@@ -71,5 +71,15 @@ export const pubsubModule: ModuleSpec = {
     },
     keyspaceEvent: sendKeyspaceEvent,
     clientDisconnected: unsubscribeAll,
+    info: {
+      stats(server) {
+        const subs = pubsubState(server).subs;
+        return [
+          `pubsub_channels:${subs.channel.size}`,
+          `pubsub_patterns:${subs.pattern.size}`,
+          `pubsubshard_channels:${subs.shard.size}`,
+        ];
+      },
+    },
   },
 };

@@ -1,0 +1,78 @@
+/**
+ * The tracking module: server-assisted client-side caching (CLIENT TRACKING and friends),
+ * built on core's hooks alone.
+ *
+ * - afterCommand: after a read-only command of a tracking client (default mode), remember
+ *   the keys it read, found from the command's key specs with core's `commandKeys` — so a
+ *   plugin's read command is tracked with no work on its side. It also ends the effect of
+ *   CLIENT CACHING after the next command (or transaction), and drops tracking on RESET.
+ * - keyModified: every write, expiry and script write invalidates the key (and feeds
+ *   broadcast prefixes); `flushed` invalidates everything.
+ * - cron and beforeCommand: keep the table within tracking-table-max-keys.
+ * - clientDisconnected: forget the client.
+ *
+ * The subcommands (commands.ts) join the connection module's CLIENT command, which is why
+ * this module requires "connection". Data structures and messages: table.ts.
+ */
+
+import type { ModuleSpec } from "../../core/spec.ts";
+import { commandKeys } from "../../core/commands.ts";
+import { trackingCommands } from "./commands.ts";
+import { disableTracking, enforceLimit, invalidateAll, invalidateKey, rememberKeys, trackingOf, trackingState } from "./table.ts";
+
+/**
+ * The tracking module.
+ *
+ * @example
+ * ```ts
+ * const modis = createServer({ builtins: [connectionModule, stringsModule, trackingModule] });
+ * ```
+ */
+export const trackingModule: ModuleSpec = {
+  name: "tracking",
+  requires: ["connection"],
+  commands: trackingCommands,
+  configs: [{
+    name: "tracking-table-max-keys",
+    kind: "int",
+    default: "1000000",
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    apply(value, server) {
+      trackingState(server).maxKeys = Number(value);
+    },
+  }],
+  hooks: {
+    beforeCommand(ctx) {
+      if (trackingState(ctx.server).clients.size > 0) enforceLimit(ctx.server);
+      return false;
+    },
+    afterCommand(ctx, cmd, argv) {
+      const c = ctx.client;
+      const name = argv[0].toLowerCase();
+      if (name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) disableTracking(c);
+      const t = trackingOf(c);
+      if (t === undefined) return;
+      if (!t.bcast && cmd.flags.includes("readonly") && !cmd.flags.includes("pubsub")) {
+        const idx = commandKeys(cmd, argv);
+        if (idx !== null && idx.length > 0) rememberKeys(c, t, idx.map((i) => argv[i]));
+      }
+      // CLIENT CACHING applies to the next command, or to the whole of the next transaction.
+      if (t.caching && name !== "client" && !c.flagLetters.has("x")) t.caching = false;
+    },
+    keyModified: (_db, key, server) => invalidateKey(server, key, true),
+    flushed: (_db, server) => invalidateAll(server),
+    clientDisconnected: disableTracking,
+    cron: enforceLimit,
+    info: {
+      stats(server) {
+        const st = trackingState(server);
+        return [
+          `tracking_total_keys:${st.table.size}`,
+          `tracking_total_items:${st.items}`,
+          `tracking_total_prefixes:${st.prefixes.size}`,
+        ];
+      },
+    },
+  },
+};
