@@ -86,3 +86,13 @@ describe("base library", () => {
     ]);
   });
 });
+
+describe("string.dump and binary chunks", () => {
+  test("dump gives a binary chunk header that loadstring refuses (Redis 7.4: nil, message)", () => {
+    expect(runLua("local f, e = loadstring(string.dump(function() return 1 end)) return f == nil, type(e)")).toEqual([
+      true,
+      "string",
+    ]);
+    expect(luaErrorOf("return string.dump(string.len)")).toContain("unable to dump given function");
+  });
+});

@@ -7,7 +7,7 @@
  * MAX_STRING raise "not enough memory" instead of exhausting the host.
  */
 
-import { argError, EMPTY, first, MAX_STRING, native, rtError, type Runtime } from "../runtime.ts";
+import { argError, EMPTY, first, isNative, MAX_STRING, native, rtError, type Runtime } from "../runtime.ts";
 import { LuaTable, type LuaValue, typeName } from "../value.ts";
 import { numberToString } from "../number.ts";
 import { checkInt, checkInteger, checkStr, makeLib, optInt, optInteger } from "./args.ts";
@@ -187,8 +187,13 @@ export function openString(rt: Runtime): void {
   lib.set("gfind", lib.get("gmatch")); // Lua 5.1's deprecated alias, kept by Redis
   lib.set(
     "dump",
-    native("dump", function* () {
-      rtError("unable to dump given function"); // compiled chunks are JS, not Lua bytecode
+    native("dump", function* (...a: LuaValue[]) {
+      const f = a[0];
+      if (typeof f !== "function") argError(1, "dump", `function expected, got ${typeName(f)}`);
+      if (isNative(f)) rtError("unable to dump given function");
+      // Compiled chunks are JS, not bytecode: a Lua 5.1 header alone stands for the
+      // function. load/loadstring refuse binary chunks (as Redis 7.4's Lua does).
+      return BINARY_CHUNK_HEADER;
     }),
   );
   rt.G.set("string", lib);
@@ -196,6 +201,9 @@ export function openString(rt: Runtime): void {
   meta.set("__index", lib);
   rt.stringMeta = meta;
 }
+
+/** What string.dump returns: the Lua 5.1 binary chunk signature and header, no code. */
+export const BINARY_CHUNK_HEADER = "\x1bLuaQ\x00\x01\x04\x08\x04\x08\x00";
 
 function expandRepl(r: string, m: Matcher, s0: number, e0: number): string {
   if (!r.includes("%")) return r;
