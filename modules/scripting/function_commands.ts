@@ -19,7 +19,7 @@ import { scriptingOf } from "./state.ts";
 
 function fcall(ctx: CommandContext, argv: string[], ro: boolean): void {
   const st = scriptingOf(ctx.server);
-  const f = st.libraries.functions.get(argv[1]);
+  const f = st.libraries.functions.get(argv[1].toLowerCase());
   if (f === undefined) throw new ReplyError("ERR Function not found");
   const numkeys = parseNumKeys(argv, "ERR Bad number of keys provided");
   if (ro && !f.flags.has("no-writes")) {
@@ -175,7 +175,7 @@ const functionCommand: CommandSpec = {
       arguments: [{ name: "library-name", type: "string" }],
       handler(ctx, argv) {
         const libs = scriptingOf(ctx.server).libraries;
-        const lib = libs.libraries.get(argv[2]);
+        const lib = libs.libraries.get(argv[2].toLowerCase());
         if (lib === undefined) throw new ReplyError("ERR Library not found");
         libs.unlink(lib);
         ctx.server.dirty++;

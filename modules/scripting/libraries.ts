@@ -3,7 +3,8 @@
  * level so it can call redis.register_function, and links the library and its functions
  * into the registry, all or nothing, with Redis's checks and error texts.
  *
- * The registry is plain data plus the compiled functions: `Library.code` is the whole text
+ * Names are case-insensitive, as in Redis: the maps are keyed by the lower-cased name and the
+ * records keep the name as written. The registry is plain data plus the compiled functions: `Library.code` is the whole text
  * given to FUNCTION LOAD (shebang included), which is all persistence needs to save and
  * restore libraries (FUNCTION DUMP / RESTORE and RDB's FUNCTION2 records hold exactly that):
  * `codes()` lists them and `restore()` loads them back.
@@ -145,8 +146,9 @@ export class LibraryRegistry {
     env.register = (args) => {
       const r = readRegistration(args);
       if (!NAME_RE.test(r.name)) throw luaError(errorTable(BAD_NAME));
-      if (lib.functions.has(r.name)) throw luaError(errorTable("Function already exists in the library"));
-      lib.functions.set(r.name, { ...r, library: lib });
+      const key = r.name.toLowerCase();
+      if (lib.functions.has(key)) throw luaError(errorTable("Function already exists in the library"));
+      lib.functions.set(key, { ...r, library: lib });
     };
     env.loading(true);
     try {
@@ -176,11 +178,11 @@ export class LibraryRegistry {
   /** FUNCTION LOAD: compile, check collisions, link. Returns the library name. */
   load(code: string, replace: boolean): string {
     const lib = this.compile(code);
-    const old = this.libraries.get(lib.name);
+    const old = this.libraries.get(lib.name.toLowerCase());
     if (old && !replace) throw new ReplyError(`ERR Library '${lib.name}' already exists`);
-    for (const name of lib.functions.keys()) {
-      const other = this.functions.get(name);
-      if (other && other.library !== old) throw new ReplyError(`ERR Function ${name} already exists`);
+    for (const [key, f] of lib.functions) {
+      const other = this.functions.get(key);
+      if (other && other.library !== old) throw new ReplyError(`ERR Function ${f.name} already exists`);
     }
     if (old) this.unlink(old);
     this.link(lib);
@@ -189,14 +191,14 @@ export class LibraryRegistry {
 
   /** Add a library and its functions. */
   link(lib: Library): void {
-    this.libraries.set(lib.name, lib);
-    for (const f of lib.functions.values()) this.functions.set(f.name, f);
+    this.libraries.set(lib.name.toLowerCase(), lib);
+    for (const [key, f] of lib.functions) this.functions.set(key, f);
   }
 
   /** Remove a library and its functions. */
   unlink(lib: Library): void {
-    this.libraries.delete(lib.name);
-    for (const name of lib.functions.keys()) this.functions.delete(name);
+    this.libraries.delete(lib.name.toLowerCase());
+    for (const key of lib.functions.keys()) this.functions.delete(key);
   }
 
   /** Drop every library (FUNCTION FLUSH); the Lua state starts afresh. */
@@ -222,12 +224,12 @@ export class LibraryRegistry {
     const fnNames = new Set<string>();
     for (const code of codes) {
       const lib = this.compile(code);
-      if (names.has(lib.name)) throw new ReplyError(`ERR Library '${lib.name}' already exists`);
-      for (const f of lib.functions.keys()) {
-        if (fnNames.has(f)) throw new ReplyError(`ERR Function ${f} already exists`);
-        fnNames.add(f);
+      if (names.has(lib.name.toLowerCase())) throw new ReplyError(`ERR Library '${lib.name}' already exists`);
+      for (const [key, f] of lib.functions) {
+        if (fnNames.has(key)) throw new ReplyError(`ERR Function ${f.name} already exists`);
+        fnNames.add(key);
       }
-      names.add(lib.name);
+      names.add(lib.name.toLowerCase());
       incoming.push(lib);
     }
     if (policy === "flush") {
@@ -236,14 +238,14 @@ export class LibraryRegistry {
     } else {
       const replaced = new Set<Library>();
       for (const lib of incoming) {
-        const old = this.libraries.get(lib.name);
+        const old = this.libraries.get(lib.name.toLowerCase());
         if (old === undefined) continue;
         if (policy === "append") throw new ReplyError(`ERR Library ${lib.name} already exists`);
         replaced.add(old);
       }
-      for (const f of fnNames) {
-        const other = this.functions.get(f);
-        if (other && !replaced.has(other.library)) throw new ReplyError(`ERR Function ${f} already exists`);
+      for (const key of fnNames) {
+        const other = this.functions.get(key);
+        if (other && !replaced.has(other.library)) throw new ReplyError(`ERR Function ${other.name} already exists`);
       }
       for (const old of replaced) this.unlink(old);
     }

@@ -26,8 +26,34 @@ export interface ScriptHeader {
 /** A refused shebang; `message` is the reply text without the "ERR " code. */
 export class ShebangError extends Error {}
 
+/**
+ * Split a shebang line into words like Redis's sdssplitargs: blanks separate words, and a
+ * double- or single-quoted section (anywhere in a word) keeps its blanks, with backslash
+ * escapes inside double quotes.
+ */
 function splitArgs(line: string): string[] {
-  return line.split(/[ \t]+/).filter((p) => p !== "");
+  const out: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && " \t\r\n".includes(line[i])) i++;
+    if (i >= line.length) break;
+    let word = "";
+    while (i < line.length && !" \t\r\n".includes(line[i])) {
+      const q = line[i];
+      if (q !== '"' && q !== "'") {
+        word += line[i++];
+        continue;
+      }
+      const close = line.indexOf(q, i + 1);
+      if (close < 0) throw new ShebangError("Invalid library metadata");
+      let part = line.slice(i + 1, close);
+      if (q === '"') part = part.replace(/\\(.)/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t" } as Record<string, string>)[c] ?? c);
+      word += part;
+      i = close + 1;
+    }
+    out.push(word);
+  }
+  return out;
 }
 
 /**
