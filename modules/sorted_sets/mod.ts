@@ -32,13 +32,12 @@
  *
  * Figures (2-core machine shared with other work, November 2026). One zset of 1,000,000
  * members ("member:000000001", random scores) loaded by ZADD, RSS growth per member:
- * redis-server 7.0.15 133 B, Modis on Bun 168 B (1.26x), on Deno 187 B (1.40x). Many small
- * sets cost more than in Redis, as every small JS value does: 200k keys of 4 members each,
- * RSS per key, redis-server 131 B, Bun 597 B, Deno 818 B (a plain string key: 103 B vs
- * 210 B on Bun).
- * redis-benchmark -c 50 -P 16, 2M requests, ratio to redis-server in the same run: ZADD
- * 0.95x (Bun) / 0.49x (Deno), ZPOPMIN 1.06x / 0.57x, where SET measured 0.57x / 0.29x —
- * the sorted set handlers are not what limits these figures.
+ * redis-server 7.0.15 133 B, Modis on Bun 167-168 B (1.26x), on Deno 187-205 B (1.40-1.54x,
+ * two runs). Many small sets cost more than in Redis, as every small JS value does: 200k keys
+ * of 4 members each, RSS per key, redis-server 131 B, Bun 597 B, Deno 818 B (a plain string
+ * key: 103 B vs 210 B on Bun). redis-benchmark -c 50 -P 16, 2M requests, ratio to
+ * redis-server in the same run: ZADD 0.95x (Bun) / 0.49x (Deno), ZPOPMIN 1.06x / 0.57x,
+ * where SET measured 0.57x / 0.29x: the sorted set handlers are not what limits these.
  */
 
 import type { ConfigSpec, ModuleSpec } from "../../core/spec.ts";
