@@ -135,6 +135,6 @@ export function shrinkList(list: ListValue, fill: number): void {
   if (fill >= 0) {
     const count = fill === 0 ? 1 : fill;
     if (list.length > Math.floor(count / 2) || bytes > SIZE_SAFETY_LIMIT) return;
-  } else if (bytes > Math.floor(fillLimits(fill).bytes / 2)) return;
+  } else if (bytes > byteLimit(fill) >>> 1) return;
   list.shrink();
 }

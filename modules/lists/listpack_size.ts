@@ -78,8 +78,19 @@ export function lpEntrySize(s: string): number {
  */
 export function fillLimits(fill: number): { bytes: number; count: number } {
   if (fill >= 0) return { bytes: Infinity, count: fill === 0 ? 1 : fill };
-  const level = Math.min(-fill - 1, 4);
-  return { bytes: 4096 << level, count: Infinity };
+  return { bytes: byteLimit(fill), count: Infinity };
+}
+
+/**
+ * The byte limit of a negative `list-max-listpack-size` (-1 = 4KB ... -5 and below = 64KB).
+ *
+ * @example
+ * ```ts
+ * byteLimit(-2); // 8192
+ * ```
+ */
+export function byteLimit(fill: number): number {
+  return 4096 << Math.min(-fill - 1, 4);
 }
 
 /** The size above which a count-limited listpack converts regardless of its count. */
@@ -96,7 +107,7 @@ export const SIZE_SAFETY_LIMIT = 8192;
  * ```
  */
 export function exceedsFill(fill: number, bytes: number, count: number): boolean {
-  if (fill < 0) return bytes > fillLimits(fill).bytes;
+  if (fill < 0) return bytes > byteLimit(fill);
   if (bytes > SIZE_SAFETY_LIMIT) return true;
   return count > (fill === 0 ? 1 : fill);
 }
