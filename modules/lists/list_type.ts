@@ -21,8 +21,8 @@ import type { ServerApi } from "../../core/server.ts";
 import type { TypeSpec } from "../../core/spec.ts";
 import { QuickList } from "./quicklist.ts";
 import {
+  byteLimit,
   exceedsFill,
-  fillLimits,
   LISTPACK_EMPTY_BYTES,
   SIZE_SAFETY_LIMIT,
 } from "./listpack_size.ts";
