@@ -25,7 +25,7 @@ import { ClientState } from "./client.ts";
 import { Db, type DbHost } from "./keyspace.ts";
 import { ReplyError, wrongArity } from "./errors.ts";
 import { Logger, type LogLevel } from "./log.ts";
-import type { EventClass, ModuleHooks, ModuleSpec, ReplyWriter, TypeSpec } from "./spec.ts";
+import type { CommandRun, EventClass, ModuleHooks, ModuleSpec, ReplyWriter, TypeSpec } from "./spec.ts";
 import type { Host } from "./net/transport.ts";
 import { ValueBuilder, type ReplyValue } from "./resp/value_builder.ts";
 import { binaryToUtf8, bytesToBinary, utf8ToBinary } from "./bytes.ts";
@@ -182,12 +182,15 @@ export class Server implements DbHost {
     propagated: [],
     clientConnected: [],
     clientDisconnected: [],
+    clientReset: [],
     cron: [],
     shutdown: [],
     beforeKeyWrite: [],
     loading: [],
   };
   private writeWatchers = 0;
+  /** The CommandRun handed to afterCommand hooks, reused for every command. */
+  private readonly lastRun: CommandRun = { entry: null as unknown as CommandEntry, usec: 0, blocked: false };
   private nextClientId = 1;
   /** Writes of the running execution unit, propagated when it ends. */
   private pendingPropagation: [number, string[]][] = [];
@@ -349,6 +352,11 @@ export class Server implements DbHost {
     for (const h of this.hooks.clientConnected) h(c);
   }
 
+  /** RESET: tell every module to drop its per-client state. */
+  resetClient(c: ClientState): void {
+    for (const h of this.hooks.clientReset) h(c);
+  }
+
   /** Forget a client (its connection closed). */
   removeClient(c: ClientState): void {
     this.blocking.drop(c);
@@ -429,9 +437,11 @@ export class Server implements DbHost {
       }
     }
     const t1 = (this.clock = performance.now());
-    e.usec += (t1 - t0) * 1000;
+    const usec = (t1 - t0) * 1000;
+    e.usec += usec;
     // A command that blocked is counted once, when it is served or ends (as in Redis).
-    if (this.blocking.blockedCount === 0 || !this.blocking.isBlocked(c)) {
+    const blocked = this.blocking.blockedCount !== 0 && this.blocking.isBlocked(c);
+    if (!blocked) {
       e.calls++;
       this.stats.totalCommands++;
     }
@@ -453,7 +463,13 @@ export class Server implements DbHost {
       } else if (this.pendingPropagation.length > 0) this.flushPropagation();
     }
     const after = this.hooks.afterCommand;
-    for (let i = 0; i < after.length; i++) after[i](c, e.spec, argv);
+    if (after.length > 0) {
+      const run = this.lastRun;
+      run.entry = e;
+      run.usec = usec;
+      run.blocked = blocked;
+      for (let i = 0; i < after.length; i++) after[i](c, e.spec, argv, run);
+    }
   }
 
   /**

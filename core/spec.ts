@@ -20,6 +20,7 @@
 import type { Db } from "./keyspace.ts";
 import type { ServerApi } from "./server.ts";
 import type { ClientState } from "./client.ts";
+import type { CommandEntry } from "./commands.ts";
 import type { RdbInput, RdbOutput, RdbValue } from "./rdb_form.ts";
 
 /** Command flags as COMMAND INFO names them (lower-case). */
@@ -314,6 +315,19 @@ export interface ConfigSpec {
 /** Keyspace event classes (notify-keyspace-events letters). */
 export type EventClass = "g" | "$" | "l" | "s" | "h" | "z" | "x" | "e" | "t" | "m" | "d" | "n";
 
+/**
+ * What an `afterCommand` hook learns about the command that just ran. One object is reused
+ * for every command: read it during the hook, don't keep it.
+ */
+export interface CommandRun {
+  /** The command table entry that ran (statistics, flags, full name). */
+  entry: CommandEntry;
+  /** How long the handler took, in microseconds. */
+  usec: number;
+  /** Whether the command ended blocked (it will run again when served). */
+  blocked: boolean;
+}
+
 /** Hooks a module may attach to the command path and the server's life. */
 export interface ModuleHooks {
   /**
@@ -322,7 +336,7 @@ export interface ModuleHooks {
    */
   beforeCommand?(ctx: CommandContext, cmd: CommandSpec, argv: string[]): boolean;
   /** After a command ran (also inside EXEC). */
-  afterCommand?(ctx: CommandContext, cmd: CommandSpec, argv: string[]): void;
+  afterCommand?(ctx: CommandContext, cmd: CommandSpec, argv: string[], run: CommandRun): void;
   /**
    * A key was modified (Redis's signalModifiedKey): WATCH, client tracking. The hooks below
    * that announce keyspace changes get the server last: one ModuleSpec object serves every
@@ -348,6 +362,8 @@ export interface ModuleHooks {
   propagated?(dbIndex: number, argv: string[], server: ServerApi): void;
   clientConnected?(client: ClientState): void;
   clientDisconnected?(client: ClientState): void;
+  /** RESET ran for this client: drop per-client state (subscriptions, MULTI, tracking...). */
+  clientReset?(client: ClientState): void;
   /** Runs `hz` times a second from core's cron. */
   cron?(server: ServerApi): void;
   /**

@@ -238,6 +238,8 @@ const commands: CommandSpec[] = [
       c.noTouch = false;
       c.authenticated = !authRequired(ctx.server);
       c.user = "default";
+      // Modules drop their own per-client state (MULTI, subscriptions, tracking...).
+      ctx.server.resetClient(c);
       ctx.reply.simple("RESET");
     },
   },

@@ -115,7 +115,6 @@ export function resetStats(server: ServerApi): void {
   walk(server.commands.all());
   const st = stateOf(server);
   st.histograms.clear();
-  st.lastUsec = new WeakMap();
   st.peakMemory = server.host?.rss() ?? 0;
 }
 

@@ -28,8 +28,8 @@ import type { ModuleSpec } from "../../core/spec.ts";
 import { infoCommand } from "./info.ts";
 import { commandCommand } from "./command_command.ts";
 import { configCommand } from "./config_command.ts";
-import { feedMonitors, monitorCommand } from "./monitor.ts";
-import { latencyCommand, recordCommand, slowlogCommand, timingConfigs } from "./slowlog.ts";
+import { syncMonitorHook, monitorCommand } from "./monitor.ts";
+import { latencyCommand, commandRecorder, slowlogCommand, timingConfigs } from "./slowlog.ts";
 import { debugCommand } from "./debug_command.ts";
 import { moduleCommand } from "./module_command.ts";
 import { memoryCommand } from "./memory_command.ts";
@@ -68,17 +68,15 @@ export const serverModule: ModuleSpec = {
   configs: timingConfigs,
   requires: ["connection"],
   hooks: {
+    // The pause gate sits here, in module order, so it runs after auth and before MULTI queueing.
     beforeCommand: postponeIfPaused,
-    afterCommand(ctx, cmd, argv) {
-      recordCommand(ctx, cmd, argv);
-      feedMonitors(ctx, cmd, argv);
-    },
     clientDisconnected(c) {
-      stateOf(c.server).monitors.delete(c);
+      if (stateOf(c.server).monitors.delete(c)) syncMonitorHook(c.server);
     },
   },
   setup(server) {
     // Take the memory baseline now, before any data exists.
     stateOf(server);
+    server.addHook("afterCommand", commandRecorder(server));
   },
 };

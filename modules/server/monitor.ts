@@ -81,19 +81,21 @@ export function peerName(server: ServerApi, c: ClientState): string {
 }
 
 /**
- * Send one executed command to every monitor (the afterCommand hook's half for MONITOR).
- *
- * Order follows Redis: commands run by another command (inside EXEC, by a script) are held
- * until the outermost command ends; then a script command (flagged skip_monitor: EVAL,
- * FCALL, which Redis shows as they start) comes before the commands it ran, and any other
- * command (EXEC) after them.
+ * Attach or detach the MONITOR feed: it runs after every command, so it is attached only
+ * while at least one client monitors.
  *
  * @example
  * ```ts
- * hooks: { afterCommand: (ctx, cmd, argv) => feedMonitors(ctx, cmd, argv) }
+ * st.monitors.add(c); syncMonitorHook(server);
  * ```
  */
-export function feedMonitors(ctx: CommandContext, cmd: CommandSpec, argv: string[]): void {
+export function syncMonitorHook(server: ServerApi): void {
+  if (stateOf(server).monitors.size > 0) server.addHook("afterCommand", feedMonitors);
+  else server.removeHook("afterCommand", feedMonitors);
+}
+
+/** Send the command that just ran to every monitor (after nested ones, in Redis's order). */
+function feedMonitors(ctx: CommandContext, cmd: CommandSpec, argv: string[]): void {
   const server = ctx.server;
   const st = stateOf(server);
   if (st.monitors.size === 0) return;
@@ -145,6 +147,7 @@ export const monitorCommand: CommandSpec = {
     // A second MONITOR (or one from a replica link) is ignored without a reply, as in Redis.
     if (st.monitors.has(c) || c.kind === "replica") return;
     st.monitors.add(c);
+    syncMonitorHook(ctx.server);
     c.flagLetters.add("O");
     ctx.reply.ok();
   },

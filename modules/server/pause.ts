@@ -28,11 +28,13 @@ interface PauseState {
 }
 
 const pauses = new WeakMap<ServerApi, PauseState>();
+/** Servers of this process with a pause in force: the per-command gate's fast exit. */
+let activePauses = 0;
 
 function release(server: ServerApi): void {
   const p = pauses.get(server);
   if (!p) return;
-  pauses.delete(server);
+  if (pauses.delete(server)) activePauses--;
   if (p.timer) clearTimeout(p.timer);
   for (const { client, argv } of p.postponed) {
     if (client instanceof NetworkClient && client.isClosed) continue;
@@ -51,6 +53,7 @@ function release(server: ServerApi): void {
  * ```
  */
 export function postponeIfPaused(ctx: CommandContext, cmd: CommandSpec, argv: string[]): boolean {
+  if (activePauses === 0) return false;
   const p = pauses.get(ctx.server);
   if (!p) return false;
   const c = ctx.client;
@@ -105,7 +108,10 @@ export const pauseSubcommands: CommandSpec[] = [
       const server = ctx.server;
       const until = Date.now() + ms;
       let p = pauses.get(server);
-      if (!p) pauses.set(server, p = { until, all, timer: null, postponed: [] });
+      if (!p) {
+        pauses.set(server, p = { until, all, timer: null, postponed: [] });
+        activePauses++;
+      }
       p.until = Math.max(p.until, until);
       p.all = all;
       if (p.timer) clearTimeout(p.timer);

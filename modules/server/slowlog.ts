@@ -16,7 +16,7 @@
  * numbers and the hook does no parsing per command.
  */
 
-import type { CommandContext, CommandSpec, ConfigSpec } from "../../core/spec.ts";
+import type { CommandContext, CommandSpec, ConfigSpec, ModuleHooks } from "../../core/spec.ts";
 import type { ServerApi } from "../../core/server.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { intArg, replyHelp, type SlowlogEntry, stateOf } from "./state.ts";
@@ -72,41 +72,41 @@ function addLatencyEvent(server: ServerApi, event: string, ms: number): void {
 }
 
 /**
- * Account for one finished command (the afterCommand hook's timing half).
+ * The afterCommand hook that times every call (SLOWLOG, LATENCY, INFO latencystats), bound
+ * to one server's state so the per-command path does no lookups.
  *
  * @example
  * ```ts
- * hooks: { afterCommand: (ctx, cmd, argv) => recordCommand(ctx, cmd, argv) }
+ * setup(server) { server.addHook("afterCommand", commandRecorder(server)); }
  * ```
  */
-export function recordCommand(ctx: CommandContext, cmd: CommandSpec, argv: string[]): void {
-  const server = ctx.server;
-  const e = server.commands.lookup(argv);
-  if (!e || e.spec !== cmd) return;
+export function commandRecorder(server: ServerApi): NonNullable<ModuleHooks["afterCommand"]> {
   const st = stateOf(server);
-  const usec = e.usec - (st.lastUsec.get(e) ?? 0);
-  st.lastUsec.set(e, e.usec);
   const cfg = settingsOf(server);
-  if (cfg.tracking) {
-    let h = st.histograms.get(e);
-    if (!h) st.histograms.set(e, h = new LatencyHistogram());
-    h.record(usec);
-  }
-  if (cfg.slowerThan >= 0 && usec >= cfg.slowerThan && !e.flags.has("skip_slowlog") && cfg.maxLen > 0) {
-    const entry: SlowlogEntry = {
-      id: st.slowlogNextId++,
-      time: Math.floor(Date.now() / 1000),
-      usec: Math.round(usec),
-      argv: slowlogArgv(argv),
-      peer: ctx.client.addr === "" ? peerName(server, ctx.client) : ctx.client.addr,
-      name: ctx.client.name,
-    };
-    st.slowlog.unshift(entry);
-    if (st.slowlog.length > cfg.maxLen) st.slowlog.length = cfg.maxLen;
-  }
-  if (cfg.monitorThresholdMs > 0 && usec / 1000 >= cfg.monitorThresholdMs) {
-    addLatencyEvent(server, e.flags.has("fast") ? "fast-command" : "command", Math.round(usec / 1000));
-  }
+  return (ctx, _cmd, argv, run) => {
+    if (run.blocked) return;
+    const e = run.entry;
+    const usec = run.usec;
+    if (cfg.tracking) {
+      let h = st.histograms.get(e);
+      if (!h) st.histograms.set(e, h = new LatencyHistogram());
+      h.record(usec);
+    }
+    if (cfg.slowerThan >= 0 && usec >= cfg.slowerThan && cfg.maxLen > 0 && !e.flags.has("skip_slowlog")) {
+      st.slowlog.unshift({
+        id: st.slowlogNextId++,
+        time: Math.floor(Date.now() / 1000),
+        usec: Math.round(usec),
+        argv: slowlogArgv(argv),
+        peer: ctx.client.addr === "" ? peerName(server, ctx.client) : ctx.client.addr,
+        name: ctx.client.name,
+      });
+      if (st.slowlog.length > cfg.maxLen) st.slowlog.length = cfg.maxLen;
+    }
+    if (cfg.monitorThresholdMs > 0 && usec / 1000 >= cfg.monitorThresholdMs) {
+      addLatencyEvent(server, e.flags.has("fast") ? "fast-command" : "command", Math.round(usec / 1000));
+    }
+  };
 }
 
 /** The directives this file makes effective. */

@@ -48,8 +48,6 @@ export interface ServerModuleState {
   monitorPending: string[];
   slowlog: SlowlogEntry[];
   slowlogNextId: number;
-  /** Each command's accumulated usec at the last afterCommand, to get one call's time. */
-  lastUsec: WeakMap<CommandEntry, number>;
   histograms: Map<CommandEntry, LatencyHistogram>;
   latencyEvents: Map<string, LatencyEvent>;
   replId: string;
@@ -82,7 +80,6 @@ export function stateOf(server: ServerApi): ServerModuleState {
       monitorPending: [],
       slowlog: [],
       slowlogNextId: 0,
-      lastUsec: new WeakMap(),
       histograms: new Map(),
       latencyEvents: new Map(),
       replId: randomHex40(),
