@@ -289,6 +289,24 @@ describe("set algebra", () => {
     expect(await h.run("ZUNIONSTORE", "d", 1, "a", "WITHSCORES")).toBe("ERR syntax error");
   });
 
+  test("NaN products after the first input: MIN/MAX drop them, as Redis does", async () => {
+    const h = await harness();
+    await h.run("ZADD", "a", 5, "x");
+    await h.run("ZADD", "b", "inf", "x", 1, "y", 2, "z");
+    expect(await h.run("ZINTER", 2, "a", "b", "WEIGHTS", 1, 0, "AGGREGATE", "MIN", "WITHSCORES"))
+      .toEqual(["x", 5]);
+    expect(await h.run("ZINTER", 2, "a", "b", "WEIGHTS", 1, 0, "WITHSCORES")).toEqual(["x", 0]);
+  });
+
+  test("-0 reads back as 0 from a small set (listpack integers), stays -0 in a big one", async () => {
+    const h = await harness();
+    await h.run("ZADD", "small", "-0", "a");
+    expect(Object.is(await h.run("ZSCORE", "small", "a"), 0)).toBe(true);
+    await h.run("CONFIG", "SET", "zset-max-listpack-entries", 0);
+    await h.run("ZADD", "big", "-0", "a");
+    expect(Object.is(await h.run("ZSCORE", "big", "a"), -0)).toBe(true);
+  });
+
   test("inf * 0 weights and inf - inf sums become 0", async () => {
     const h = await harness();
     await h.run("ZADD", "a", "inf", "x");

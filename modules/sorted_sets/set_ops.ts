@@ -102,7 +102,9 @@ function compute(op: Op, inputs: Input[], aggregate: Aggregate, limit = 0): Map<
       for (const src of others) {
         const found = src.scoreOf(m);
         if (found === undefined) return;
-        acc = aggregate(acc, weighted(found, src.weight));
+        // Unlike union, Redis leaves these products unchecked: a NaN is dropped by MIN/MAX
+        // and zeroed by SUM.
+        acc = aggregate(acc, found * src.weight);
       }
       out.set(m, acc);
       if (limit > 0 && out.size >= limit) stop = true;

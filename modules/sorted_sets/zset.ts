@@ -205,6 +205,9 @@ export class ZSet implements Ordered {
   /** Insert a pair known to be absent (order only). */
   insert(score: number, member: string): void {
     if (this.lp === null) return this.tree!.insert(score, member);
+    // Redis's listpack stores integral scores as integers, so -0 reads back as 0 there
+    // (the skiplist keeps -0).
+    if (score === 0) score = 0;
     const at = this.rankOf(score, member) * 2;
     if (at === this.lp.length) this.lp.push(member, score);
     else this.lp.splice(at, 0, member, score);
@@ -285,7 +288,7 @@ export class ZSet implements Ordered {
     const lp: (string | number)[] = new Array(members.length * 2);
     for (let i = 0; i < members.length; i++) {
       lp[2 * i] = members[i];
-      lp[2 * i + 1] = scores[i];
+      lp[2 * i + 1] = scores[i] === 0 ? 0 : scores[i]; // -0 as in insert()
     }
     const z = new ZSet(lp);
     if (members.length > limits.entries || longest > limits.value) z.grow();
