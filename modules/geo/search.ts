@@ -224,8 +224,8 @@ function collect(z: ZSet, shape: Shape, limit: number): Found[] {
     ) continue;
     if (limit > 0 && found.length >= limit) break;
     const [min, max] = cellScoreRange(cell);
-    const from = z.order.countWhile((s) => s < min);
-    z.order.walk(from, false, (member, score) => {
+    const from = z.countWhile((s) => s < min);
+    z.walk(from, false, (member, score) => {
       if (score >= max) return false;
       const [lon, lat] = scoreToLonLat(score);
       const dist = within(shape, lon, lat);

@@ -165,7 +165,7 @@ function readElements(
   const out: string[] = [];
   if (n <= 0) return out;
   const from = req.desc ? z.size - 1 - window.start : window.start;
-  z.order.walk(from, req.desc, (m) => (out.push(m), out.length < n));
+  z.walk(from, req.desc, (m) => (out.push(m), out.length < n));
   return out;
 }
 
