@@ -53,7 +53,8 @@ export function intArg(s: string, err: string = NOT_INTEGER): number {
  */
 export function symmetricIntArg(s: string): number {
   const n = intArg(s);
-  if (n <= -9223372036854775808 && s.endsWith("808")) {
+  // Compare the text: int64's minimum and its neighbour are the same double.
+  if (s === "-9223372036854775808") {
     throw new ReplyError(
       "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
     );

@@ -30,6 +30,11 @@
  * Every node keeps the listpack byte size of its elements (listpack_size.ts), and the list
  * their sum, so the encoding decisions never have to walk the list.
  *
+ * Measured (1M elements of 10 bytes pushed by RPUSH, this machine): live heap 14 B/element
+ * on Bun and 12.5 on Deno against Redis's 12.4 B of RSS; RSS growth 23 MB on Bun (1.97x
+ * Redis's 11.9 MB) and 44 MB on Deno, of which ~32 MB is V8 growing its young generation
+ * under load (25 MB, 2.1x, with --max-semi-space-size=4). Node ops cost 10-50 ns.
+ *
  * Costs: push/pop at either end O(1); index access O(N/NODE_MAX_COUNT) node hops from the
  * closer end plus O(1) inside the node; range reads O(start hops + count); LREM/LPOS/
  * LINSERT O(N) with allocation only where something changes.
