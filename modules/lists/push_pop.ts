@@ -15,7 +15,7 @@
  */
 
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
-import { ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
+import { ReplyError, SYNTAX_ERR, wrongArity } from "../../core/errors.ts";
 import { listType } from "./list_type.ts";
 import {
   countChanges,
@@ -37,9 +37,7 @@ function push(ctx: CommandContext, argv: string[], left: boolean, onlyIfExists: 
 }
 
 function pop(ctx: CommandContext, argv: string[], left: boolean): void {
-  if (argv.length > 3) {
-    throw new ReplyError(`ERR wrong number of arguments for '${argv[0].toLowerCase()}' command`);
-  }
+  if (argv.length > 3) throw new ReplyError(wrongArity(left ? "lpop" : "rpop"));
   const hasCount = argv.length === 3;
   const count = hasCount ? positiveArg(argv[2]) : 0;
   const key = argv[1];
