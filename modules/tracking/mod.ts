@@ -44,21 +44,27 @@ export const trackingModule: ModuleSpec = {
   }],
   hooks: {
     beforeCommand(ctx) {
-      if (trackingState(ctx.server).clients.size > 0) enforceLimit(ctx.server);
+      const st = trackingState(ctx.server);
+      if (ctx.server.currentClient === null) st.caller = ctx.client;
+      if (st.clients.size > 0) enforceLimit(ctx.server);
       return false;
     },
     afterCommand(ctx, cmd, argv) {
-      const c = ctx.client;
       const name = argv[0].toLowerCase();
-      if (name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) disableTracking(c);
+      if (name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) disableTracking(ctx.client);
+      // Inside a script, the caller's tracking applies to the keys the script's commands read.
+      const st = trackingState(ctx.server);
+      const c = ctx.server.currentClient !== null && st.caller !== null ? st.caller : ctx.client;
       const t = trackingOf(c);
       if (t === undefined) return;
-      if (!t.bcast && cmd.flags.includes("readonly") && !cmd.flags.includes("pubsub")) {
+      if (!t.bcast && cmd.flags.includes("readonly") && !cmd.flags.includes("pubsub") && cmd.group !== "scripting") {
         const idx = commandKeys(cmd, argv);
         if (idx !== null && idx.length > 0) rememberKeys(c, t, idx.map((i) => argv[i]));
       }
       // CLIENT CACHING applies to the next command, or to the whole of the next transaction.
-      if (t.caching && name !== "client" && !c.flagLetters.has("x")) t.caching = false;
+      if (t.caching && ctx.server.currentClient === null && name !== "client" && !c.flagLetters.has("x")) {
+        t.caching = false;
+      }
     },
     keyModified: (_db, key, server) => invalidateKey(server, key, true),
     flushed: (_db, server) => invalidateAll(server),

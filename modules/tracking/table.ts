@@ -60,6 +60,12 @@ export interface TrackingState {
   /** Clients with tracking on. */
   readonly clients: Set<ClientState>;
   maxKeys: number;
+  /**
+   * The client whose top-level command is running: commands a script runs execute on the
+   * script's own client, but NOLOOP and key remembering are about the caller (Redis's
+   * server.current_client). Meaningful only while a command runs.
+   */
+  caller: ClientState | null;
   /** Consecutive times the table was found over the limit. */
   overLimitRuns: number;
   broadcastQueued: boolean;
@@ -84,6 +90,7 @@ export function trackingState(server: ServerApi): TrackingState {
       prefixes: new Map(),
       clients: new Set(),
       maxKeys: 1_000_000,
+      caller: null,
       overLimitRuns: 0,
       broadcastQueued: false,
     };
@@ -247,7 +254,7 @@ function sendInvalidation(server: ServerApi, c: ClientState, t: TrackingClient, 
 export function invalidateKey(server: ServerApi, key: string, bcast: boolean): void {
   const st = states.get(server);
   if (st === undefined || st.clients.size === 0) return;
-  const current = server.currentClient;
+  const current = server.currentClient === null ? null : st.caller ?? server.currentClient;
   if (bcast && st.prefixes.size > 0) {
     for (const [prefix, bs] of st.prefixes) {
       if (key.startsWith(prefix)) bs.keys.set(key, current);
