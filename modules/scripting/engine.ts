@@ -29,7 +29,14 @@
 import type { ClientState } from "../../core/client.ts";
 import type { HeldUnit, ServerApi } from "../../core/server.ts";
 import type { ReplyWriter } from "../../core/spec.ts";
-import { LuaError, LuaTable, type LuaValue, rawToString, type Runner, type RunResult } from "./lua/mod.ts";
+import {
+  LuaError,
+  LuaTable,
+  type LuaValue,
+  rawToString,
+  type Runner,
+  type RunResult,
+} from "./lua/mod.ts";
 import { IGNORE_STATS, writeLuaReply } from "./lua_reply.ts";
 import type { LuaEnv, RunState, ScriptHost } from "./redis_api.ts";
 
@@ -38,8 +45,10 @@ const SLICE_TICKS = 10_000;
 /** A script running longer than this goes asynchronous. */
 const SYNC_MS = 5;
 
-const BUSY_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
-const BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+const BUSY_EVAL =
+  "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+const BUSY_FUNCTION =
+  "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
 /**
  * How a paused script gives the event loop a turn. Bun's setImmediate runs after I/O polling
@@ -48,9 +57,10 @@ const BUSY_FUNCTION = "BUSY Redis is busy running a script. You can only call FU
  */
 // deno-lint-ignore no-explicit-any
 const G = globalThis as any;
-const yieldTurn: (fn: () => void) => void = G.Bun !== undefined && typeof G.setImmediate === "function"
-  ? G.setImmediate
-  : (fn) => setTimeout(fn, 0);
+const yieldTurn: (fn: () => void) => void =
+  G.Bun !== undefined && typeof G.setImmediate === "function"
+    ? G.setImmediate
+    : (fn) => setTimeout(fn, 0);
 /** Work per event-loop turn once asynchronous. */
 const SLICE_MS = G.Bun !== undefined ? 10 : 25;
 
@@ -121,7 +131,15 @@ export class ScriptRunner implements ScriptHost {
     env.client.db = caller.db;
     env.client.resp = 2;
     env.builder.resp = 2;
-    const run = new ScriptRun(caller, req.kind, req.name, argv, req.readOnly, env, env.L.start(req.fn, req.args));
+    const run = new ScriptRun(
+      caller,
+      req.kind,
+      req.name,
+      argv,
+      req.readOnly,
+      env,
+      env.L.start(req.fn, req.args),
+    );
     this.running = run;
     let r: RunResult;
     const deadline = run.start + SYNC_MS;
@@ -148,7 +166,9 @@ export class ScriptRunner implements ScriptHost {
           return;
         }
         const until = performance.now() + SLICE_MS;
-        do r = run.runner.resume(SLICE_TICKS); while (r.status === "paused" && performance.now() < until);
+        do r = run.runner.resume(SLICE_TICKS); while (
+          r.status === "paused" && performance.now() < until
+        );
         if (r.status === "paused") r = null;
       });
       if (r === null) {
@@ -157,7 +177,9 @@ export class ScriptRunner implements ScriptHost {
           run.timedOut = true;
           this.server.log(
             "warning",
-            `Slow script detected: still in execution after ${Math.round(run.elapsed)} milliseconds. You can try killing the script using the ${
+            `Slow script detected: still in execution after ${
+              Math.round(run.elapsed)
+            } milliseconds. You can try killing the script using the ${
               run.kind === "eval" ? "SCRIPT KILL" : "FUNCTION KILL"
             } command. Script name is: ${run.name}.`,
           );
@@ -235,7 +257,10 @@ export class ScriptRunner implements ScriptHost {
 
 function killedError(run: ScriptRun): LuaError {
   const t = new LuaTable();
-  t.set("err", `ERR Script killed by user with ${run.kind === "eval" ? "SCRIPT" : "FUNCTION"} KILL...`);
+  t.set(
+    "err",
+    `ERR Script killed by user with ${run.kind === "eval" ? "SCRIPT" : "FUNCTION"} KILL...`,
+  );
   return new LuaError(t);
 }
 
@@ -249,7 +274,10 @@ function killedError(run: ScriptRun): LuaError {
  * scriptErrorMessage(err, "f_abc").msg; // "ERR user_script:1: boom script: f_abc, on @user_script:1."
  * ```
  */
-export function scriptErrorMessage(error: LuaError, name: string): { msg: string; counted: boolean } {
+export function scriptErrorMessage(
+  error: LuaError,
+  name: string,
+): { msg: string; counted: boolean } {
   const v = error.value;
   let msg: string;
   let counted = false;

@@ -30,19 +30,21 @@ const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
 export function parseNumKeys(argv: string[], badNumber: string): number {
   const n = parseInt64(argv[2]);
   if (n === null) throw new ReplyError(badNumber);
-  if (n > BigInt(argv.length - 3)) throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  if (n > BigInt(argv.length - 3)) {
+    throw new ReplyError("ERR Number of keys can't be greater than number of args");
+  }
   if (n < 0n) throw new ReplyError("ERR Number of keys can't be negative");
   return Number(n);
 }
 
-/** Key positions from numkeys (EVAL and FCALL's getKeys: argv[3 .. 3+numkeys)). */
-export function numKeysPositions(argv: string[]): number[] {
-  const n = Number(argv[2]);
-  if (!Number.isInteger(n) || n < 0 || n > argv.length - 3) return [];
-  return Array.from({ length: n }, (_, i) => 3 + i);
-}
-
-/** A table of argv[from .. to). */
+/**
+ * A Lua array table of argv[from .. to) (KEYS, ARGV).
+ *
+ * @example
+ * ```ts
+ * argTable(["EVAL", "s", "1", "k"], 3, 4); // {"k"}
+ * ```
+ */
 export function argTable(argv: string[], from: number, to: number): LuaTable {
   return new LuaTable(argv.slice(from, to));
 }
@@ -81,7 +83,12 @@ function evalGeneric(ctx: CommandContext, argv: string[], bySha: boolean, ro: bo
  * ```
  */
 export function replyHelp(ctx: CommandContext, command: string, lines: string[]): void {
-  const all = [`${command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...lines, "HELP", "    Print this help."];
+  const all = [
+    `${command} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`,
+    ...lines,
+    "HELP",
+    "    Print this help.",
+  ];
   ctx.reply.array(all.length);
   for (const l of all) ctx.reply.simple(l);
 }
@@ -89,6 +96,11 @@ export function replyHelp(ctx: CommandContext, command: string, lines: string[])
 /**
  * The key spec of EVAL-like commands: numkeys at argv[2], keys after it. `ro` picks the
  * read-only flags.
+ *
+ * @example
+ * ```ts
+ * const keys = [numKeysSpec(false)]; // EVAL, FCALL
+ * ```
  */
 export function numKeysSpec(ro: boolean): KeySpec {
   return {
@@ -123,9 +135,20 @@ function evalSpec(name: string, bySha: boolean, ro: boolean, summary: string): C
   };
 }
 
-function flushMode(argv: string[], what: string): void {
+/**
+ * Check the optional ASYNC|SYNC argument of SCRIPT FLUSH / FUNCTION FLUSH (both flush at
+ * once: there is nothing big enough to free lazily).
+ *
+ * @example
+ * ```ts
+ * flushMode(argv, "FUNCTION");
+ * ```
+ */
+export function flushMode(argv: string[], what: string): void {
   if (argv.length === 3 && !["sync", "async"].includes(argv[2].toLowerCase())) {
-    throw new ReplyError(`ERR ${what} FLUSH only support${what === "FUNCTION" ? "s" : ""} SYNC|ASYNC option`);
+    throw new ReplyError(
+      `ERR ${what} FLUSH only support${what === "FUNCTION" ? "s" : ""} SYNC|ASYNC option`,
+    );
   }
 }
 
@@ -139,7 +162,9 @@ function flushMode(argv: string[], what: string): void {
  */
 export function subcommandSyntax(argv: string[], command: string): never {
   throw new ReplyError(
-    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try ${command} HELP.`,
+    `ERR unknown subcommand or wrong number of arguments for '${
+      argv[1].slice(0, 128)
+    }'. Try ${command} HELP.`,
   );
 }
 
@@ -175,7 +200,8 @@ const scriptCommand: CommandSpec = {
       group: "scripting",
       summary: "Tells, for each SHA-1, whether the script is in the cache.",
       since: "2.6.0",
-      complexity: "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).",
+      complexity:
+        "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).",
       arity: -3,
       flags: ["noscript"],
       tips: ["request_policy:all_shards", "response_policy:agg_logical_and"],
@@ -183,7 +209,9 @@ const scriptCommand: CommandSpec = {
       handler(ctx, argv) {
         const scripts = scriptingOf(ctx.server).scripts;
         ctx.reply.array(argv.length - 2);
-        for (let i = 2; i < argv.length; i++) ctx.reply.int(scripts.has(argv[i].toLowerCase()) ? 1 : 0);
+        for (let i = 2; i < argv.length; i++) {
+          ctx.reply.int(scripts.has(argv[i].toLowerCase()) ? 1 : 0);
+        }
       },
     },
     {
@@ -201,10 +229,16 @@ const scriptCommand: CommandSpec = {
         type: "oneof",
         optional: true,
         since: "6.2.0",
-        arguments: [{ name: "async", type: "pure-token", token: "ASYNC" }, { name: "sync", type: "pure-token", token: "SYNC" }],
+        arguments: [{ name: "async", type: "pure-token", token: "ASYNC" }, {
+          name: "sync",
+          type: "pure-token",
+          token: "SYNC",
+        }],
       }],
       handler(ctx, argv) {
-        if (argv.length > 3) throw new ReplyError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+        if (argv.length > 3) {
+          throw new ReplyError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+        }
         flushMode(argv, "SCRIPT");
         scriptingOf(ctx.server).flushScripts();
         ctx.reply.ok();
@@ -243,7 +277,9 @@ const scriptCommand: CommandSpec = {
       handler(ctx, argv) {
         const mode = argv[2].toLowerCase();
         if (mode === "no") return ctx.reply.ok();
-        if (mode === "yes" || mode === "sync") throw new ReplyError("ERR SCRIPT DEBUG is not supported by this server");
+        if (mode === "yes" || mode === "sync") {
+          throw new ReplyError("ERR SCRIPT DEBUG is not supported by this server");
+        }
         throw new ReplyError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
       },
     },
@@ -273,7 +309,14 @@ const scriptCommand: CommandSpec = {
   ],
 };
 
-/** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT. */
+/**
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT.
+ *
+ * @example
+ * ```ts
+ * const spec: ModuleSpec = { name: "scripting", commands: [...evalCommands] };
+ * ```
+ */
 export const evalCommands: CommandSpec[] = [
   evalSpec("eval", false, false, "Runs a Lua script on the server."),
   evalSpec("evalsha", true, false, "Runs a cached Lua script by its SHA-1."),
@@ -281,5 +324,3 @@ export const evalCommands: CommandSpec[] = [
   evalSpec("evalsha_ro", true, true, "Runs a cached read-only Lua script by its SHA-1."),
   scriptCommand,
 ];
-
-export { flushMode };

@@ -12,7 +12,14 @@ import { ReplyError } from "../../core/errors.ts";
 import { globMatch } from "../../core/glob.ts";
 import { binaryToBytes, bytesToBinary } from "../../core/bytes.ts";
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
-import { argTable, flushMode, numKeysSpec, parseNumKeys, replyHelp, subcommandSyntax } from "./eval_commands.ts";
+import {
+  argTable,
+  flushMode,
+  numKeysSpec,
+  parseNumKeys,
+  replyHelp,
+  subcommandSyntax,
+} from "./eval_commands.ts";
 import { dumpFunctions, restoreCodes } from "./function_dump.ts";
 import { SCRIPT_FLAGS } from "./shebang.ts";
 import { scriptingOf } from "./state.ts";
@@ -103,7 +110,9 @@ function stats(ctx: CommandContext): void {
   const st = scriptingOf(ctx.server);
   const run = st.runner.running;
   if (run !== null && run.kind === "eval") {
-    throw new ReplyError("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.");
+    throw new ReplyError(
+      "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+    );
   }
   const r = ctx.reply;
   r.map(2);
@@ -194,7 +203,11 @@ const functionCommand: CommandSpec = {
         name: "flush-type",
         type: "oneof",
         optional: true,
-        arguments: [{ name: "async", type: "pure-token", token: "ASYNC" }, { name: "sync", type: "pure-token", token: "SYNC" }],
+        arguments: [{ name: "async", type: "pure-token", token: "ASYNC" }, {
+          name: "sync",
+          type: "pure-token",
+          token: "SYNC",
+        }],
       }],
       handler(ctx, argv) {
         if (argv.length > 3) subcommandSyntax(argv, "FUNCTION");
@@ -256,7 +269,9 @@ const functionCommand: CommandSpec = {
         if (argv.length === 4) {
           const p = argv[3].toLowerCase();
           if (p !== "flush" && p !== "append" && p !== "replace") {
-            throw new ReplyError("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+            throw new ReplyError(
+              "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.",
+            );
           }
           policy = p;
         }
@@ -320,5 +335,16 @@ const functionCommand: CommandSpec = {
   ],
 };
 
-/** FCALL, FCALL_RO and FUNCTION. */
-export const functionCommands: CommandSpec[] = [fcallSpec("fcall", false), fcallSpec("fcall_ro", true), functionCommand];
+/**
+ * FCALL, FCALL_RO and FUNCTION.
+ *
+ * @example
+ * ```ts
+ * const spec: ModuleSpec = { name: "scripting", commands: [...functionCommands] };
+ * ```
+ */
+export const functionCommands: CommandSpec[] = [
+  fcallSpec("fcall", false),
+  fcallSpec("fcall_ro", true),
+  functionCommand,
+];

@@ -10,7 +10,12 @@ import { ReplyError } from "../../core/errors.ts";
 import { ByteReader, ByteWriter, FormatError } from "../persistence/format/bytes.ts";
 import { Crc64 } from "../persistence/format/crc64.ts";
 import { DumpPayloadError, verifyDump } from "../persistence/format/dump.ts";
-import { RDB_VERSION_LATEST, RdbOpcode, readString, writeString } from "../persistence/format/rdb_primitives.ts";
+import {
+  RDB_VERSION_LATEST,
+  RdbOpcode,
+  readString,
+  writeString,
+} from "../persistence/format/rdb_primitives.ts";
 
 /**
  * Serialize library codes as a FUNCTION DUMP payload.
@@ -44,7 +49,9 @@ export function restoreCodes(payload: Uint8Array): string[] {
   try {
     verifyDump(payload);
   } catch (e) {
-    if (e instanceof DumpPayloadError) throw new ReplyError("ERR DUMP payload version or checksum are wrong");
+    if (e instanceof DumpPayloadError) {
+      throw new ReplyError("ERR DUMP payload version or checksum are wrong");
+    }
     throw e;
   }
   const r = new ByteReader(payload.subarray(0, payload.length - 10));
@@ -52,12 +59,16 @@ export function restoreCodes(payload: Uint8Array): string[] {
   try {
     while (!r.atEnd()) {
       const type = r.u8("type");
-      if (type === RdbOpcode.FUNCTION_PRE_GA) throw new ReplyError("ERR Pre-GA function format not supported");
+      if (type === RdbOpcode.FUNCTION_PRE_GA) {
+        throw new ReplyError("ERR Pre-GA function format not supported");
+      }
       if (type !== RdbOpcode.FUNCTION2) throw new ReplyError("ERR given type is not a function");
       codes.push(readString(r, "library code"));
     }
   } catch (e) {
-    if (e instanceof FormatError) throw new ReplyError("ERR failed loading the given functions payload");
+    if (e instanceof FormatError) {
+      throw new ReplyError("ERR failed loading the given functions payload");
+    }
     throw e;
   }
   return codes;

@@ -44,16 +44,24 @@ const BAD_NAME =
   "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
 
 /** Parse register_function's arguments (positional or one table of named arguments). */
-function readRegistration(args: LuaValue[]): { name: string; fn: LuaValue; description: string | null; flags: Set<ScriptFlag> } {
+function readRegistration(
+  args: LuaValue[],
+): { name: string; fn: LuaValue; description: string | null; flags: Set<ScriptFlag> } {
   const fail = (msg: string): never => {
     throw luaError(errorTable(msg));
   };
-  if (args.length < 1 || args.length > 2) fail("wrong number of arguments to redis.register_function");
-  const str = (v: LuaValue) => (typeof v === "string" || typeof v === "number" ? rawToString(v) : null);
+  if (args.length < 1 || args.length > 2) {
+    fail("wrong number of arguments to redis.register_function");
+  }
+  const str = (
+    v: LuaValue,
+  ) => (typeof v === "string" || typeof v === "number" ? rawToString(v) : null);
   if (args.length === 2) {
     const name = str(args[0]);
     if (name === null) fail("first argument to redis.register_function must be a string");
-    if (typeof args[1] !== "function") fail("second argument to redis.register_function must be a function");
+    if (typeof args[1] !== "function") {
+      fail("second argument to redis.register_function must be a function");
+    }
     return { name: name!, fn: args[1], description: null, flags: new Set() };
   }
   const t = args[0];
@@ -73,19 +81,27 @@ function readRegistration(args: LuaValue[]): { name: string; fn: LuaValue; descr
     switch (key!.toLowerCase()) {
       case "function_name":
         name = str(v);
-        if (name === null) fail("function_name argument given to redis.register_function must be a string");
+        if (name === null) {
+          fail("function_name argument given to redis.register_function must be a string");
+        }
         break;
       case "description":
         description = str(v);
-        if (description === null) fail("description argument given to redis.register_function must be a string");
+        if (description === null) {
+          fail("description argument given to redis.register_function must be a string");
+        }
         break;
       case "callback":
-        if (typeof v !== "function") fail("callback argument given to redis.register_function must be a function");
+        if (typeof v !== "function") {
+          fail("callback argument given to redis.register_function must be a function");
+        }
         fn = v;
         break;
       case "flags": {
         if (!(v instanceof LuaTable)) {
-          fail("flags argument to redis.register_function must be a table representing function flags");
+          fail(
+            "flags argument to redis.register_function must be a table representing function flags",
+          );
         }
         const ft = v as LuaTable;
         for (let f = ft.next(undefined); f !== null; f = ft.next(f[0])) {
@@ -133,21 +149,27 @@ export class LibraryRegistry {
       throw e;
     }
     if (!NAME_RE.test(header.name)) throw new ReplyError("ERR " + BAD_NAME);
-    if (header.engine.toLowerCase() !== "lua") throw new ReplyError(`ERR Engine '${header.engine}' not found`);
+    if (header.engine.toLowerCase() !== "lua") {
+      throw new ReplyError(`ERR Engine '${header.engine}' not found`);
+    }
     const lib: Library = { name: header.name, engine: "LUA", code, functions: new Map() };
     const env = this.env;
     let chunk;
     try {
       chunk = env.L.load(header.code, "@user_function", { env: env.globals });
     } catch (e) {
-      if (e instanceof LuaSyntaxError) throw new ReplyError("ERR Error compiling function: " + e.message);
+      if (e instanceof LuaSyntaxError) {
+        throw new ReplyError("ERR Error compiling function: " + e.message);
+      }
       throw e;
     }
     env.register = (args) => {
       const r = readRegistration(args);
       if (!NAME_RE.test(r.name)) throw luaError(errorTable(BAD_NAME));
       const key = r.name.toLowerCase();
-      if (lib.functions.has(key)) throw luaError(errorTable("Function already exists in the library"));
+      if (lib.functions.has(key)) {
+        throw luaError(errorTable("Function already exists in the library"));
+      }
       lib.functions.set(key, { ...r, library: lib });
     };
     env.loading(true);
@@ -159,7 +181,9 @@ export class LibraryRegistry {
         if (r.status === "done") break;
         if (r.status === "error") {
           const v = r.error.value;
-          const msg = v instanceof LuaTable ? rawToString(v.gs("err") ?? "") : "ERR " + r.error.message;
+          const msg = v instanceof LuaTable
+            ? rawToString(v.gs("err") ?? "")
+            : "ERR " + r.error.message;
           throw new ReplyError("ERR Error registering functions: " + msg);
         }
         if (performance.now() - start > LOAD_TIMEOUT_MS) {
@@ -182,7 +206,9 @@ export class LibraryRegistry {
     if (old && !replace) throw new ReplyError(`ERR Library '${lib.name}' already exists`);
     for (const [key, f] of lib.functions) {
       const other = this.functions.get(key);
-      if (other && other.library !== old) throw new ReplyError(`ERR Function ${f.name} already exists`);
+      if (other && other.library !== old) {
+        throw new ReplyError(`ERR Function ${f.name} already exists`);
+      }
     }
     if (old) this.unlink(old);
     this.link(lib);
@@ -224,7 +250,9 @@ export class LibraryRegistry {
     const fnNames = new Set<string>();
     for (const code of codes) {
       const lib = this.compile(code);
-      if (names.has(lib.name.toLowerCase())) throw new ReplyError(`ERR Library '${lib.name}' already exists`);
+      if (names.has(lib.name.toLowerCase())) {
+        throw new ReplyError(`ERR Library '${lib.name}' already exists`);
+      }
       for (const [key, f] of lib.functions) {
         if (fnNames.has(key)) throw new ReplyError(`ERR Function ${f.name} already exists`);
         fnNames.add(key);
@@ -245,7 +273,9 @@ export class LibraryRegistry {
       }
       for (const key of fnNames) {
         const other = this.functions.get(key);
-        if (other && !replaced.has(other.library)) throw new ReplyError(`ERR Function ${other.name} already exists`);
+        if (other && !replaced.has(other.library)) {
+          throw new ReplyError(`ERR Function ${other.name} already exists`);
+        }
       }
       for (const old of replaced) this.unlink(old);
     }

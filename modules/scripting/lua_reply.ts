@@ -123,7 +123,13 @@ export class LuaReplyBuilder implements ReplyWriter {
       this.add(kind === 1 ? field("map", t) : kind === 2 ? field("set", t) : t);
       return;
     }
-    this.stack.push({ t, kind, remaining: kind === 1 || kind === 3 ? 2 * n : n, n: 0, key: undefined });
+    this.stack.push({
+      t,
+      kind,
+      remaining: kind === 1 || kind === 3 ? 2 * n : n,
+      n: 0,
+      key: undefined,
+    });
   }
 
   ok(): void {

@@ -81,8 +81,15 @@ function toArgv(args: LuaValue[]): string[] | string {
     const a = args[i];
     if (typeof a === "string") argv[i] = a;
     else if (typeof a === "number") {
-      if (Number.isInteger(a) && Math.abs(a) < 2 ** 63) argv[i] = Number.isSafeInteger(a) ? String(a) : BigInt(a).toString();
-      else argv[i] = a !== a ? "nan" : a === Infinity ? "inf" : a === -Infinity ? "-inf" : String(a);
+      if (Number.isInteger(a) && Math.abs(a) < 2 ** 63) {
+        argv[i] = Number.isSafeInteger(a) ? String(a) : BigInt(a).toString();
+      } else {argv[i] = a !== a
+          ? "nan"
+          : a === Infinity
+          ? "inf"
+          : a === -Infinity
+          ? "-inf"
+          : String(a);}
     } else return "Lua redis lib command arguments must be strings or integers";
   }
   return argv;
@@ -103,7 +110,9 @@ function errorOnMissing(t: LuaTable): void {
 function logFunction(server: ServerApi) {
   return hostFunction("log", (...args: LuaValue[]) => {
     if (args.length < 2) throw luaError(errorTable("redis.log() requires two arguments or more."));
-    if (typeof args[0] !== "number") throw luaError(errorTable("First argument must be a number (log level)."));
+    if (typeof args[0] !== "number") {
+      throw luaError(errorTable("First argument must be a number (log level)."));
+    }
     const level = Math.trunc(args[0]);
     if (level < 0 || level > 3) throw luaError(errorTable("Invalid log level."));
     const parts: string[] = [];
@@ -147,13 +156,19 @@ export class LuaEnv {
     this.client.name = "";
     const redis = this.redis;
     // The hot path: plain natives (no hostFunction wrapper, one argument array).
-    const env = this;
-    redis.set("call", native("call", function* (...a: LuaValue[]) {
-      return env.command(a, true);
-    }));
-    redis.set("pcall", native("pcall", function* (...a: LuaValue[]) {
-      return env.command(a, false);
-    }));
+    const command = (a: LuaValue[], raise: boolean) => this.command(a, raise);
+    redis.set(
+      "call",
+      native("call", function* (...a: LuaValue[]) {
+        return command(a, true);
+      }),
+    );
+    redis.set(
+      "pcall",
+      native("pcall", function* (...a: LuaValue[]) {
+        return command(a, false);
+      }),
+    );
     addLogAndVersion(redis, server);
     redis.set(
       "setresp",
@@ -176,14 +191,18 @@ export class LuaEnv {
     redis.set(
       "error_reply",
       hostFunction("error_reply", (...a: LuaValue[]) => {
-        if (a.length !== 1 || typeof a[0] !== "string") return errorTable("wrong number or type of arguments");
+        if (a.length !== 1 || typeof a[0] !== "string") {
+          return errorTable("wrong number or type of arguments");
+        }
         return errorTable(a[0].startsWith("-") ? a[0] : "-" + a[0]);
       }),
     );
     redis.set(
       "status_reply",
       hostFunction("status_reply", (...a: LuaValue[]) => {
-        if (a.length !== 1 || typeof a[0] !== "string") return errorTable("wrong number or type of arguments");
+        if (a.length !== 1 || typeof a[0] !== "string") {
+          return errorTable("wrong number or type of arguments");
+        }
         const t = new LuaTable();
         t.set("ok", a[0]);
         return t;
@@ -195,13 +214,22 @@ export class LuaEnv {
         if (a.length !== 1) throw luaError(errorTable("redis.set_repl() requires one argument."));
         const flags = typeof a[0] === "number" ? Math.trunc(a[0]) : Number(a[0]);
         if (!(flags >= 0 && flags <= 3)) {
-          throw luaError(errorTable("Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE."));
+          throw luaError(
+            errorTable(
+              "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
+            ),
+          );
         }
         const run = host.current();
         if (run) run.replFlags = flags;
       }),
     );
-    for (const [k, v] of [["REPL_NONE", 0], ["REPL_AOF", 1], ["REPL_SLAVE", 2], ["REPL_REPLICA", 2], ["REPL_ALL", 3]] as const) {
+    for (
+      const [k, v] of [["REPL_NONE", 0], ["REPL_AOF", 1], ["REPL_SLAVE", 2], ["REPL_REPLICA", 2], [
+        "REPL_ALL",
+        3,
+      ]] as const
+    ) {
       redis.set(k, v);
     }
     redis.set("replicate_commands", hostFunction("replicate_commands", () => true));
@@ -236,8 +264,9 @@ export class LuaEnv {
     const e = server.commands.lookup(argv);
     let refusal: string | null = null;
     if (e === undefined) refusal = "Unknown Redis command called from script";
-    else if (!arityOk(e, argv.length)) refusal = "Wrong number of args calling Redis command from script";
-    else if (e.flags.has("noscript")) refusal = "This Redis command is not allowed from script";
+    else if (!arityOk(e, argv.length)) {
+      refusal = "Wrong number of args calling Redis command from script";
+    } else if (e.flags.has("noscript")) refusal = "This Redis command is not allowed from script";
     else if (run === null) refusal = "redis.call() can only be used while a script runs";
     else if (run.readOnly && (e.isWrite || e.flags.has("may_replicate"))) {
       refusal = "Write commands are not allowed from read-only scripts.";
@@ -271,7 +300,9 @@ export class LuaEnv {
  * redis.call raises) is returned as that string.
  */
 function installRedisPcall(L: LuaState): void {
-  const lua = L.getGlobal("pcall") as (...a: LuaValue[]) => Generator<unknown, LuaValue | LuaValue[], unknown>;
+  const lua = L.getGlobal("pcall") as (
+    ...a: LuaValue[]
+  ) => Generator<unknown, LuaValue | LuaValue[], unknown>;
   L.setGlobal(
     "pcall",
     native("pcall", function* (...a: LuaValue[]) {
@@ -283,14 +314,6 @@ function installRedisPcall(L: LuaState): void {
       return r;
     }),
   );
-}
-
-/** What FUNCTION LOAD collects from a library's register_function calls. */
-export interface RegisteredFunction {
-  name: string;
-  fn: LuaValue;
-  description: string | null;
-  flags: string[];
 }
 
 /**
@@ -319,7 +342,9 @@ export class FunctionEnv extends LuaEnv {
       "register_function",
       hostFunction("register_function", (...a: LuaValue[]) => {
         if (this.register === null) {
-          throw luaError(errorTable("redis.register_function can only be called on FUNCTION LOAD command"));
+          throw luaError(
+            errorTable("redis.register_function can only be called on FUNCTION LOAD command"),
+          );
         }
         this.register(a);
       }),

@@ -62,7 +62,8 @@ export function sha1hex(s: string): string {
   for (let off = 0; off < full; off += 64) {
     compress(h, (i) => {
       const p = off + i * 4;
-      return (s.charCodeAt(p) << 24) | (s.charCodeAt(p + 1) << 16) | (s.charCodeAt(p + 2) << 8) | s.charCodeAt(p + 3);
+      return (s.charCodeAt(p) << 24) | (s.charCodeAt(p + 1) << 16) | (s.charCodeAt(p + 2) << 8) |
+        s.charCodeAt(p + 3);
     });
   }
   // Padding: 0x80, zeros, then the bit length as a 64-bit big-endian number.

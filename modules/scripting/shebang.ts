@@ -9,7 +9,13 @@
  */
 
 /** Script flags, as Redis names them (SCRIPT flags of EVAL shebangs and register_function). */
-export const SCRIPT_FLAGS = ["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"] as const;
+export const SCRIPT_FLAGS = [
+  "no-writes",
+  "allow-oom",
+  "allow-stale",
+  "no-cluster",
+  "allow-cross-slot-keys",
+] as const;
 
 /** One script flag. */
 export type ScriptFlag = typeof SCRIPT_FLAGS[number];
@@ -47,7 +53,12 @@ function splitArgs(line: string): string[] {
       const close = line.indexOf(q, i + 1);
       if (close < 0) throw new ShebangError("Invalid library metadata");
       let part = line.slice(i + 1, close);
-      if (q === '"') part = part.replace(/\\(.)/g, (_, c: string) => ({ n: "\n", r: "\r", t: "\t" } as Record<string, string>)[c] ?? c);
+      if (q === '"') {
+        part = part.replace(
+          /\\(.)/g,
+          (_, c: string) => ({ n: "\n", r: "\r", t: "\t" } as Record<string, string>)[c] ?? c,
+        );
+      }
       word += part;
       i = close + 1;
     }
@@ -70,13 +81,17 @@ export function parseScriptHeader(body: string): ScriptHeader {
   if (end < 0) throw new ShebangError("Invalid script shebang");
   const parts = splitArgs(body.slice(0, end));
   if (parts.length === 0) throw new ShebangError("Invalid engine in script shebang");
-  if (parts[0] !== "#!lua") throw new ShebangError(`Unexpected engine in script shebang: ${parts[0]}`);
+  if (parts[0] !== "#!lua") {
+    throw new ShebangError(`Unexpected engine in script shebang: ${parts[0]}`);
+  }
   const flags = new Set<ScriptFlag>();
   for (const part of parts.slice(1)) {
     if (!part.startsWith("flags=")) throw new ShebangError(`Unknown lua shebang option: ${part}`);
     for (const f of part.slice(6).split(",")) {
       if (f === "") continue;
-      if (!(SCRIPT_FLAGS as readonly string[]).includes(f)) throw new ShebangError(`Unexpected flag in script shebang: ${f}`);
+      if (!(SCRIPT_FLAGS as readonly string[]).includes(f)) {
+        throw new ShebangError(`Unexpected flag in script shebang: ${f}`);
+      }
       flags.add(f as ScriptFlag);
     }
   }
@@ -108,7 +123,9 @@ export function parseLibraryHeader(code: string): LibraryHeader {
   let name: string | null = null;
   for (const part of parts.slice(1)) {
     if (part.slice(0, 5).toLowerCase() === "name=") {
-      if (name !== null) throw new ShebangError("Invalid metadata value, name argument was given multiple times");
+      if (name !== null) {
+        throw new ShebangError("Invalid metadata value, name argument was given multiple times");
+      }
       name = part.slice(5);
       continue;
     }

@@ -87,9 +87,14 @@ export class Scripting {
     }
     let fn: LuaFunction;
     try {
-      fn = this.evalEnv.L.load(header.length > 0 ? body.slice(header.length) : body, "@user_script");
+      fn = this.evalEnv.L.load(
+        header.length > 0 ? body.slice(header.length) : body,
+        "@user_script",
+      );
     } catch (e) {
-      if (e instanceof LuaSyntaxError) throw new ReplyError("ERR Error compiling script (new function): " + e.message);
+      if (e instanceof LuaSyntaxError) {
+        throw new ReplyError("ERR Error compiling script (new function): " + e.message);
+      }
       throw e;
     }
     const script = { sha, body, fn, header };

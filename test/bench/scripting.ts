@@ -130,7 +130,10 @@ try {
       const sha = String(await cli.send("SCRIPT", "LOAD", b.script));
       shas.set(b.name, sha);
     }
-    const jobs = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `job${i}`, name: "email", data: { to: `u${i}@x.io` } }));
+    const jobs = Array.from(
+      { length: 50 },
+      (_, i) => JSON.stringify({ id: `job${i}`, name: "email", data: { to: `u${i}@x.io` } }),
+    );
     await cli.send("RPUSH", "q:{jobs}:wait", ...jobs);
     await cli.send("SET", "lock:{res}", "token-123");
   }
@@ -140,15 +143,31 @@ try {
     for (const c of contenders) {
       const n = String(Math.max(100, Math.round(b.requests * scale)));
       const out = await run([
-        "redis-benchmark", "-p", String(c.server.port), "-c", clients, "-n", n, "-P", pipeline, "--csv",
-        "EVALSHA", shas.get(b.name)!, ...b.args,
+        "redis-benchmark",
+        "-p",
+        String(c.server.port),
+        "-c",
+        clients,
+        "-n",
+        n,
+        "-P",
+        pipeline,
+        "--csv",
+        "EVALSHA",
+        shas.get(b.name)!,
+        ...b.args,
       ]);
       perServer.set(c.name, parseCsv(out));
     }
     results.set(b.name, perServer);
   }
   const names = contenders.map((c) => c.name);
-  const rows: string[][] = [["script", ...names.map((n) => `${n} rps`), ...names.slice(1).map((n) => `${n}/redis`), ...names.map((n) => `${n} p50/p99 ms`)]];
+  const rows: string[][] = [[
+    "script",
+    ...names.map((n) => `${n} rps`),
+    ...names.slice(1).map((n) => `${n}/redis`),
+    ...names.map((n) => `${n} p50/p99 ms`),
+  ]];
   for (const b of BENCHES) {
     const r = results.get(b.name)!;
     const redis = r.get("redis")!;

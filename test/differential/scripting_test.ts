@@ -88,16 +88,28 @@ const CASES: (string | number)[][] = [
   ["EVALSHA", "2c4a6b5ea0e6e6d0a34e9f4ff51b2f2dbfe7d1e6", 0],
   ["SCRIPT", "FLUSH", "bogus"],
   ["FUNCTION", "FLUSH"],
-  ["FUNCTION", "LOAD", "#!lua name=dl\nredis.register_function('df', function(k, a) return {k[1], a[1]} end)"],
+  [
+    "FUNCTION",
+    "LOAD",
+    "#!lua name=dl\nredis.register_function('df', function(k, a) return {k[1], a[1]} end)",
+  ],
   ["FUNCTION", "LOAD", "#!lua name=dl\nredis.register_function('df', function() end)"],
   ["FUNCTION", "LOAD", "#!lua name=dl2\nredis.register_function('df', function() end)"],
-  ["FUNCTION", "LOAD", "#!lua name=dl3\nredis.register_function{function_name='dro', callback=function() return 1 end, flags={'no-writes'}, description='d'}"],
+  [
+    "FUNCTION",
+    "LOAD",
+    "#!lua name=dl3\nredis.register_function{function_name='dro', callback=function() return 1 end, flags={'no-writes'}, description='d'}",
+  ],
   ["FUNCTION", "LOAD", "#!lua name=bad-name\nredis.register_function('x', function() end)"],
   ["FUNCTION", "LOAD", "#!lua\nredis.register_function('x', function() end)"],
   ["FUNCTION", "LOAD", "#!lua name=nofn\nlocal a = 1"],
   ["FUNCTION", "LOAD", "#!lua name=e1\nredis.call('ping')"],
   ["FUNCTION", "LOAD", "#!lua name=e2\nredis.register_function('f', 1)"],
-  ["FUNCTION", "LOAD", "#!lua name=e3\nredis.register_function{function_name='g', callback=function() end, flags={'nope'}}"],
+  [
+    "FUNCTION",
+    "LOAD",
+    "#!lua name=e3\nredis.register_function{function_name='g', callback=function() end, flags={'nope'}}",
+  ],
   ["FUNCTION", "LOAD", "#!lua name=e4\nlocal x ="],
   ["FUNCTION", "LOAD", "#!notlua name=e5\nredis.register_function('f', function() end)"],
   ["FCALL", "df", 1, "key", "arg"],
@@ -128,7 +140,11 @@ describe("scripting: Modis vs redis-server", () => {
     for (const argv of CASES) {
       const [ref, got] = await p.both(...argv);
       if (!Bun.deepEquals(ref, got, true)) {
-        mismatches.push(`${JSON.stringify(argv)}\n  redis: ${JSON.stringify(ref)}\n  modis: ${JSON.stringify(got)}`);
+        mismatches.push(
+          `${JSON.stringify(argv)}\n  redis: ${JSON.stringify(ref)}\n  modis: ${
+            JSON.stringify(got)
+          }`,
+        );
       }
     }
     for (const proto of ["3", "2"]) {
@@ -136,7 +152,11 @@ describe("scripting: Modis vs redis-server", () => {
       for (const argv of CASES.slice(0, 35)) {
         const [ref, got] = await p.both(...argv);
         if (!Bun.deepEquals(ref, got, true)) {
-          mismatches.push(`RESP${proto} ${JSON.stringify(argv)}\n  redis: ${JSON.stringify(ref)}\n  modis: ${JSON.stringify(got)}`);
+          mismatches.push(
+            `RESP${proto} ${JSON.stringify(argv)}\n  redis: ${JSON.stringify(ref)}\n  modis: ${
+              JSON.stringify(got)
+            }`,
+          );
         }
       }
     }

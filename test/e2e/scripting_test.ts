@@ -17,12 +17,23 @@ for (const kind of kindsWithRedis()) {
     test("EVAL runs commands and converts replies both ways", async () => {
       const c = await server().client();
       await c.send("FLUSHALL");
-      expect(await c.send("EVAL", "return redis.call('SET', KEYS[1], ARGV[1])", "1", "k", "v")).toEqual(simple("OK"));
-      expect(await c.send("EVAL", "return {1, 'two', {3.7}, false, 'after'}", "0")).toEqual([1, "two", [3], null, "after"]);
+      expect(await c.send("EVAL", "return redis.call('SET', KEYS[1], ARGV[1])", "1", "k", "v"))
+        .toEqual(simple("OK"));
+      expect(await c.send("EVAL", "return {1, 'two', {3.7}, false, 'after'}", "0")).toEqual([
+        1,
+        "two",
+        [3],
+        null,
+        "after",
+      ]);
       expect(await c.send("EVAL", "return {1, 2, nil, 4}", "0")).toEqual([1, 2]);
       expect(await c.send("EVAL", "return redis.call('GET', 'nokey')", "0")).toBe(null);
-      expect(await c.send("EVAL", "return {err='MYERR custom'}", "0")).toEqual(error("MYERR custom"));
-      expect(await c.send("EVAL", "return redis.status_reply('FINE')", "0")).toEqual(simple("FINE"));
+      expect(await c.send("EVAL", "return {err='MYERR custom'}", "0")).toEqual(
+        error("MYERR custom"),
+      );
+      expect(await c.send("EVAL", "return redis.status_reply('FINE')", "0")).toEqual(
+        simple("FINE"),
+      );
       expect(await c.send("EVAL", "return redis.pcall('INCR', KEYS[1])", "1", "k")).toEqual(
         error("ERR value is not an integer or out of range"),
       );
@@ -39,7 +50,9 @@ for (const kind of kindsWithRedis()) {
       expect(isError(r2) && r2.error).toMatch(
         /^ERR user_script:1: Script attempted to access nonexistent global variable 'nosuch' script: /,
       );
-      expect(await c.send("EVALSHA", "f".repeat(40), "0")).toEqual(error("NOSCRIPT No matching script. Please use EVAL."));
+      expect(await c.send("EVALSHA", "f".repeat(40), "0")).toEqual(
+        error("NOSCRIPT No matching script. Please use EVAL."),
+      );
       expect(await c.send("EVAL", "return 1", "2", "a")).toEqual(
         error("ERR Number of keys can't be greater than number of args"),
       );
@@ -51,7 +64,8 @@ for (const kind of kindsWithRedis()) {
       expect(await c.send("SCRIPT", "EXISTS", sha, "0".repeat(40))).toEqual([1, 0]);
       expect(await c.send("EVALSHA", sha, "0")).toBe("cached");
       await c.send("FUNCTION", "FLUSH");
-      const lib = "#!lua name=e2elib\nredis.register_function('e2e_echo', function(keys, args) return {keys[1], args[1]} end)";
+      const lib =
+        "#!lua name=e2elib\nredis.register_function('e2e_echo', function(keys, args) return {keys[1], args[1]} end)";
       expect(await c.send("FUNCTION", "LOAD", lib)).toBe("e2elib");
       expect(await c.send("FCALL", "e2e_echo", "1", "k", "a")).toEqual(["k", "a"]);
       const dump = await c.send("FUNCTION", "DUMP");
@@ -68,7 +82,11 @@ for (const kind of kindsWithRedis()) {
       await sleep(30);
       const t0 = performance.now();
       const busy = (await other.send("PING")) as Reply;
-      expect(busy).toEqual(error("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."));
+      expect(busy).toEqual(
+        error(
+          "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.",
+        ),
+      );
       expect(performance.now() - t0).toBeGreaterThan(20); // waited for the threshold first
       expect(await other.send("SCRIPT", "KILL")).toEqual(simple("OK"));
       const killed = await pending;
@@ -92,7 +110,9 @@ for (const kind of kindsWithRedis()) {
       const r = await pending;
       // A fast machine may finish the loop before the kill arrives.
       if (r === "ok" && isError(kill) && kill.error.startsWith("NOTBUSY")) return;
-      expect(isError(kill) && kill.error).toMatch(/^UNKILLABLE Sorry the script already executed write commands/);
+      expect(isError(kill) && kill.error).toMatch(
+        /^UNKILLABLE Sorry the script already executed write commands/,
+      );
       expect(r).toBe("ok");
       expect(await other.send("GET", "atomic")).toBe("done");
       await c.send("CONFIG", "SET", "busy-reply-threshold", "5000");

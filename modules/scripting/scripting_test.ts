@@ -1,0 +1,114 @@
+import { describe, expect, test } from "bun:test";
+import { createServer } from "../../mod.ts";
+import { LuaReplyBuilder, writeLuaReply } from "./lua_reply.ts";
+import { dumpFunctions, restoreCodes } from "./function_dump.ts";
+import { scriptingOf } from "./state.ts";
+import { parseScriptHeader } from "./shebang.ts";
+import { LuaTable } from "./lua/mod.ts";
+import { ValueBuilder } from "../../core/resp/value_builder.ts";
+
+async function server() {
+  const m = createServer({ log: false });
+  await m.ready;
+  return m;
+}
+
+const LIB =
+  "#!lua name=t\nredis.register_function('f', function(k, a) return redis.call('SET', k[1], a[1]) end)";
+
+describe("scripting module", () => {
+  test("a script's writes propagate as one MULTI/EXEC unit", async () => {
+    const m = await server();
+    const seen: string[] = [];
+    await m.server.loadModule({
+      name: "rec",
+      hooks: { propagated: (_db, argv) => seen.push(argv.join(" ")) },
+    });
+    await m.call("EVAL", "redis.call('SET', 'a', '1') redis.call('INCR', 'a') return 1", 0);
+    expect(seen).toEqual(["MULTI", "SET a 1", "INCR a", "EXEC"]);
+    seen.length = 0;
+    await m.call("EVAL", "return redis.call('GET', 'a')", 0);
+    expect(seen).toEqual([]);
+    await m.call("SCRIPT", "LOAD", "return 1");
+    expect(seen).toEqual(["SCRIPT LOAD return 1"]);
+    await m.close();
+  });
+
+  test("reply builder: RESP2 and RESP3 shapes", () => {
+    const b = new LuaReplyBuilder();
+    b.map(1);
+    b.bulk("k");
+    b.int(5);
+    expect((b.take() as LuaTable).arr).toEqual(["k", 5]);
+    b.resp = 3;
+    b.map(1);
+    b.bulk("k");
+    b.double(1.5);
+    const t = b.take() as LuaTable;
+    const inner = (t.gs("map") as LuaTable).get("k") as LuaTable;
+    expect(inner.gs("double")).toBe(1.5);
+    b.resp = 2;
+    b.null();
+    expect(b.take()).toBe(false);
+  });
+
+  test("Lua values to replies: truncation, nil-terminated arrays, special tables", () => {
+    const out = new ValueBuilder(2);
+    writeLuaReply(out, LuaTable.fromArray([1.9, -2.5, "x", true, false, 7]), 2, () => {});
+    expect(out.take()).toEqual([1, -2, "x", 1, null, 7]);
+    const ok = new LuaTable();
+    ok.set("ok", "a\r\nb");
+    writeLuaReply(out, ok, 2, () => {});
+    expect(out.take()).toBe("a  b");
+    writeLuaReply(out, 0 / 0, 2, () => {});
+    expect(out.take()).toBe(-9223372036854775808n);
+  });
+
+  test("FUNCTION DUMP payload round trip, and the registry's codes/restore", async () => {
+    const m = await server();
+    await m.call("FUNCTION", "LOAD", LIB);
+    const libs = scriptingOf(m.server).libraries;
+    expect(libs.codes()).toEqual([LIB]);
+    expect(restoreCodes(dumpFunctions(libs.codes()))).toEqual([LIB]);
+    libs.flush();
+    libs.restore([LIB], "replace");
+    expect(await m.call("FCALL", "F", 1, "k", "v")).toBe("OK");
+    await expect(m.call("FUNCTION", "RESTORE", "x".repeat(20))).rejects.toThrow(
+      "ERR DUMP payload version or checksum are wrong",
+    );
+    await m.close();
+  });
+
+  test("EVAL-created scripts are evicted past 500, SCRIPT LOAD ones are not", async () => {
+    const m = await server();
+    const loaded = await m.call("SCRIPT", "LOAD", "return 'pinned'");
+    for (let i = 0; i < 510; i++) await m.call("EVAL", `return ${i}`, 0);
+    const st = scriptingOf(m.server);
+    expect(st.evictedScripts).toBe(10);
+    expect(await m.call("SCRIPT", "EXISTS", loaded as string)).toEqual([1]);
+    await m.close();
+  });
+
+  test("shebang flags", () => {
+    expect(parseScriptHeader("return 1").compat).toBe(true);
+    const h = parseScriptHeader("#!lua flags=no-writes,allow-oom\nreturn 1");
+    expect([...h.flags]).toEqual(["no-writes", "allow-oom"]);
+    expect(() => parseScriptHeader("#!lua flags=nope\n")).toThrow(
+      "Unexpected flag in script shebang: nope",
+    );
+  });
+
+  test("scripts inside MULTI/EXEC run to completion", async () => {
+    const m = await server();
+    const s = m.server;
+    const c = s.createClient(new ValueBuilder(2));
+    c.denyBlocking = true;
+    s.execute(c, ["MULTI"]);
+    s.execute(c, ["EVAL", "local n = 0 for i = 1, 3000000 do n = n + 1 end return n", "0"]);
+    const out = new ValueBuilder(2);
+    c.reply = out;
+    s.execute(c, ["EXEC"]);
+    expect(out.take()).toEqual([3000000]);
+    await m.close();
+  });
+});
