@@ -43,6 +43,13 @@
 import { lpEntrySize } from "./listpack_size.ts";
 import { Node, sizeOf } from "./quicklist_node.ts";
 
+/**
+ * Offset inside the node returned by the last `locate`, read right after the call. Kept out
+ * of the list objects so that reading a list never changes its fields (DEBUG DIGEST walks
+ * them) and no tuple is allocated per lookup.
+ */
+let found = 0;
+
 /** Elements per node (outside the compact form). */
 export const NODE_MAX_COUNT = 128;
 /** Listpack bytes per node (outside the compact form); a bigger element gets its own node. */
@@ -69,8 +76,6 @@ export class QuickList {
   size = 0;
   /** One unsplit open node: the small-list form. */
   compact = true;
-  /** Offset inside the node returned by the last `locate`. */
-  private found = 0;
 
   /** Number of nodes (for tests and MEMORY figures). */
   get nodeCount(): number {
@@ -156,15 +161,15 @@ export class QuickList {
   /** The element at `index` (0 <= index < length). */
   get(index: number): string {
     const n = this.locate(index);
-    return n.at(this.found);
+    return n.at(found);
   }
 
   /** Replace the element at `index` (0 <= index < length). */
   set(index: number, s: string): void {
     const n = this.locate(index);
     const items = n.open();
-    const delta = lpEntrySize(s) - lpEntrySize(items[this.found]);
-    items[this.found] = s;
+    const delta = lpEntrySize(s) - lpEntrySize(items[found]);
+    items[found] = s;
     n.size += delta;
     this.size += delta;
     this.settle(n);
@@ -176,7 +181,7 @@ export class QuickList {
     if (index === this.length) return this.pushTail(s);
     const n = this.locate(index);
     const sz = lpEntrySize(s);
-    n.open().splice(this.found, 0, s);
+    n.open().splice(found, 0, s);
     n.count++;
     n.size += sz;
     this.length++;
@@ -188,7 +193,7 @@ export class QuickList {
   removeRange(start: number, count: number): void {
     if (count <= 0) return;
     let n: Node | null = this.locate(start);
-    let off = this.found;
+    let off = found;
     let left = count;
     const touched: Node[] = [];
     while (left > 0 && n !== null) {
@@ -281,7 +286,7 @@ export class QuickList {
   forEach(start: number, count: number, reverse: boolean, fn: (s: string) => void): void {
     if (count <= 0) return;
     let n: Node | null = this.locate(start);
-    let i = this.found;
+    let i = found;
     let left = count;
     while (n !== null) {
       const items = n.items;
@@ -370,7 +375,7 @@ export class QuickList {
         index -= n.count;
         n = n.next!;
       }
-      this.found = index;
+      found = index;
       return n;
     }
     let n = this.tail!;
@@ -379,7 +384,7 @@ export class QuickList {
       back -= n.count;
       n = n.prev!;
     }
-    this.found = n.count - 1 - back;
+    found = n.count - 1 - back;
     return n;
   }
 
