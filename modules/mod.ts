@@ -21,6 +21,7 @@ import { geoModule } from "./geo/mod.ts";
 import { sortModule } from "./sort/mod.ts";
 import { streamsModule } from "./streams/mod.ts";
 import { trackingModule } from "./tracking/mod.ts";
+import { persistenceModule } from "./persistence/mod.ts";
 
 /**
  * Every built-in module.
@@ -48,5 +49,6 @@ export const builtinModules: ModuleSpec[] = [
   // MULTI queueing, as in Redis: transactions stays last.
   pubsubModule,
   trackingModule,
+  persistenceModule,
   transactionsModule,
 ];

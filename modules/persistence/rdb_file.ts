@@ -1,0 +1,235 @@
+/**
+ * RDB files: what goes in (header aux fields, function libraries, keys through the
+ * snapshot engine) and how a file comes back into the keyspace.
+ *
+ * Version. Modis writes RDB 10 — the version Redis 7.0 writes and every Redis since loads —
+ * unless a value needs more (hash field TTLs exist from RDB 12): the snapshot checks the
+ * captured values once at its start (`minRdbVersion`, a type test per key, ~3 ms per
+ * million keys), so operators can move files between Modis and any Redis 7.x.
+ *
+ * Loading reads the file in 1 MB chunks through the incremental reader and applies records
+ * as they come. Any error — corrupt bytes, a truncated file, a checksum mismatch, a duplicate
+ * key, a value of a type no loaded module provides — stops the load with a `LoadError`
+ * naming the file, the byte offset and what was expected; the caller refuses to start rather
+ * than serve a partial dataset. Keys already past their expiry are skipped, as Redis does on
+ * a master.
+ */
+
+import type { ServerApi } from "../../core/server.ts";
+import type { FileHandle } from "../../core/net/transport.ts";
+import type { Value } from "../../core/spec.ts";
+import { FormatError } from "./format/bytes.ts";
+import { RdbReader } from "./format/rdb_reader.ts";
+import { RdbWriter, type RdbWriterOptions } from "./format/rdb_writer.ts";
+import { isEmptyCollection } from "./format/values.ts";
+import { fromForm, minRdbVersion, toForm } from "./forms.ts";
+import { functionCodes, restoreFunctionCodes } from "./functions.ts";
+import type { KeySink } from "./snapshot.ts";
+
+/**
+ * A load that failed: the message names the file, the offset and the reason.
+ *
+ * @example
+ * ```ts
+ * throw new LoadError("/data/dump.rdb", 1234, "unexpected end of file reading a string");
+ * ```
+ */
+export class LoadError extends Error {
+  /** @example `new LoadError(path, 0, "not an RDB file")` */
+  constructor(readonly file: string, readonly offset: number, readonly reason: string) {
+    super(`Failed loading '${file}' at offset ${offset}: ${reason}`);
+    this.name = "LoadError";
+  }
+}
+
+/**
+ * Value encoding options from the server's config (compression, checksum, the encoding
+ * thresholds Redis uses to pick listpack vs. big encodings).
+ *
+ * @example
+ * ```ts
+ * new RdbWriter(writerOptions(server, 10));
+ * ```
+ */
+export function writerOptions(server: ServerApi, rdbVersion: number): RdbWriterOptions {
+  const c = server.config;
+  const num = (name: string, def: number) => {
+    const v = Number(c.get(name));
+    return c.get(name) === "" || Number.isNaN(v) ? def : v;
+  };
+  return {
+    rdbVersion,
+    compress: c.get("rdbcompression") !== "no",
+    checksum: c.get("rdbchecksum") !== "no",
+    listMaxListpackSize: num("list-max-listpack-size", -2),
+    hashMaxListpackEntries: num("hash-max-listpack-entries", 128),
+    hashMaxListpackValue: num("hash-max-listpack-value", 64),
+    setMaxIntsetEntries: num("set-max-intset-entries", 512),
+    setMaxListpackEntries: num("set-max-listpack-entries", 128),
+    setMaxListpackValue: num("set-max-listpack-value", 64),
+    zsetMaxListpackEntries: num("zset-max-listpack-entries", 128),
+    zsetMaxListpackValue: num("zset-max-listpack-value", 64),
+    streamNodeMaxBytes: num("stream-node-max-bytes", 4096),
+    streamNodeMaxEntries: num("stream-node-max-entries", 100),
+  };
+}
+
+/**
+ * The RDB version the current dataset needs (10 unless some value needs a newer one).
+ *
+ * @example
+ * ```ts
+ * new RdbSink(server, rdbVersionFor(server), { aofBase: false });
+ * ```
+ */
+export function rdbVersionFor(server: ServerApi): number {
+  let version = 10;
+  for (const db of server.dbs) {
+    db.main.forEach((v) => {
+      if (typeof v !== "string") version = Math.max(version, minRdbVersion(v));
+    });
+  }
+  return version;
+}
+
+/**
+ * A KeySink writing RDB: the header, aux fields and function libraries at construction,
+ * keys as the snapshot hands them over, EOF and checksum at `end()`.
+ *
+ * @example
+ * ```ts
+ * const sink = new RdbSink(server, 10, { aofBase: false });
+ * const snap = new Snapshot(server, sink, { live: false });
+ * ```
+ */
+export class RdbSink implements KeySink {
+  readonly writer: RdbWriter;
+
+  /** @example `new RdbSink(server, 10, { aofBase: true })` */
+  constructor(server: ServerApi, rdbVersion: number, options: { aofBase: boolean }) {
+    this.writer = new RdbWriter(writerOptions(server, rdbVersion));
+    const w = this.writer;
+    w.aux("redis-ver", server.version);
+    w.aux("redis-bits", "64");
+    w.aux("ctime", String(Math.floor(Date.now() / 1000)));
+    w.aux("used-mem", String(server.host?.rss() ?? 0));
+    w.aux("aof-base", options.aofBase ? "1" : "0");
+    for (const code of functionCodes(server)) w.functionLibrary(code);
+  }
+
+  get pending(): number {
+    return this.writer.pending;
+  }
+
+  selectDb(db: number, keys: number, expires: number): void {
+    this.writer.selectDb(db);
+    if (keys >= 0) this.writer.resizeDb(keys, expires);
+  }
+
+  key(key: string, value: Value, expireAt: number): void {
+    this.writer.key(key, toForm(value), expireAt >= 0 ? { expireAt } : {});
+  }
+
+  /** Bytes produced since the last call. */
+  take(): Uint8Array {
+    return this.writer.take();
+  }
+
+  /** The EOF marker and checksum. */
+  end(): Uint8Array {
+    return this.writer.end();
+  }
+}
+
+/** What a load found. */
+export interface LoadStats {
+  keys: number;
+  expiredSkipped: number;
+  bytes: number;
+  /** Aux fields as read (redis-ver, aof-base, ...). */
+  aux: Map<string, string>;
+}
+
+/**
+ * Load an RDB file into the (empty) keyspace, synchronously. Throws LoadError.
+ *
+ * @example
+ * ```ts
+ * const stats = loadRdbFile(server, "/data/dump.rdb");
+ * ```
+ */
+export function loadRdbFile(server: ServerApi, path: string): LoadStats {
+  const host = server.host!;
+  let file: FileHandle;
+  try {
+    file = host.openFile(path, "read");
+  } catch (e) {
+    throw new LoadError(path, 0, `cannot open: ${e instanceof Error ? e.message : e}`);
+  }
+  const reader = new RdbReader({ verifyChecksum: server.config.get("rdbchecksum") !== "no" });
+  const stats: LoadStats = { keys: 0, expiredSkipped: 0, bytes: 0, aux: new Map() };
+  const functions: string[] = [];
+  const now = Date.now();
+  const buf = new Uint8Array(1 << 20);
+  try {
+    for (;;) {
+      const n = file.read(buf);
+      if (n === 0) reader.end();
+      else reader.push(buf.subarray(0, n));
+      for (let rec = reader.next(); rec !== null; rec = reader.next()) {
+        switch (rec.kind) {
+          case "key": {
+            if (rec.db >= server.dbs.length) {
+              throw new FormatError(
+                `the file uses database ${rec.db}, but the server is configured for ${server.dbs.length} databases`,
+                reader.offset,
+              );
+            }
+            if (isEmptyCollection(rec.value)) break;
+            if (rec.expireAt !== undefined && rec.expireAt < now && !server.isReplica) {
+              stats.expiredSkipped++;
+              break;
+            }
+            const db = server.dbs[rec.db];
+            if (db.main.has(rec.key)) throw new FormatError(`duplicate key '${rec.key}'`, reader.offset);
+            let value: Value;
+            try {
+              value = fromForm(server, rec.value);
+            } catch (e) {
+              throw new FormatError(`key '${rec.key}': ${e instanceof Error ? e.message : e}`, reader.offset);
+            }
+            db.add(rec.key, value);
+            if (rec.expireAt !== undefined) db.setExpire(rec.key, rec.expireAt);
+            if (rec.idle !== undefined) db.setIdleSeconds(rec.key, rec.idle);
+            stats.keys++;
+            break;
+          }
+          case "function":
+            functions.push(rec.code);
+            break;
+          case "aux":
+            stats.aux.set(rec.name, rec.value);
+            break;
+          default:
+            break;
+        }
+      }
+      if (reader.done || n === 0) break;
+    }
+    if (!reader.done) throw new FormatError("the file ends before its EOF marker", reader.offset, true);
+    try {
+      restoreFunctionCodes(server, functions);
+    } catch (e) {
+      throw new FormatError(`function libraries: ${e instanceof Error ? e.message : e}`, reader.offset);
+    }
+  } catch (e) {
+    if (e instanceof FormatError) {
+      throw new LoadError(path, e.offset, e.message.replace(/ \(at offset \d+\)$/, ""));
+    }
+    throw new LoadError(path, reader.offset, e instanceof Error ? e.message : String(e));
+  } finally {
+    file.close();
+  }
+  stats.bytes = reader.offset;
+  return stats;
+}
