@@ -29,6 +29,7 @@ import { builtinModules } from "./modules/mod.ts";
 
 export type { CommandContext, CommandSpec, ConfigSpec, ModuleSpec, ReplyWriter, TypeSpec } from "./core/spec.ts";
 export type { ReplyValue } from "./core/resp/value_builder.ts";
+export type { RdbInput, RdbOutput } from "./core/rdb_form.ts";
 export type { ServerApi } from "./core/server.ts";
 export { ReplyError } from "./core/errors.ts";
 export { builtinModules } from "./modules/mod.ts";

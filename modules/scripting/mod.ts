@@ -31,6 +31,7 @@ import type { ModuleSpec } from "../../core/spec.ts";
 import { evalCommands } from "./eval_commands.ts";
 import { functionCommands } from "./function_commands.ts";
 import { scriptingOf } from "./state.ts";
+import { provideFunctionLibraries } from "../persistence/functions.ts";
 
 export { scriptingOf } from "./state.ts";
 export { dumpFunctions, restoreCodes } from "./function_dump.ts";
@@ -47,6 +48,12 @@ export { dumpFunctions, restoreCodes } from "./function_dump.ts";
 export const scriptingModule: ModuleSpec = {
   name: "scripting",
   commands: [...evalCommands, ...functionCommands],
+  // Persistence (RDB files, DEBUG RELOAD) saves and restores function libraries through
+  // this store; the persistence module never reaches into scripting's state.
+  setup(server) {
+    const libs = () => scriptingOf(server).libraries;
+    provideFunctionLibraries(server, { codes: () => libs().codes(), restore: (codes) => libs().restore(codes, "flush") });
+  },
   hooks: {
     beforeCommand(ctx, cmd, argv) {
       const run = scriptingOf(ctx.server).runner;
