@@ -1,0 +1,197 @@
+/**
+ * In-process tests of the persistence module: point-in-time BGSAVE under concurrent writes,
+ * DEBUG RELOAD, plugin types through RDB, AOF rewrites and DUMP/RESTORE, RESTORE's errors,
+ * save points and INFO, function libraries, and MIGRATE to a redis-server.
+ */
+
+import { afterAll, describe, expect, test } from "bun:test";
+import { createServer, type ModisServer } from "../../mod.ts";
+import { moduleSpec as counterPlugin } from "../../plugins/counter_type/mod.ts";
+import { persistenceOf } from "./state.ts";
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) Bun.spawnSync(["rm", "-rf", d]);
+});
+
+function tempDir(): string {
+  const r = Bun.spawnSync(["mktemp", "-d", "/tmp/modis-persist-XXXXXX"]);
+  const dir = new TextDecoder().decode(r.stdout).trim();
+  dirs.push(dir);
+  return dir;
+}
+
+function open(dir: string, extra: Record<string, string> = {}, plugins = true): ModisServer {
+  return createServer({ log: false, config: { dir, save: "", ...extra }, modules: plugins ? [counterPlugin] : [] });
+}
+
+/** A binary string (callRaw's replies) as bytes, so call() passes it through unchanged. */
+function bin(s: string): Uint8Array {
+  return Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+}
+
+async function until(f: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 400 && !(await f()); i++) await Bun.sleep(5);
+}
+
+describe("BGSAVE is a point-in-time snapshot", () => {
+  test("writes made while it runs are not in the file; everything from before is", async () => {
+    const dir = tempDir();
+    const m = open(dir);
+    await m.ready;
+    const n = 30000;
+    for (let i = 0; i < n; i += 1000) {
+      await m.call("MSET", ...Array.from({ length: 1000 }, (_, j) => [`k${i + j}`, `v${i + j}`]).flat());
+    }
+    await m.call("RPUSH", "list", "a", "b");
+    expect(await m.call("BGSAVE")).toBe("Background saving started");
+    // Concurrent writes: overwrite, delete, create, mutate a collection in place, flush db 1.
+    const p = persistenceOf(m.server);
+    let round = 0;
+    while (p.bgsave) {
+      const i = (round * 997) % n;
+      await m.call("SET", `k${i}`, "changed");
+      await m.call("DEL", `k${(i + 1) % n}`);
+      await m.call("SET", `new${round}`, "x");
+      await m.call("RPUSH", "list", "c");
+      round++;
+      await Bun.sleep(0);
+    }
+    expect(round).toBeGreaterThan(0);
+    expect(p.lastBgsaveStatus).toBe("ok");
+    await m.close();
+    const m2 = open(dir);
+    expect(await m2.call("DBSIZE")).toBe(n + 1);
+    expect(await m2.call("GET", "k0")).toBe("v0");
+    expect(await m2.call("GET", "k1")).toBe("v1");
+    expect(await m2.call("EXISTS", "new0")).toBe(0);
+    expect(await m2.call("LRANGE", "list", 0, -1)).toEqual(["a", "b"]);
+    await m2.close();
+  });
+
+  test("changes during a BGSAVE still count as unsaved afterwards", async () => {
+    const m = open(tempDir());
+    await m.call("SET", "a", "1");
+    await m.call("BGSAVE");
+    await m.call("SET", "b", "2");
+    await until(() => persistenceOf(m.server).bgsave === null);
+    expect(String(await m.call("INFO", "persistence"))).toContain("rdb_changes_since_last_save:1");
+    await m.close();
+  });
+});
+
+describe("plugin types persist", () => {
+  test("through SAVE + restart, DEBUG RELOAD and DUMP/RESTORE", async () => {
+    const dir = tempDir();
+    const m = open(dir, { "enable-debug-command": "yes" });
+    await m.call("COUNTER.INCRBY", "c", 5);
+    await m.call("COUNTER.INCRBY", "c", -2);
+    expect(await m.call("TYPE", "c")).toBe("cntr-type");
+    expect(await m.call("DEBUG", "RELOAD")).toBe("OK");
+    expect(await m.call("COUNTER.GET", "c")).toEqual([3, 2]);
+    const payload = bin((await m.callRaw("DUMP", "c")) as string);
+    expect(await m.call("RESTORE", "c2", 0, payload)).toBe("OK");
+    expect(await m.call("COUNTER.GET", "c2")).toEqual([3, 2]);
+    await m.call("SAVE");
+    await m.close();
+    const m2 = open(dir);
+    expect(await m2.call("COUNTER.GET", "c")).toEqual([3, 2]);
+    await m2.close();
+    // Without the plugin, the file does not load, and the error names the type.
+    const bare = open(dir, {}, false);
+    await expect(bare.ready).rejects.toThrow(/cntr-type/);
+  });
+
+  for (const preamble of ["yes", "no"]) {
+    test(`through BGREWRITEAOF + restart (aof-use-rdb-preamble ${preamble})`, async () => {
+      const dir = tempDir();
+      const cfg = { appendonly: "yes", "aof-use-rdb-preamble": preamble };
+      const m = open(dir, cfg);
+      await m.call("COUNTER.INCRBY", "c", 7);
+      await m.call("SET", "s", "v");
+      await until(() => !persistenceOf(m.server).aof.rewriting);
+      expect(await m.call("BGREWRITEAOF")).toBe("Background append only file rewriting started");
+      await until(() => !persistenceOf(m.server).aof.rewriting);
+      await m.call("COUNTER.INCRBY", "c", 1);
+      await m.close();
+      const m2 = open(dir, cfg);
+      expect(await m2.call("COUNTER.GET", "c")).toEqual([8, 2]);
+      expect(await m2.call("GET", "s")).toBe("v");
+      await m2.close();
+    });
+  }
+});
+
+describe("RESTORE", () => {
+  test("errors as Redis gives them", async () => {
+    const m = open(tempDir());
+    await m.call("SET", "k", "v");
+    const raw = (await m.callRaw("DUMP", "k")) as string;
+    const payload = bin(raw);
+    await expect(m.call("RESTORE", "k", 0, payload)).rejects.toThrow("BUSYKEY Target key name already exists.");
+    await expect(m.call("RESTORE", "n", -1, payload)).rejects.toThrow("ERR Invalid TTL value, must be >= 0");
+    await expect(m.call("RESTORE", "n", 0, bin(raw.slice(0, -1) + "x"))).rejects.toThrow(
+      "ERR DUMP payload version or checksum are wrong",
+    );
+    await expect(m.call("RESTORE", "n", 0, payload, "IDLETIME", -1)).rejects.toThrow("Invalid IDLETIME");
+    await expect(m.call("RESTORE", "n", 0, payload, "FREQ", 256)).rejects.toThrow("Invalid FREQ");
+    await expect(m.call("RESTORE", "n", 0, payload, "BOGUS")).rejects.toThrow("syntax error");
+    expect(await m.call("RESTORE", "k", 5000, payload, "REPLACE")).toBe("OK");
+    expect(Number(await m.call("PTTL", "k"))).toBeGreaterThan(4000);
+    expect(await m.call("RESTORE", "old", 1000, payload, "ABSTTL")).toBe("OK");
+    expect(await m.call("EXISTS", "old")).toBe(0);
+    await m.close();
+  });
+});
+
+describe("save points, INFO, SHUTDOWN flags", () => {
+  test("a save point triggers a background save; LASTSAVE follows", async () => {
+    const m = open(tempDir(), { save: "0 2" });
+    await m.call("SET", "a", "1");
+    await m.call("SET", "b", "2");
+    await until(async () => String(await m.call("INFO", "persistence")).includes("rdb_saves:1"));
+    const info = String(await m.call("INFO", "persistence"));
+    expect(info).toContain("rdb_last_bgsave_status:ok");
+    expect(info).toContain("rdb_changes_since_last_save:0");
+    expect(await m.call("LASTSAVE")).toBeGreaterThan(Date.now() / 1000 - 5);
+    await m.close();
+  });
+
+  test("function libraries survive a reload", async () => {
+    const dir = tempDir();
+    const m = open(dir);
+    const lib = "#!lua name=mylib\nredis.register_function('hi', function() return 'hello' end)";
+    await m.call("FUNCTION", "LOAD", lib);
+    await m.call("SAVE");
+    await m.close();
+    const m2 = open(dir);
+    expect(await m2.call("FCALL", "hi", 0)).toBe("hello");
+    await m2.close();
+  });
+});
+
+describe.skipIf(Bun.which("redis-server") === null)("MIGRATE", () => {
+  test("moves keys to redis-server 7.0 (COPY keeps them, default deletes)", async () => {
+    const { startRedis } = await import("../../test/helpers/mod.ts");
+    const redis = (await startRedis())!;
+    const m = createServer({ log: false, config: { port: 0, save: "" } });
+    const { port } = await m.listen();
+    const { RespClient } = await import("../../test/helpers/mod.ts");
+    const c = await RespClient.connect({ port });
+    await c.send("RPUSH", "l", "a", "b");
+    await c.send("SET", "s", "v", "EX", 100);
+    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "", 0, 5000, "COPY", "KEYS", "l", "s")).toEqual({ simple: "OK" });
+    expect(await c.send("EXISTS", "l")).toBe(1);
+    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "s", 0, 5000, "REPLACE")).toEqual({ simple: "OK" });
+    expect(await c.send("EXISTS", "s")).toBe(0);
+    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "nokey", 0, 5000)).toEqual({ simple: "NOKEY" });
+    const rc = await redis.client();
+    expect(await rc.send("LRANGE", "l", 0, -1)).toEqual(["a", "b"]);
+    expect(Number(await rc.send("TTL", "s"))).toBeGreaterThan(90);
+    const busy = await c.send("MIGRATE", "127.0.0.1", redis.port, "l", 0, 5000);
+    expect(busy).toEqual({ error: "ERR Target instance replied with error: BUSYKEY Target key name already exists." });
+    c.close();
+    await m.close();
+    await redis.stop();
+  });
+});
