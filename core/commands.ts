@@ -25,6 +25,8 @@ export interface CommandEntry {
   readonly subcommands: Map<string, CommandEntry> | null;
   readonly flags: ReadonlySet<CommandFlag>;
   readonly isWrite: boolean;
+  /** Flagged fast (O(1)/O(log N)): may be timed with its pipeline batch instead of alone. */
+  readonly isFast: boolean;
   readonly aclCategories: readonly string[];
   /** Legacy (first, last, step) key range for COMMAND INFO. */
   readonly keyRange: readonly [number, number, number];
@@ -183,6 +185,8 @@ function makeEntry(spec: CommandSpec, module: string, parent: CommandEntry | nul
     subcommands: spec.subcommands ? new Map() : null,
     flags,
     isWrite: flags.has("write"),
+    // O(1) writes such as SET are not flagged fast by Redis but cost the same as GET here.
+    isFast: flags.has("fast") || spec.complexity === "O(1)",
     aclCategories: deriveCategories(spec),
     keyRange: legacyRange(spec),
     calls: 0,

@@ -74,6 +74,9 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
   processInput(): void {
     if (this.processing) return;
     this.processing = true;
+    const server = this.server;
+    // A nested batch (a client resumed by another's command) leaves the outer flag alone.
+    const outerBatching = server.batching;
     try {
       while (this.suspended === 0 && !this.closeAfterReply && !this.gone) {
         this.parser.authPending = !this.authenticated;
@@ -92,6 +95,9 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
         if (argv.length === 0) continue;
         const mark = this.out.length;
         const mode = this.replyMode;
+        // Only a command with more pipelined behind it may be timed with its batch; the last
+        // (or only) one of a read is timed alone, so request/response traffic stays exact.
+        server.batching = this.parser.pending > 0 && !server.preciseTiming;
         this.server.execute(this, argv);
         // Decided after the command, like Redis at reply time: CLIENT REPLY ON's own +OK
         // is sent even when replies were off or the command was the one to skip.
@@ -104,6 +110,8 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
       }
     } finally {
       this.processing = false;
+      server.batching = outerBatching;
+      if (!outerBatching) server.settleTiming();
     }
   }
 

@@ -183,6 +183,7 @@ export class Server implements DbHost {
     clientConnected: [],
     clientDisconnected: [],
     clientReset: [],
+    batchTimed: [],
     cron: [],
     shutdown: [],
     beforeKeyWrite: [],
@@ -202,6 +203,15 @@ export class Server implements DbHost {
    * command's start. Connections refresh it when a read batch arrives.
    */
   clock = performance.now();
+  /**
+   * True while a connection runs a batch of pipelined commands: fast commands then skip
+   * their clock read and are timed together (`settleTiming`).
+   */
+  batching = false;
+  /** Time every command alone (set when every call is wanted in SLOWLOG, threshold 0). */
+  preciseTiming = false;
+  /** Fast commands run since the last clock reading, waiting for their share of the time. */
+  private untimed: CommandEntry[] = [];
   /** Wall clock minus monotonic clock, resynchronized by the cron (NTP adjustments). */
   private epochOffset = Date.now() - performance.now();
   private cronTimer: ReturnType<typeof setInterval> | null = null;
@@ -398,6 +408,23 @@ export class Server implements DbHost {
     if (this.currentClient === null && this.heldUnits === 0) this.blocking.handleReady();
   }
 
+  /**
+   * Share the time since the last clock reading among the fast commands run since (a
+   * pipelined batch): their usec statistics and `batchTimed` hooks. Connections call it when
+   * a batch ends; a command timed alone calls it first.
+   */
+  settleTiming(): void {
+    const entries = this.untimed;
+    if (entries.length === 0) return;
+    this.untimed = [];
+    const now = performance.now();
+    const each = ((now - this.clock) * 1000) / entries.length;
+    this.clock = now;
+    for (let i = 0; i < entries.length; i++) entries[i].usec += each;
+    const hooks = this.hooks.batchTimed;
+    for (let i = 0; i < hooks.length; i++) hooks[i](entries, each);
+  }
+
   /** Reject a command before it runs (counted as rejected, flags a MULTI as failed). */
   reject(c: ClientState, e: CommandEntry | null, msg: string): void {
     if (e) e.rejectedCalls++;
@@ -423,6 +450,8 @@ export class Server implements DbHost {
     const outerArgv = c.currentArgv;
     c.propagation = undefined;
     c.currentArgv = argv;
+    const timedAlone = !(e.isFast && this.batching && prevClient === null);
+    if (timedAlone && this.untimed.length > 0) this.settleTiming();
     const t0 = this.clock;
     // One time snapshot per execution unit: a key cannot expire half-way through EXEC.
     if (prevClient === null) this.cmdTime = Math.floor(this.epochOffset + t0);
@@ -436,9 +465,12 @@ export class Server implements DbHost {
         c.reply.error(`ERR internal error in '${e.fullName}': ${msg}`);
       }
     }
-    const t1 = (this.clock = performance.now());
-    const usec = (t1 - t0) * 1000;
-    e.usec += usec;
+    let usec = NaN;
+    if (timedAlone) {
+      const t1 = (this.clock = performance.now());
+      usec = (t1 - t0) * 1000;
+      e.usec += usec;
+    } else this.untimed.push(e);
     // A command that blocked is counted once, when it is served or ends (as in Redis).
     const blocked = this.blocking.blockedCount !== 0 && this.blocking.isBlocked(c);
     if (!blocked) {

@@ -29,7 +29,7 @@ import { infoCommand } from "./info.ts";
 import { commandCommand } from "./command_command.ts";
 import { configCommand } from "./config_command.ts";
 import { syncMonitorHook, monitorCommand } from "./monitor.ts";
-import { latencyCommand, commandRecorder, slowlogCommand, timingConfigs } from "./slowlog.ts";
+import { batchRecorder, commandRecorder, latencyCommand, slowlogCommand, timingConfigs } from "./slowlog.ts";
 import { debugCommand } from "./debug_command.ts";
 import { moduleCommand } from "./module_command.ts";
 import { memoryCommand } from "./memory_command.ts";
@@ -78,5 +78,6 @@ export const serverModule: ModuleSpec = {
     // Take the memory baseline now, before any data exists.
     stateOf(server);
     server.addHook("afterCommand", commandRecorder(server));
+    server.addHook("batchTimed", batchRecorder(server));
   },
 };

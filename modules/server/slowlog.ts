@@ -72,6 +72,28 @@ function addLatencyEvent(server: ServerApi, event: string, ms: number): void {
 }
 
 /**
+ * The batchTimed hook: fast commands of a pipelined batch get their share of the batch's
+ * time in the latency histograms (they are fast by definition, so never slowlog material).
+ *
+ * @example
+ * ```ts
+ * server.addHook("batchTimed", batchRecorder(server));
+ * ```
+ */
+export function batchRecorder(server: ServerApi): NonNullable<ModuleHooks["batchTimed"]> {
+  const st = stateOf(server);
+  const cfg = settingsOf(server);
+  return (entries, usecEach) => {
+    if (!cfg.tracking) return;
+    for (const e of entries) {
+      let h = st.histograms.get(e);
+      if (!h) st.histograms.set(e, h = new LatencyHistogram());
+      h.record(usecEach);
+    }
+  };
+}
+
+/**
  * The afterCommand hook that times every call (SLOWLOG, LATENCY, INFO latencystats), bound
  * to one server's state so the per-command path does no lookups.
  *
@@ -84,7 +106,9 @@ export function commandRecorder(server: ServerApi): NonNullable<ModuleHooks["aft
   const st = stateOf(server);
   const cfg = settingsOf(server);
   return (ctx, _cmd, argv, run) => {
-    if (run.blocked) return;
+    // Blocked: timed when served. NaN: a fast command of a pipelined batch, timed with it
+    // (batchRecorder).
+    if (run.blocked || Number.isNaN(run.usec)) return;
     const e = run.entry;
     const usec = run.usec;
     if (cfg.tracking) {
@@ -119,6 +143,8 @@ export const timingConfigs: ConfigSpec[] = [
     max: Number.MAX_SAFE_INTEGER,
     apply: (v, server) => {
       settingsOf(server).slowerThan = Number(v);
+      // "Log every command" needs every command timed alone, pipelined or not.
+      server.preciseTiming = Number(v) === 0;
     },
   },
   {
