@@ -193,7 +193,12 @@ export function unsubscribeAll(c: ClientState): void {
  * ctx.reply.int(publish(ctx.server, "channel", "news", "hello"));
  * ```
  */
-export function publish(server: ServerApi, family: "channel" | "shard", channel: string, message: string): number {
+export function publish(
+  server: ServerApi,
+  family: "channel" | "shard",
+  channel: string,
+  message: string,
+): number {
   const st = pubsubState(server);
   let receivers = 0;
   const direct = st.subs[family].get(channel);

@@ -8,7 +8,13 @@
  * inside MULTI/EXEC subscribing is allowed (the client itself reads them afterwards).
  */
 
-import type { ArgSpec, CommandContext, CommandFlag, CommandSpec, KeySpec } from "../../core/spec.ts";
+import type {
+  ArgSpec,
+  CommandContext,
+  CommandFlag,
+  CommandSpec,
+  KeySpec,
+} from "../../core/spec.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { globMatch } from "../../core/glob.ts";
 import { replyHelp } from "../server/state.ts";
@@ -18,7 +24,11 @@ const SUB_FLAGS: CommandFlag[] = ["pubsub", "noscript", "loading", "stale"];
 const SHARD_KEYS: KeySpec[] = [{ flags: ["not_key"], begin: 1, find: { lastKey: -1, step: 1 } }];
 
 function subscribeSpec(name: string, family: Family, since: string, what: string): CommandSpec {
-  const arg: ArgSpec = { name: family === "pattern" ? "pattern" : family === "shard" ? "shardchannel" : "channel", type: family === "pattern" ? "pattern" : "string", multiple: true };
+  const arg: ArgSpec = {
+    name: family === "pattern" ? "pattern" : family === "shard" ? "shardchannel" : "channel",
+    type: family === "pattern" ? "pattern" : "string",
+    multiple: true,
+  };
   return {
     name,
     group: "pubsub",
@@ -49,7 +59,12 @@ function unsubscribeSpec(name: string, family: Family, since: string, what: stri
     arity: -1,
     flags: SUB_FLAGS,
     keys: family === "shard" ? SHARD_KEYS : undefined,
-    arguments: [{ name: family === "pattern" ? "pattern" : family === "shard" ? "shardchannel" : "channel", type: family === "pattern" ? "pattern" : "string", optional: true, multiple: true }],
+    arguments: [{
+      name: family === "pattern" ? "pattern" : family === "shard" ? "shardchannel" : "channel",
+      type: family === "pattern" ? "pattern" : "string",
+      optional: true,
+      multiple: true,
+    }],
     handler(ctx, argv) {
       unsubscribe(ctx.client, family, argv.slice(1));
     },
@@ -59,7 +74,9 @@ function unsubscribeSpec(name: string, family: Family, since: string, what: stri
 /** PUBSUB CHANNELS / SHARDCHANNELS: active names, optionally matching a glob. */
 function channelList(ctx: CommandContext, argv: string[], family: "channel" | "shard"): void {
   if (argv.length > 3) {
-    throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try PUBSUB HELP.`);
+    throw new ReplyError(
+      `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try PUBSUB HELP.`,
+    );
   }
   const pattern = argv.length === 3 ? argv[2] : null;
   const out: string[] = [];
@@ -184,7 +201,8 @@ export const pubsubCommands: CommandSpec[] = [
         group: "pubsub",
         summary: "Counts the subscribers of shard channels.",
         since: "7.0.0",
-        complexity: "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels",
+        complexity:
+          "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels",
         arity: -2,
         flags: INTROSPECT,
         arguments: [{ name: "shardchannel", type: "string", optional: true, multiple: true }],

@@ -67,7 +67,9 @@ export const pubsubModule: ModuleSpec = {
       return true;
     },
     afterCommand(ctx, cmd) {
-      if (cmd.name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) unsubscribeAll(ctx.client);
+      if (cmd.name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) {
+        unsubscribeAll(ctx.client);
+      }
     },
     keyspaceEvent: sendKeyspaceEvent,
     clientDisconnected: unsubscribeAll,

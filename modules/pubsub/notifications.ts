@@ -78,7 +78,8 @@ export const notifyKeyspaceEventsConfig: ConfigSpec = {
     const classes = parseEventClasses(value);
     if (classes === null) throw new Error("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
     pubsubState(server).notifyClasses = classes;
-    server.notifyNewKeys = classes.includes("n") && (classes.includes("K") || classes.includes("E"));
+    server.notifyNewKeys = classes.includes("n") &&
+      (classes.includes("K") || classes.includes("E"));
   },
   format: (value) => formatEventClasses(parseEventClasses(value) ?? ""),
 };
@@ -91,7 +92,13 @@ export const notifyKeyspaceEventsConfig: ConfigSpec = {
  * hooks: { keyspaceEvent: sendKeyspaceEvent }
  * ```
  */
-export function sendKeyspaceEvent(cls: EventClass, event: string, key: string, dbIndex: number, server: ServerApi): void {
+export function sendKeyspaceEvent(
+  cls: EventClass,
+  event: string,
+  key: string,
+  dbIndex: number,
+  server: ServerApi,
+): void {
   const classes = pubsubState(server).notifyClasses;
   if (classes === "" || !classes.includes(cls)) return;
   if (classes.includes("K")) publish(server, "channel", `__keyspace@${dbIndex}__:${key}`, event);

@@ -24,14 +24,18 @@ function checkPrefixes(existing: string[], prefixes: string[]): void {
     for (const old of existing) {
       if (overlaps(old, prefixes[i])) {
         throw new ReplyError(
-          `ERR Prefix '${prefixes[i]}' overlaps with an existing prefix '${old}'. Prefixes for a single client must not overlap.`,
+          `ERR Prefix '${
+            prefixes[i]
+          }' overlaps with an existing prefix '${old}'. Prefixes for a single client must not overlap.`,
         );
       }
     }
     for (let j = i + 1; j < prefixes.length; j++) {
       if (overlaps(prefixes[i], prefixes[j])) {
         throw new ReplyError(
-          `ERR Prefix '${prefixes[i]}' overlaps with another provided prefix '${prefixes[j]}'. Prefixes for a single client must not overlap.`,
+          `ERR Prefix '${prefixes[i]}' overlaps with another provided prefix '${
+            prefixes[j]
+          }'. Prefixes for a single client must not overlap.`,
         );
       }
     }
@@ -48,9 +52,24 @@ const tracking: CommandSpec = {
   flags: FLAGS,
   aclCategories: ["connection"],
   arguments: [
-    { name: "status", type: "oneof", arguments: [{ name: "on", type: "pure-token", token: "ON" }, { name: "off", type: "pure-token", token: "OFF" }] },
+    {
+      name: "status",
+      type: "oneof",
+      arguments: [{ name: "on", type: "pure-token", token: "ON" }, {
+        name: "off",
+        type: "pure-token",
+        token: "OFF",
+      }],
+    },
     { name: "client-id", type: "integer", token: "REDIRECT", optional: true },
-    { name: "prefix", type: "string", token: "PREFIX", optional: true, multiple: true, multipleToken: true },
+    {
+      name: "prefix",
+      type: "string",
+      token: "PREFIX",
+      optional: true,
+      multiple: true,
+      multipleToken: true,
+    },
     { name: "bcast", type: "pure-token", token: "BCAST", optional: true },
     { name: "optin", type: "pure-token", token: "OPTIN", optional: true },
     { name: "optout", type: "pure-token", token: "OPTOUT", optional: true },
@@ -58,15 +77,26 @@ const tracking: CommandSpec = {
   ],
   handler(ctx, argv) {
     const c = ctx.client;
-    const o = { redirect: 0, bcast: false, optin: false, optout: false, noloop: false, prefixes: [] as string[] };
+    const o = {
+      redirect: 0,
+      bcast: false,
+      optin: false,
+      optout: false,
+      noloop: false,
+      prefixes: [] as string[],
+    };
     for (let j = 3; j < argv.length; j++) {
       const opt = argv[j].toLowerCase();
       const more = j < argv.length - 1;
       if (opt === "redirect" && more) {
-        if (o.redirect !== 0) throw new ReplyError("ERR A client can only redirect to a single other client");
+        if (o.redirect !== 0) {
+          throw new ReplyError("ERR A client can only redirect to a single other client");
+        }
         const id = parseInteger(argv[++j]);
         if (id === null) throw new ReplyError(NOT_INTEGER);
-        if (!ctx.server.clients.has(id)) throw new ReplyError("ERR The client ID you want redirect to does not exist");
+        if (!ctx.server.clients.has(id)) {
+          throw new ReplyError("ERR The client ID you want redirect to does not exist");
+        }
         o.redirect = id;
       } else if (opt === "bcast") o.bcast = true;
       else if (opt === "optin") o.optin = true;
@@ -83,14 +113,20 @@ const tracking: CommandSpec = {
     }
     if (mode !== "on") throw new ReplyError(SYNTAX_ERR);
     const old = trackingOf(c);
-    if (!o.bcast && o.prefixes.length > 0) throw new ReplyError("ERR PREFIX option requires BCAST mode to be enabled");
+    if (!o.bcast && o.prefixes.length > 0) {
+      throw new ReplyError("ERR PREFIX option requires BCAST mode to be enabled");
+    }
     if (old && old.bcast !== o.bcast) {
       throw new ReplyError(
         "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
       );
     }
-    if (o.bcast && (o.optin || o.optout)) throw new ReplyError("ERR OPTIN and OPTOUT are not compatible with BCAST");
-    if (o.optin && o.optout) throw new ReplyError("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    if (o.bcast && (o.optin || o.optout)) {
+      throw new ReplyError("ERR OPTIN and OPTOUT are not compatible with BCAST");
+    }
+    if (o.optin && o.optout) {
+      throw new ReplyError("ERR You can't specify both OPTIN mode and OPTOUT mode");
+    }
     if ((o.optin && old?.optout) || (o.optout && old?.optin)) {
       throw new ReplyError(
         "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
@@ -111,17 +147,35 @@ const caching: CommandSpec = {
   arity: 3,
   flags: FLAGS,
   aclCategories: ["connection"],
-  arguments: [{ name: "mode", type: "oneof", arguments: [{ name: "yes", type: "pure-token", token: "YES" }, { name: "no", type: "pure-token", token: "NO" }] }],
+  arguments: [{
+    name: "mode",
+    type: "oneof",
+    arguments: [{ name: "yes", type: "pure-token", token: "YES" }, {
+      name: "no",
+      type: "pure-token",
+      token: "NO",
+    }],
+  }],
   handler(ctx, argv) {
     const t = trackingOf(ctx.client);
     if (t === undefined) {
-      throw new ReplyError("ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled");
+      throw new ReplyError(
+        "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+      );
     }
     const opt = argv[2].toLowerCase();
     if (opt === "yes") {
-      if (!t.optin) throw new ReplyError("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.");
+      if (!t.optin) {
+        throw new ReplyError(
+          "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.",
+        );
+      }
     } else if (opt === "no") {
-      if (!t.optout) throw new ReplyError("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.");
+      if (!t.optout) {
+        throw new ReplyError(
+          "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.",
+        );
+      }
     } else throw new ReplyError(SYNTAX_ERR);
     t.caching = true;
     ctx.reply.ok();
@@ -131,7 +185,8 @@ const caching: CommandSpec = {
 const getredir: CommandSpec = {
   name: "client|getredir",
   group: "connection",
-  summary: "Returns the id of the connection invalidations are redirected to (0: none, -1: tracking off).",
+  summary:
+    "Returns the id of the connection invalidations are redirected to (0: none, -1: tracking off).",
   since: "6.0.0",
   complexity: "O(1)",
   arity: 2,

@@ -18,7 +18,15 @@
 import type { ModuleSpec } from "../../core/spec.ts";
 import { commandKeys } from "../../core/commands.ts";
 import { trackingCommands } from "./commands.ts";
-import { disableTracking, enforceLimit, invalidateAll, invalidateKey, rememberKeys, trackingOf, trackingState } from "./table.ts";
+import {
+  disableTracking,
+  enforceLimit,
+  invalidateAll,
+  invalidateKey,
+  rememberKeys,
+  trackingOf,
+  trackingState,
+} from "./table.ts";
 
 /**
  * The tracking module.
@@ -51,18 +59,26 @@ export const trackingModule: ModuleSpec = {
     },
     afterCommand(ctx, cmd, argv) {
       const name = argv[0].toLowerCase();
-      if (name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) disableTracking(ctx.client);
+      if (name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) {
+        disableTracking(ctx.client);
+      }
       // Inside a script, the caller's tracking applies to the keys the script's commands read.
       const st = trackingState(ctx.server);
       const c = ctx.server.currentClient !== null && st.caller !== null ? st.caller : ctx.client;
       const t = trackingOf(c);
       if (t === undefined) return;
-      if (!t.bcast && cmd.flags.includes("readonly") && !cmd.flags.includes("pubsub") && cmd.group !== "scripting") {
+      if (
+        !t.bcast && cmd.flags.includes("readonly") && !cmd.flags.includes("pubsub") &&
+        cmd.group !== "scripting"
+      ) {
         const idx = commandKeys(cmd, argv);
         if (idx !== null && idx.length > 0) rememberKeys(c, t, idx.map((i) => argv[i]));
       }
       // CLIENT CACHING applies to the next command, or to the whole of the next transaction.
-      if (t.caching && ctx.server.currentClient === null && name !== "client" && !c.flagLetters.has("x")) {
+      if (
+        t.caching && ctx.server.currentClient === null && name !== "client" &&
+        !c.flagLetters.has("x")
+      ) {
         t.caching = false;
       }
     },

@@ -114,7 +114,12 @@ export function trackingOf(c: ClientState): TrackingClient | undefined {
 }
 
 function showState(c: ClientState, t: TrackingClient | undefined): void {
-  for (const [letter, on] of [["t", t !== undefined], ["B", t?.bcast], ["R", t?.brokenRedirect]] as const) {
+  for (
+    const [letter, on] of [["t", t !== undefined], ["B", t?.bcast], [
+      "R",
+      t?.brokenRedirect,
+    ]] as const
+  ) {
     if (on) c.flagLetters.add(letter);
     else c.flagLetters.delete(letter);
   }
@@ -137,7 +142,12 @@ export function enableTracking(
 ): void {
   const st = trackingState(c.server);
   const old = trackingOf(c);
-  const t: TrackingClient = { ...o, caching: false, brokenRedirect: false, prefixes: old?.prefixes ?? [] };
+  const t: TrackingClient = {
+    ...o,
+    caching: false,
+    brokenRedirect: false,
+    prefixes: old?.prefixes ?? [],
+  };
   if (o.bcast) {
     for (const p of o.prefixes.length > 0 ? o.prefixes : [""]) {
       if (t.prefixes.includes(p)) continue;
@@ -201,7 +211,12 @@ export function rememberKeys(c: ClientState, t: TrackingClient, keys: string[]):
  * Send one invalidation to a tracking client (or to its redirect target): `keys` null means
  * "everything" (flush).
  */
-function sendInvalidation(server: ServerApi, c: ClientState, t: TrackingClient, keys: string[] | null): void {
+function sendInvalidation(
+  server: ServerApi,
+  c: ClientState,
+  t: TrackingClient,
+  keys: string[] | null,
+): void {
   let target = c;
   if (t.redirect !== 0) {
     const redir = server.clients.get(t.redirect);

@@ -33,7 +33,15 @@ import type { ClientState } from "../../core/client.ts";
 import type { CommandEntry } from "../../core/commands.ts";
 import type { ServerApi } from "../../core/server.ts";
 import { ReplyError } from "../../core/errors.ts";
-import { touchFlushed, touchKey, touchSwapped, unwatchAll, type Watcher, watchedKeyExpired, watchKey } from "./watch.ts";
+import {
+  touchFlushed,
+  touchKey,
+  touchSwapped,
+  unwatchAll,
+  watchedKeyExpired,
+  type Watcher,
+  watchKey,
+} from "./watch.ts";
 
 /** Per-client transaction state, kept in `client.ext` under "transactions". */
 interface TxState extends Watcher {
@@ -175,7 +183,9 @@ const commands: CommandSpec[] = [
       const st = ensureState(ctx.client);
       if (st.queue !== null) throw new ReplyError("ERR WATCH inside MULTI is not allowed");
       // Once dirty, EXEC fails whatever else is watched.
-      if (!st.dirty) for (let i = 1; i < argv.length; i++) watchKey(ctx.client, st, ctx.db, argv[i]);
+      if (!st.dirty) {
+        for (let i = 1; i < argv.length; i++) watchKey(ctx.client, st, ctx.db, argv[i]);
+      }
       showState(ctx.client, st);
       ctx.reply.ok();
     },
@@ -245,7 +255,9 @@ export const transactionsModule: ModuleSpec = {
   hooks: {
     beforeCommand: queueCommand,
     afterCommand(ctx, cmd) {
-      if (cmd.name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) forget(ctx.client);
+      if (cmd.name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) {
+        forget(ctx.client);
+      }
     },
     keyModified: (db, key) => touchKey(db, key, markDirty),
     flushed(dbIndex, server) {

@@ -12,7 +12,15 @@
  */
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { modisHas, type Reply, type RespClient, RUNTIMES, type ServerHandle, startRedis, startServer } from "../helpers/mod.ts";
+import {
+  modisHas,
+  type Reply,
+  type RespClient,
+  RUNTIMES,
+  type ServerHandle,
+  startRedis,
+  startServer,
+} from "../helpers/mod.ts";
 import { Rng } from "./framework.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -28,7 +36,12 @@ const n = (r: Rng) => String(r.int(-2, 5));
 
 /** Command templates: the command name (for availability) and an argv maker. */
 const TEMPLATES: [string, (r: Rng) => string[]][] = [
-  ["set", (r) => ["SET", k(r), v(r), ...r.pick([[], ["NX"], ["XX"], ["GET"], ["KEEPTTL"], ["PX", "5000"]])]],
+  [
+    "set",
+    (
+      r,
+    ) => ["SET", k(r), v(r), ...r.pick([[], ["NX"], ["XX"], ["GET"], ["KEEPTTL"], ["PX", "5000"]])],
+  ],
   ["setnx", (r) => ["SETNX", k(r), v(r)]],
   ["setex", (r) => ["SETEX", k(r), "100", v(r)]],
   ["getset", (r) => ["GETSET", k(r), v(r)]],
@@ -109,7 +122,9 @@ const RANDOM_REPLY = new Set(["SPOP"]);
 
 const available = TEMPLATES.filter(([name]) => modisHas(name));
 const missing = TEMPLATES.filter(([name]) => !modisHas(name)).map(([name]) => name);
-if (missing.length > 0) console.warn(`SKIP notification templates for commands Modis lacks: ${missing.join(", ")}`);
+if (missing.length > 0) {
+  console.warn(`SKIP notification templates for commands Modis lacks: ${missing.join(", ")}`);
+}
 
 /** One server under test: a command client and a subscriber. */
 interface Side {
@@ -146,7 +161,7 @@ describe("differential: keyspace events and MULTI/EXEC vs redis-server", () => {
   const modis: ServerHandle[] = [];
   beforeAll(async () => {
     redis = await startRedis();
-    if (redis) for (const runtime of RUNTIMES) modis.push(await startServer({ runtime }));
+    if (redis) { for (const runtime of RUNTIMES) modis.push(await startServer({ runtime })); }
   });
   afterAll(async () => {
     await redis?.stop();
@@ -172,16 +187,28 @@ describe("differential: keyspace events and MULTI/EXEC vs redis-server", () => {
           const got = await step(s, cmds);
           const line = cmds.map((c) => c.join(" ")).join(" ; ");
           if (JSON.stringify(got.events) !== JSON.stringify(want.events)) {
-            mismatches.push(`[${s.name}] step ${i} ${line}\n  events redis: ${want.events.join(", ")}\n  events modis: ${got.events.join(", ")}`);
+            mismatches.push(
+              `[${s.name}] step ${i} ${line}\n  events redis: ${
+                want.events.join(", ")
+              }\n  events modis: ${got.events.join(", ")}`,
+            );
           }
           const random = cmds.some((c) => RANDOM_REPLY.has(c[0]));
           if (!random && JSON.stringify(got.replies) !== JSON.stringify(want.replies)) {
-            mismatches.push(`[${s.name}] step ${i} ${line}\n  replies redis: ${JSON.stringify(want.replies)}\n  replies modis: ${JSON.stringify(got.replies)}`);
+            mismatches.push(
+              `[${s.name}] step ${i} ${line}\n  replies redis: ${
+                JSON.stringify(want.replies)
+              }\n  replies modis: ${JSON.stringify(got.replies)}`,
+            );
           }
         }
       }
-      console.log(`seed ${seed}: ${STEPS} steps, ${sides.length} Modis sides, ${available.length} templates, ${totalEvents} reference events`);
-      if (mismatches.length > 0) console.log(`seed ${seed} (replay: DIFF_SEED=${seed}):\n${mismatches.join("\n")}`);
+      console.log(
+        `seed ${seed}: ${STEPS} steps, ${sides.length} Modis sides, ${available.length} templates, ${totalEvents} reference events`,
+      );
+      if (mismatches.length > 0) {
+        console.log(`seed ${seed} (replay: DIFF_SEED=${seed}):\n${mismatches.join("\n")}`);
+      }
       expect(mismatches).toEqual([]);
     }, 60_000);
   }

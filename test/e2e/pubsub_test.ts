@@ -7,7 +7,17 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { error, isPush, kindsWithRedis, type Reply, type RespClient, RUNTIMES, simple, useModis, useServer } from "../helpers/mod.ts";
+import {
+  error,
+  isPush,
+  kindsWithRedis,
+  type Reply,
+  type RespClient,
+  RUNTIMES,
+  simple,
+  useModis,
+  useServer,
+} from "../helpers/mod.ts";
 
 /** Push frames (RESP3) and arrays (RESP2) compared alike. */
 function frame(r: Reply): Reply[] {
@@ -42,7 +52,9 @@ for (const kind of kindsWithRedis()) {
       const c = await server().client();
       await c.send("SUBSCRIBE", "ch");
       expect(await c.send("GET", "k")).toEqual(
-        error("ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"),
+        error(
+          "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+        ),
       );
       expect(await c.send("PING")).toEqual(["pong", ""]);
       expect(frame(await c.send("UNSUBSCRIBE"))).toEqual(["unsubscribe", "ch", 0]);
@@ -67,8 +79,18 @@ for (const kind of kindsWithRedis()) {
       await b.send("PSUBSCRIBE", "intro.*");
       await b.send("SSUBSCRIBE", "intro.shard");
       const c = await server().client();
-      expect(((await c.send("PUBSUB", "CHANNELS", "intro.*")) as string[]).sort()).toEqual(["intro.1", "intro.2"]);
-      expect(await c.send("PUBSUB", "NUMSUB", "intro.1", "intro.2", "intro.3")).toEqual(["intro.1", 2, "intro.2", 1, "intro.3", 0]);
+      expect(((await c.send("PUBSUB", "CHANNELS", "intro.*")) as string[]).sort()).toEqual([
+        "intro.1",
+        "intro.2",
+      ]);
+      expect(await c.send("PUBSUB", "NUMSUB", "intro.1", "intro.2", "intro.3")).toEqual([
+        "intro.1",
+        2,
+        "intro.2",
+        1,
+        "intro.3",
+        0,
+      ]);
       expect(await c.send("PUBSUB", "NUMPAT")).toBe(1);
       expect(await c.send("PUBSUB", "SHARDCHANNELS")).toEqual(["intro.shard"]);
       expect(await c.send("PUBSUB", "SHARDNUMSUB", "intro.shard")).toEqual(["intro.shard", 1]);
@@ -80,7 +102,10 @@ for (const kind of kindsWithRedis()) {
       const admin = await server().client();
       const sub = await server().client();
       await admin.send("CONFIG", "SET", "notify-keyspace-events", "KEg$");
-      expect(await admin.send("CONFIG", "GET", "notify-keyspace-events")).toEqual(["notify-keyspace-events", "g$KE"]);
+      expect(await admin.send("CONFIG", "GET", "notify-keyspace-events")).toEqual([
+        "notify-keyspace-events",
+        "g$KE",
+      ]);
       await sub.send("PSUBSCRIBE", "__key*@0__:*");
       await admin.send("SET", "ks:a", "1");
       await admin.send("LPUSH", "ks:l", "x"); // class l is off: no event
@@ -95,7 +120,9 @@ for (const kind of kindsWithRedis()) {
         "__keyspace@0__:ks:l del",
         "__keyevent@0__:del ks:l",
       ]);
-      expect(await admin.send("CONFIG", "SET", "notify-keyspace-events", "KQ")).toHaveProperty("error");
+      expect(await admin.send("CONFIG", "SET", "notify-keyspace-events", "KQ")).toHaveProperty(
+        "error",
+      );
       await admin.send("CONFIG", "SET", "notify-keyspace-events", "");
     });
 
@@ -115,19 +142,28 @@ for (const kind of kindsWithRedis()) {
 
 for (const runtime of RUNTIMES) {
   describe(`pub/sub output limits and ordering [${runtime}]`, () => {
-    const server = useModis({ runtime, args: ["--client-output-buffer-limit", "pubsub 1mb 256kb 1"] });
+    const server = useModis({
+      runtime,
+      args: ["--client-output-buffer-limit", "pubsub 1mb 256kb 1"],
+    });
 
     test("a subscriber that never reads is disconnected while a publisher sends MBs", async () => {
       // A raw socket that subscribes, then stops reading (pause): the kernel buffers fill and
       // the server's pending output grows past the pubsub class's hard limit.
-      const slow = await Bun.connect({ hostname: "127.0.0.1", port: server().port, socket: { data() {} } });
+      const slow = await Bun.connect({
+        hostname: "127.0.0.1",
+        port: server().port,
+        socket: { data() {} },
+      });
       slow.write("*2\r\n$9\r\nSUBSCRIBE\r\n$5\r\nflood\r\n");
       const pub = await server().client();
       while ((await pub.send("PUBSUB", "NUMSUB", "flood") as Reply[])[1] !== 1) await Bun.sleep(5);
       slow.pause();
       const payload = "x".repeat(64 * 1024);
       const subscribers = async () => ((await pub.send("PUBSUB", "NUMSUB", "flood")) as Reply[])[1];
-      for (let i = 0; i < 800 && (await subscribers()) === 1; i++) await pub.send("PUBLISH", "flood", payload);
+      for (let i = 0; i < 800 && (await subscribers()) === 1; i++) {
+        await pub.send("PUBLISH", "flood", payload);
+      }
       // 50 MB would have been sent by now; the server dropped the subscriber well before.
       expect(await subscribers()).toBe(0);
       await server().waitForLog(/overcoming of output buffer limits/);

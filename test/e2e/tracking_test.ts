@@ -6,7 +6,15 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { error, isPush, kindsWithRedis, mapGet, type Reply, simple, useServer } from "../helpers/mod.ts";
+import {
+  error,
+  isPush,
+  kindsWithRedis,
+  mapGet,
+  type Reply,
+  simple,
+  useServer,
+} from "../helpers/mod.ts";
 
 function frame(r: Reply): Reply[] {
   return isPush(r) ? r.push : (r as Reply[]);
@@ -82,14 +90,21 @@ for (const kind of kindsWithRedis()) {
 
     test("option errors and TRACKINGINFO", async () => {
       const c = await server().client();
-      expect(await c.send("CLIENT", "TRACKING", "on", "PREFIX", "x")).toEqual(error("ERR PREFIX option requires BCAST mode to be enabled"));
-      expect(await c.send("CLIENT", "TRACKING", "on", "BCAST", "OPTIN")).toEqual(error("ERR OPTIN and OPTOUT are not compatible with BCAST"));
+      expect(await c.send("CLIENT", "TRACKING", "on", "PREFIX", "x")).toEqual(
+        error("ERR PREFIX option requires BCAST mode to be enabled"),
+      );
+      expect(await c.send("CLIENT", "TRACKING", "on", "BCAST", "OPTIN")).toEqual(
+        error("ERR OPTIN and OPTOUT are not compatible with BCAST"),
+      );
       expect(await c.send("CLIENT", "TRACKING", "on", "REDIRECT", "999999")).toEqual(
         error("ERR The client ID you want redirect to does not exist"),
       );
-      expect(await c.send("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "ab")).toEqual(
-        error("ERR Prefix 'a' overlaps with another provided prefix 'ab'. Prefixes for a single client must not overlap."),
-      );
+      expect(await c.send("CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "a", "PREFIX", "ab"))
+        .toEqual(
+          error(
+            "ERR Prefix 'a' overlaps with another provided prefix 'ab'. Prefixes for a single client must not overlap.",
+          ),
+        );
       expect(await c.send("CLIENT", "CACHING", "yes")).toHaveProperty("error");
       await c.send("CLIENT", "TRACKING", "on", "OPTOUT", "NOLOOP");
       const info = await c.send("CLIENT", "TRACKINGINFO");

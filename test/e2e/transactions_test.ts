@@ -17,7 +17,15 @@ for (const kind of kindsWithRedis()) {
     test("queued commands run at EXEC, errors inside don't stop the others", async () => {
       const c = await server().client();
       await c.send("DEL", "tx:a", "tx:l");
-      expect(await c.pipeline([["MULTI"], ["SET", "tx:a", "1"], ["LPUSH", "tx:a", "x"], ["INCR", "tx:a"], ["EXEC"]])).toEqual([
+      expect(
+        await c.pipeline([
+          ["MULTI"],
+          ["SET", "tx:a", "1"],
+          ["LPUSH", "tx:a", "x"],
+          ["INCR", "tx:a"],
+          ["EXEC"],
+        ]),
+      ).toEqual([
         OK,
         QUEUED,
         QUEUED,
@@ -29,7 +37,10 @@ for (const kind of kindsWithRedis()) {
     test("a command refused while queueing aborts EXEC", async () => {
       const c = await server().client();
       await c.send("SET", "tx:b", "0");
-      const r = await c.pipeline([["MULTI"], ["INCR", "tx:b"], ["NOSUCHCMD"], ["GET"], ["EXEC"], ["GET", "tx:b"]]);
+      const r = await c.pipeline([["MULTI"], ["INCR", "tx:b"], ["NOSUCHCMD"], ["GET"], ["EXEC"], [
+        "GET",
+        "tx:b",
+      ]]);
       expect(r[2]).toHaveProperty("error");
       expect(r[3]).toEqual(error("ERR wrong number of arguments for 'get' command"));
       expect(r[4]).toEqual(error("EXECABORT Transaction discarded because of previous errors."));
@@ -57,7 +68,11 @@ for (const kind of kindsWithRedis()) {
         await c.send("SET", "tx:w", "1");
         expect(await c.send("WATCH", "tx:w")).toEqual(OK);
         await other.send("SET", "tx:w", "2");
-        expect(await c.pipeline([["MULTI"], ["SET", "tx:w", "3"], ["EXEC"]])).toEqual([OK, QUEUED, proto === 2 ? NULL_ARRAY : null]);
+        expect(await c.pipeline([["MULTI"], ["SET", "tx:w", "3"], ["EXEC"]])).toEqual([
+          OK,
+          QUEUED,
+          proto === 2 ? NULL_ARRAY : null,
+        ]);
         expect(await c.send("GET", "tx:w")).toBe("2");
       }
     });
@@ -67,15 +82,21 @@ for (const kind of kindsWithRedis()) {
       const other = await server().client();
       await c.send("WATCH", "tx:u1", "tx:u2");
       await other.send("SET", "tx:unrelated", "1");
-      expect(await c.pipeline([["MULTI"], ["PING"], ["EXEC"]])).toEqual([OK, QUEUED, [simple("PONG")]]);
+      expect(await c.pipeline([["MULTI"], ["PING"], ["EXEC"]])).toEqual([OK, QUEUED, [
+        simple("PONG"),
+      ]]);
       await c.send("WATCH", "tx:u1");
       await c.send("UNWATCH");
       await other.send("SET", "tx:u1", "x");
-      expect(await c.pipeline([["MULTI"], ["PING"], ["EXEC"]])).toEqual([OK, QUEUED, [simple("PONG")]]);
+      expect(await c.pipeline([["MULTI"], ["PING"], ["EXEC"]])).toEqual([OK, QUEUED, [
+        simple("PONG"),
+      ]]);
       await c.send("WATCH", "tx:u1");
       await c.pipeline([["MULTI"], ["PING"], ["DISCARD"]]);
       await other.send("SET", "tx:u1", "y");
-      expect(await c.pipeline([["MULTI"], ["PING"], ["EXEC"]])).toEqual([OK, QUEUED, [simple("PONG")]]);
+      expect(await c.pipeline([["MULTI"], ["PING"], ["EXEC"]])).toEqual([OK, QUEUED, [
+        simple("PONG"),
+      ]]);
     });
 
     test("WATCH is invalidated by expiry, FLUSHALL, SWAPDB, RENAME and MOVE", async () => {
@@ -105,7 +126,11 @@ for (const kind of kindsWithRedis()) {
     test("blocking commands don't block inside EXEC", async () => {
       const c = await server().client();
       await c.send("DEL", "tx:empty");
-      expect(await c.pipeline([["MULTI"], ["BLPOP", "tx:empty", "0"], ["EXEC"]])).toEqual([OK, QUEUED, [NULL_ARRAY]]);
+      expect(await c.pipeline([["MULTI"], ["BLPOP", "tx:empty", "0"], ["EXEC"]])).toEqual([
+        OK,
+        QUEUED,
+        [NULL_ARRAY],
+      ]);
     });
 
     test("CLIENT LIST shows flag x and the queue length", async () => {
@@ -113,19 +138,24 @@ for (const kind of kindsWithRedis()) {
       await c.send("CLIENT", "SETNAME", "txlist");
       await c.pipeline([["MULTI"], ["PING"], ["PING"]]);
       const other = await server().client();
-      const line = ((await other.send("CLIENT", "LIST")) as string).split("\n").find((l) => l.includes("name=txlist"))!;
+      const line = ((await other.send("CLIENT", "LIST")) as string).split("\n").find((l) =>
+        l.includes("name=txlist")
+      )!;
       expect(line).toMatch(/ flags=x /);
       expect(line).toMatch(/ multi=2 /);
       await c.send("DISCARD");
     });
 
-    test.skipIf(kind !== "redis" && !modisHas("save"))("no_multi commands (SAVE) are refused inside MULTI and fail the transaction", async () => {
-      const c = await server().client();
-      expect(await c.pipeline([["MULTI"], ["SAVE"], ["EXEC"]])).toEqual([
-        OK,
-        error("ERR Command not allowed inside a transaction"),
-        error("EXECABORT Transaction discarded because of previous errors."),
-      ]);
-    });
+    test.skipIf(kind !== "redis" && !modisHas("save"))(
+      "no_multi commands (SAVE) are refused inside MULTI and fail the transaction",
+      async () => {
+        const c = await server().client();
+        expect(await c.pipeline([["MULTI"], ["SAVE"], ["EXEC"]])).toEqual([
+          OK,
+          error("ERR Command not allowed inside a transaction"),
+          error("EXECABORT Transaction discarded because of previous errors."),
+        ]);
+      },
+    );
   });
 }
