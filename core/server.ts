@@ -248,19 +248,22 @@ export class Server implements DbHost {
   }
 
   notify(cls: EventClass, event: string, key: string, dbIndex: number): void {
-    for (const h of this.hooks.keyspaceEvent) h(cls, event, key, dbIndex, this);
+    const hooks = this.hooks.keyspaceEvent;
+    for (let i = 0; i < hooks.length; i++) hooks[i](cls, event, key, dbIndex, this);
   }
 
   keyModified(db: Db, key: string): void {
     this.dirty++;
     this.blocking.signal(db, key);
-    for (const h of this.hooks.keyModified) h(db, key, this);
+    const hooks = this.hooks.keyModified;
+    for (let i = 0; i < hooks.length; i++) hooks[i](db, key, this);
   }
 
   expired(db: Db, key: string): void {
     this.stats.expiredKeys++;
     this.notify("x", "expired", key, db.index);
-    for (const h of this.hooks.keyModified) h(db, key, this);
+    const hooks = this.hooks.keyModified;
+    for (let i = 0; i < hooks.length; i++) hooks[i](db, key, this);
     this.propagate(db.index, ["DEL", key]);
   }
 
@@ -270,7 +273,8 @@ export class Server implements DbHost {
   }
 
   beforeWrite(db: Db, key: string): void {
-    for (const h of this.hooks.beforeKeyWrite) h(db, key);
+    const hooks = this.hooks.beforeKeyWrite;
+    for (let i = 0; i < hooks.length; i++) hooks[i](db, key);
   }
 
   /** Start (true) or stop (false) calling `beforeKeyWrite` hooks; calls nest. */
