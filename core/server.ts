@@ -213,7 +213,7 @@ export class Server implements DbHost {
   /** Fast commands run since the last clock reading, waiting for their share of the time. */
   private untimed: CommandEntry[] = [];
   /** Wall clock minus monotonic clock, resynchronized by the cron (NTP adjustments). */
-  private epochOffset = Date.now() - performance.now();
+  private epochOffset = performance.timeOrigin;
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private opsSample = { at: Date.now(), commands: 0 };
   private expireDb = 0;
@@ -746,10 +746,10 @@ export class Server implements DbHost {
 
   private cron(): void {
     const now = Date.now();
-    // Date.now() is floored to the ms, so a single sample can put the offset up to 1 ms low;
-    // keep the highest sample unless the wall clock really stepped back.
-    const offset = now - performance.now();
-    if (offset > this.epochOffset || offset < this.epochOffset - 5) this.epochOffset = offset;
+    // Date.now() is floored to the ms, so the true offset lies in [sample, sample + 1): keep
+    // the precise one from performance.timeOrigin unless the wall clock really stepped.
+    const sample = now - performance.now();
+    if (this.epochOffset < sample || this.epochOffset >= sample + 1) this.epochOffset = sample + 0.5;
     if (now - this.opsSample.at >= 1000) {
       const n = this.stats.totalCommands - this.opsSample.commands;
       this.stats.instantaneousOps = Math.round((n * 1000) / (now - this.opsSample.at));
