@@ -399,12 +399,15 @@ export class Server implements DbHost {
     const hooks = this.hooks.beforeCommand;
     if (hooks.length > 0) {
       const errorsBefore = this.stats.totalErrorReplies;
+      this.gated = e;
       for (let i = 0; i < hooks.length; i++) {
         if (hooks[i](c, e.spec, argv)) {
+          this.gated = null;
           if (this.stats.totalErrorReplies !== errorsBefore) e.rejectedCalls++;
           return;
         }
       }
+      this.gated = null;
     }
     this.call(c, e, argv);
     // Keys made ready by the outermost command wake their waiters now, once it is complete
@@ -429,15 +432,25 @@ export class Server implements DbHost {
     for (let i = 0; i < hooks.length; i++) hooks[i](entries, each);
   }
 
-  /** Reject a command before it runs (counted as rejected, flags a MULTI as failed). */
+  /**
+   * Reject a command before it runs (counted as rejected, flags a MULTI as failed). `e` may
+   * be null when a gate rejects: listeners still learn which command it was.
+   */
   reject(c: ClientState, e: CommandEntry | null, msg: string): void {
     if (e) e.rejectedCalls++;
-    for (const h of this.rejectListeners) h(c, msg);
-    c.reply.error(msg);
+    const cmd = e ?? this.gated;
+    let reply = msg;
+    for (const h of this.rejectListeners) reply = h(c, msg, cmd) ?? reply;
+    c.reply.error(reply);
   }
 
-  /** Listeners told about rejected commands (MULTI marks the transaction as failed). */
-  readonly rejectListeners: ((c: ClientState, msg: string) => void)[] = [];
+  /**
+   * Listeners told about rejected commands (null: an unknown command). A listener may return
+   * the error to answer instead (a rejected EXEC answers EXECABORT and ends the transaction).
+   */
+  readonly rejectListeners: ((c: ClientState, msg: string, cmd: CommandEntry | null) => string | void)[] = [];
+  /** The command whose beforeCommand gates are running. */
+  private gated: CommandEntry | null = null;
 
   /**
    * Run a resolved command's handler with statistics and propagation. Used by `execute` and

@@ -124,3 +124,27 @@ describe("Server info sections", () => {
     expect(server.infoSections.get("own")!(server)).toEqual(["x:3"]);
   });
 });
+
+describe("Server rejections", () => {
+  test("listeners learn which command a gate refused and may answer instead", async () => {
+    const server = new Server({ host: null });
+    const seen: string[] = [];
+    await server.loadModule({
+      name: "gate",
+      commands: [{ name: "g", group: "server", summary: "", since: "0", arity: 1, flags: [], handler: (ctx) => ctx.reply.ok() }],
+      hooks: {
+        beforeCommand(ctx) {
+          ctx.server.reject(ctx.client, null, "ERR gated");
+          return true;
+        },
+      },
+    });
+    server.rejectListeners.push((_c, msg, cmd) => {
+      seen.push(`${cmd?.fullName ?? "?"}: ${msg}`);
+      return cmd?.fullName === "g" ? "ERR replaced" : undefined;
+    });
+    expect(() => server.callArgv(["G"])).toThrow("ERR replaced");
+    expect(() => server.callArgv(["NOPE"])).toThrow("unknown command");
+    expect(seen).toEqual(["g: ERR gated", "?: ERR unknown command 'NOPE', with args beginning with: "]);
+  });
+});
