@@ -230,10 +230,17 @@ function queueCommand(ctx: CommandContext, cmd: CommandSpec, argv: string[]): bo
   return true;
 }
 
-/** core's rejectListeners entry: a refused command fails the open transaction. */
-function onReject(c: ClientState): void {
+/**
+ * core's rejectListeners entry: a refused command fails the open transaction; a refused
+ * EXEC (busy script, wrong arity...) ends it with EXECABORT, as Redis's execCommandAbort.
+ */
+function onReject(c: ClientState, msg: string, cmd: CommandEntry | null): string | void {
   const st = stateOf(c);
-  if (st !== undefined && st.queue !== null) st.failed = true;
+  if (st === undefined || st.queue === null) return;
+  st.failed = true;
+  if (cmd?.spec.handler !== exec) return;
+  discardTransaction(c, st);
+  return `EXECABORT Transaction discarded because of: ${msg}`;
 }
 
 function forget(c: ClientState): void {
