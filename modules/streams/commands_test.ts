@@ -95,13 +95,13 @@ describe("XADD / XTRIM / XDEL / XSETID", () => {
     const id = String(await h.run("XADD", "s", "MAXLEN", "~", "12", "*", "f", "v"));
     expect(await h.run("XLEN", "s")).toBe(16);
     expect(h.propagated).toEqual([`XADD s MAXLEN = 16 ${id} f v`]);
-    expect(h.events).toEqual(["x:xadd:s", "x:xtrim:s"]);
+    expect(h.events).toEqual(["t:xadd:s", "t:xtrim:s"]);
     h.clear();
     expect(await h.run("XTRIM", "s", "MINID", "~", "24")).toBe(10);
     expect(h.propagated).toEqual(["XTRIM s MINID = 21-1"]);
     expect(await h.run("XTRIM", "s", "MAXLEN", "2")).toBe(4);
     expect(await h.run("XDEL", "s", "25-1", "99-0")).toBe(1);
-    expect(h.events).toEqual(["x:xtrim:s", "x:xtrim:s", "x:xdel:s"]);
+    expect(h.events).toEqual(["t:xtrim:s", "t:xtrim:s", "t:xdel:s"]);
     const info = (await h.run("XINFO", "STREAM", "s")) as unknown[];
     expect(info.slice(6, 14)).toEqual([
       "last-generated-id",
@@ -150,7 +150,7 @@ describe("consumer groups", () => {
       .toEqual([
         ["s", [["1-0", ["f", "a"]]]],
       ]);
-    expect(h.events).toEqual(["x:xgroup-createconsumer:s"]);
+    expect(h.events).toEqual(["t:xgroup-createconsumer:s"]);
     const claim = h.propagated.find((p) => p.startsWith("XCLAIM"))!;
     expect(claim).toMatch(/^XCLAIM s g c1 0 1-0 TIME \d+ RETRYCOUNT 1 FORCE JUSTID LASTID 1-0$/);
     expect(h.propagated).toContain("XGROUP SETID s g 1-0 ENTRIESREAD 1");

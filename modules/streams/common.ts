@@ -217,7 +217,7 @@ export function lookupOrCreateConsumer(
   const found = group.consumer(name, ctx.server.now());
   if (found.created) {
     dirty(ctx);
-    ctx.db.notify("x", "xgroup-createconsumer", key);
+    ctx.db.notify("t", "xgroup-createconsumer", key);
   }
   return found;
 }

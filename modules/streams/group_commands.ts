@@ -106,7 +106,7 @@ function xgroup(ctx: CommandContext, argv: string[]): void {
     }
     (s.groups ??= new Map()).set(name, new ConsumerGroup(name, id, entriesRead));
     dirty(ctx);
-    ctx.db.notify("x", "xgroup-create", key);
+    ctx.db.notify("t", "xgroup-create", key);
     return ctx.reply.ok();
   }
   const group = s!.group(name);
@@ -114,14 +114,14 @@ function xgroup(ctx: CommandContext, argv: string[]): void {
     group!.lastId = argv[4] === "$" ? s!.lastId : parseId(argv[4], { specials: true });
     group!.entriesRead = entriesRead;
     dirty(ctx);
-    ctx.db.notify("x", "xgroup-setid", key);
+    ctx.db.notify("t", "xgroup-setid", key);
     return ctx.reply.ok();
   }
   if (sub === "destroy" && argc === 4) {
     if (group === undefined) return ctx.reply.int(0);
     s!.groups!.delete(name);
     ctx.db.modified(key);
-    ctx.db.notify("x", "xgroup-destroy", key);
+    ctx.db.notify("t", "xgroup-destroy", key);
     return ctx.reply.int(1);
   }
   if (sub === "createconsumer" && argc === 5) {
@@ -133,7 +133,7 @@ function xgroup(ctx: CommandContext, argv: string[]): void {
     if (consumer !== undefined) {
       pending = group!.deleteConsumer(consumer);
       dirty(ctx);
-      ctx.db.notify("x", "xgroup-delconsumer", key);
+      ctx.db.notify("t", "xgroup-delconsumer", key);
     }
     return ctx.reply.int(pending);
   }

@@ -128,7 +128,7 @@ function applyTrim(
 ): number {
   if (!trim) return 0;
   const removed = s.trim(trim);
-  if (removed > 0) ctx.db.notify("x", "xtrim", argv[1]);
+  if (removed > 0) ctx.db.notify("t", "xtrim", argv[1]);
   if (trim.approx && (removed > 0 || argv[0].toLowerCase() === "xadd")) {
     argv[trim.argIndex - 1] = "=";
     argv[trim.argIndex] = trim.strategy === "maxlen"
@@ -188,7 +188,7 @@ function xadd(ctx: CommandContext, argv: string[]): void {
   s.append(id, argv, fieldsAt, streamLimits(ctx.server));
   const text = formatId(id);
   ctx.reply.bulk(text);
-  ctx.db.notify("x", "xadd", key);
+  ctx.db.notify("t", "xadd", key);
   applyTrim(ctx, s, argv, args.trim);
   ctx.db.modified(key);
   // argv is what core propagates: rewriting it in place propagates the concrete ID.
@@ -220,7 +220,7 @@ function xdel(ctx: CommandContext, argv: string[]): void {
     if (s.length === 0) s.firstId = MIN_ID;
     else if (firstGone) s.firstId = s.firstLiveId()!;
     ctx.db.modified(argv[1]);
-    ctx.db.notify("x", "xdel", argv[1]);
+    ctx.db.notify("t", "xdel", argv[1]);
   }
   ctx.reply.int(deleted);
 }
@@ -267,7 +267,7 @@ function xsetid(ctx: CommandContext, argv: string[]): void {
   if (entriesAdded !== -1) s.entriesAdded = entriesAdded;
   if (!isZero(maxDeleted)) s.maxDeletedId = maxDeleted;
   dirty(ctx);
-  ctx.db.notify("x", "xsetid", argv[1]);
+  ctx.db.notify("t", "xsetid", argv[1]);
   ctx.reply.ok();
 }
 
