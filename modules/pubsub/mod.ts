@@ -66,11 +66,7 @@ export const pubsubModule: ModuleSpec = {
       );
       return true;
     },
-    afterCommand(ctx, cmd) {
-      if (cmd.name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) {
-        unsubscribeAll(ctx.client);
-      }
-    },
+    clientReset: unsubscribeAll,
     keyspaceEvent: sendKeyspaceEvent,
     clientDisconnected: unsubscribeAll,
     info: {

@@ -24,6 +24,7 @@ import {
   invalidateAll,
   invalidateKey,
   rememberKeys,
+  trackingActive,
   trackingOf,
   trackingState,
 } from "./table.ts";
@@ -52,16 +53,15 @@ export const trackingModule: ModuleSpec = {
   }],
   hooks: {
     beforeCommand(ctx) {
+      if (!trackingActive()) return false;
       const st = trackingState(ctx.server);
       if (ctx.server.currentClient === null) st.caller = ctx.client;
       if (st.clients.size > 0) enforceLimit(ctx.server);
       return false;
     },
     afterCommand(ctx, cmd, argv) {
+      if (!trackingActive()) return;
       const name = argv[0].toLowerCase();
-      if (name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) {
-        disableTracking(ctx.client);
-      }
       // Inside a script, the caller's tracking applies to the keys the script's commands read.
       const st = trackingState(ctx.server);
       const c = ctx.server.currentClient !== null && st.caller !== null ? st.caller : ctx.client;
@@ -82,7 +82,10 @@ export const trackingModule: ModuleSpec = {
         t.caching = false;
       }
     },
-    keyModified: (_db, key, server) => invalidateKey(server, key, true),
+    keyModified: (_db, key, server) => {
+      if (trackingActive()) invalidateKey(server, key, true);
+    },
+    clientReset: disableTracking,
     flushed: (_db, server) => invalidateAll(server),
     clientDisconnected: disableTracking,
     cron: enforceLimit,

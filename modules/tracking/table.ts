@@ -74,6 +74,20 @@ export interface TrackingState {
 const states = new WeakMap<ServerApi, TrackingState>();
 
 /**
+ * Tracking clients in this process: the per-command hooks' fast exit while nobody tracks.
+ *
+ * @example
+ * ```ts
+ * if (trackingActive()) rememberKeys(...);
+ * ```
+ */
+export function trackingActive(): boolean {
+  return trackingClientsTotal > 0;
+}
+
+let trackingClientsTotal = 0;
+
+/**
  * The tracking tables of a server (created on first use).
  *
  * @example
@@ -158,6 +172,7 @@ export function enableTracking(
     }
   }
   c.ext.set(EXT, t);
+  if (!st.clients.has(c)) trackingClientsTotal++;
   st.clients.add(c);
   showState(c, t);
 }
@@ -182,7 +197,7 @@ export function disableTracking(c: ClientState): void {
     if (bs.clients.size === 0) st.prefixes.delete(p);
   }
   c.ext.delete(EXT);
-  st.clients.delete(c);
+  if (st.clients.delete(c)) trackingClientsTotal--;
   showState(c, undefined);
 }
 

@@ -261,11 +261,7 @@ export const transactionsModule: ModuleSpec = {
   commands,
   hooks: {
     beforeCommand: queueCommand,
-    afterCommand(ctx, cmd) {
-      if (cmd.name === "reset" && ctx.server.commands.get("reset")?.spec === cmd) {
-        forget(ctx.client);
-      }
-    },
+    clientReset: forget,
     keyModified: (db, key) => touchKey(db, key, markDirty),
     flushed(dbIndex, server) {
       for (const db of dbIndex < 0 ? server.dbs : [server.db(dbIndex)]) touchFlushed(db, markDirty);

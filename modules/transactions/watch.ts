@@ -38,6 +38,8 @@ export interface Watcher {
 }
 
 const byDb = new WeakMap<Db, Map<string, Set<WatchedKey>>>();
+/** Watched keys in this process: the keyModified hook's fast exit when nobody watches. */
+let watchedTotal = 0;
 
 function isStored(db: Db, key: string): boolean {
   return db.main.find(key) >= 0;
@@ -60,6 +62,7 @@ export function watchKey(client: ClientState, w: Watcher, db: Db, key: string): 
   const wk: WatchedKey = { client, db, key, expired: db.isExpired(key), stored: isStored(db, key) };
   entries.add(wk);
   w.watched.push(wk);
+  watchedTotal++;
 }
 
 /**
@@ -75,7 +78,7 @@ export function unwatchAll(w: Watcher): void {
     const keys = byDb.get(wk.db);
     const entries = keys?.get(wk.key);
     if (entries === undefined) continue;
-    entries.delete(wk);
+    if (entries.delete(wk)) watchedTotal--;
     if (entries.size === 0) keys!.delete(wk.key);
   }
   w.watched = [];
@@ -94,6 +97,7 @@ export type MarkDirty = (client: ClientState) => void;
  * ```
  */
 export function touchKey(db: Db, key: string, markDirty: MarkDirty): void {
+  if (watchedTotal === 0) return;
   const entries = byDb.get(db)?.get(key);
   if (entries === undefined) return;
   for (const wk of [...entries]) {
