@@ -62,6 +62,9 @@ export function formatEventClasses(classes: string): string {
   return out;
 }
 
+/** Servers of this process with notifications on: every keyspace event's fast exit. */
+let notifyingServers = 0;
+
 /**
  * The notify-keyspace-events directive.
  *
@@ -77,7 +80,9 @@ export const notifyKeyspaceEventsConfig: ConfigSpec = {
   apply(value, server) {
     const classes = parseEventClasses(value);
     if (classes === null) throw new Error("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-    pubsubState(server).notifyClasses = classes;
+    const st = pubsubState(server);
+    notifyingServers += (classes !== "" ? 1 : 0) - (st.notifyClasses !== "" ? 1 : 0);
+    st.notifyClasses = classes;
     server.notifyNewKeys = classes.includes("n") &&
       (classes.includes("K") || classes.includes("E"));
   },
@@ -99,6 +104,7 @@ export function sendKeyspaceEvent(
   dbIndex: number,
   server: ServerApi,
 ): void {
+  if (notifyingServers === 0) return;
   const classes = pubsubState(server).notifyClasses;
   if (classes === "" || !classes.includes(cls)) return;
   if (classes.includes("K")) publish(server, "channel", `__keyspace@${dbIndex}__:${key}`, event);
