@@ -58,9 +58,26 @@ function isCanonicalInteger(s: string): boolean {
  * ```
  */
 export function parseInteger(s: string): number | null {
-  if (s.length <= 15) {
-    if (!isCanonicalInteger(s)) return null;
-    return Number(s);
+  const n = s.length;
+  if (n <= 15) {
+    // Validate and accumulate in one pass (Number(s) costs ~35 ns on JSC).
+    if (n === 0) return null;
+    let i = 0;
+    const neg = s.charCodeAt(0) === 45;
+    if (neg) {
+      if (n === 1) return null;
+      i = 1;
+    }
+    let c = s.charCodeAt(i) - 48;
+    if (c === 0) return n === 1 ? 0 : null; // "0" only: no leading zeros, no "-0"
+    if (c < 1 || c > 9) return null;
+    let v = c;
+    for (i++; i < n; i++) {
+      c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return null;
+      v = v * 10 + c;
+    }
+    return neg ? -v : v;
   }
   const v = parseInt64(s);
   return v === null ? null : Number(v);

@@ -66,32 +66,17 @@ export class OutputBuffer {
   }
 
   /**
-   * Append `prefix` (one byte), a safe integer in decimal and CRLF, without building a
-   * string: integer replies and aggregate/bulk headers are the most frequent writes.
+   * Append `prefix` (one byte), an integer in decimal and CRLF, without building the line
+   * as a string: integer replies and aggregate/bulk headers are the most frequent writes.
+   * (String(n) is the fastest number formatting on both engines; measured against digit loops.)
    */
   line(prefix: number, n: number): void {
-    this.reserve(24);
+    const text = String(n);
+    this.reserve(text.length + 3);
     const b = this.bytes;
     let p = this.length;
     b[p++] = prefix;
-    if (n < 0) {
-      b[p++] = 45;
-      n = -n;
-    }
-    if (n < 2147483648) {
-      // Small integers (nearly all): int32 arithmetic, which every engine does fast.
-      let digits = 1;
-      for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
-      let q = p + digits;
-      p = q;
-      do {
-        b[--q] = 48 + (n % 10);
-        n = (n / 10) | 0;
-      } while (n > 0);
-    } else {
-      const text = String(n);
-      for (let i = 0; i < text.length; i++) b[p++] = text.charCodeAt(i);
-    }
+    for (let i = 0; i < text.length; i++) b[p++] = text.charCodeAt(i);
     b[p++] = 13;
     b[p++] = 10;
     this.length = p;
