@@ -52,6 +52,35 @@ export interface DbHost {
   readonly watchingWrites: boolean;
   /** A key is about to change: called before any mutation while `watchingWrites`. */
   beforeWrite(db: Db, key: string): void;
+  /** How access words are kept, or null for the default seconds clock (see KeyAccess). */
+  readonly keyAccess: KeyAccess | null;
+}
+
+/**
+ * Another meaning for the per-key access word (the low 29 bits of the aux word), installed
+ * through `DbHost.keyAccess`. By default the word is a seconds clock (LRU idle time, OBJECT
+ * IDLETIME); the eviction module installs Redis's LFU counter while an LFU maxmemory-policy
+ * is active, so that reads and writes bump a frequency instead of a time, as Redis does.
+ *
+ * @example
+ * ```ts
+ * const counting: KeyAccess = {
+ *   created: () => 0,
+ *   touched: (word) => Math.min(word + 1, 255),
+ *   frequency: (word) => word,
+ *   fromFrequency: (freq) => freq,
+ * };
+ * ```
+ */
+export interface KeyAccess {
+  /** The word of a newly created key. */
+  created(nowMs: number): number;
+  /** The word after the key was read or written. */
+  touched(word: number, nowMs: number): number;
+  /** The access frequency a word stands for (OBJECT FREQ). */
+  frequency(word: number, nowMs: number): number;
+  /** The word for a given frequency (RESTORE ... FREQ, RDB loading). */
+  fromFrequency(freq: number, nowMs: number): number;
 }
 
 /**
@@ -65,6 +94,16 @@ const ENCODING_BITS = RAW_BIT | PLAIN_BIT;
 const CLOCK_MASK = PLAIN_BIT - 1;
 
 /**
+ * The bits of `Dict.auxOf(slot)` that hold a key's access word (the rest are encoding marks).
+ *
+ * @example
+ * ```ts
+ * const word = db.main.auxOf(slot) & ACCESS_MASK;
+ * ```
+ */
+export const ACCESS_MASK = CLOCK_MASK;
+
+/**
  * The type of a stored value.
  *
  * @example
@@ -75,7 +114,6 @@ const CLOCK_MASK = PLAIN_BIT - 1;
 export function typeOf(value: Value): TypeSpec<any> {
   return typeof value === "string" ? stringType : value.type;
 }
-
 
 /**
  * One numbered database.
@@ -156,7 +194,7 @@ export class Db {
   /** Add a key known to be absent (a "new" keyspace event, class n, when the host wants it). */
   add(key: string, value: Value): void {
     if (this.host.watchingWrites) this.host.beforeWrite(this, key);
-    this.main.setAux(this.main.insertNew(key, value), this.clock());
+    this.main.setAux(this.main.insertNew(key, value), this.newWord());
     // Redis's dbAdd announces every key creation (notify-keyspace-events class n).
     if (this.host.notifyNewKeys) this.host.notify("n", "new", key, this.index);
   }
@@ -170,12 +208,20 @@ export class Db {
     let slot = this.main.find(key);
     if (slot < 0) {
       slot = this.main.insertNew(key, value);
+      this.main.setAux(slot, this.newWord());
       if (this.host.notifyNewKeys) this.host.notify("n", "new", key, this.index);
     } else {
       this.main.setValueOf(slot, value);
       if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+      // A frequency survives the overwrite (Redis keeps the LFU field); a clock restarts.
+      const ka = this.host.keyAccess;
+      this.main.setAux(
+        slot,
+        ka === null
+          ? this.clock()
+          : ka.touched(this.main.auxOf(slot) & CLOCK_MASK, this.host.now()) & CLOCK_MASK,
+      );
     }
-    this.main.setAux(slot, this.clock());
     this.host.keyModified(this, key);
   }
 
@@ -233,6 +279,20 @@ export class Db {
     this.host.notify(cls, event, key, this.index);
   }
 
+  /** The key's access word (see KeyAccess), or -1 when absent. */
+  accessWord(key: string): number {
+    const slot = this.main.find(key);
+    return slot < 0 ? -1 : this.main.auxOf(slot) & CLOCK_MASK;
+  }
+
+  /** Replace the key's access word (RESTORE FREQ / IDLETIME), keeping its encoding marks. */
+  setAccessWord(key: string, word: number): void {
+    const slot = this.main.find(key);
+    if (slot >= 0) {
+      this.main.setAux(slot, (this.main.auxOf(slot) & ENCODING_BITS) | (word & CLOCK_MASK));
+    }
+  }
+
   /** Seconds since the key was last accessed, or -1 when absent. */
   idleSeconds(key: string): number {
     const slot = this.main.find(key);
@@ -243,7 +303,10 @@ export class Db {
   setIdleSeconds(key: string, seconds: number): void {
     const slot = this.main.find(key);
     if (slot >= 0) {
-      this.main.setAux(slot, (this.main.auxOf(slot) & ENCODING_BITS) | ((this.clock() - seconds) & CLOCK_MASK));
+      this.main.setAux(
+        slot,
+        (this.main.auxOf(slot) & ENCODING_BITS) | ((this.clock() - seconds) & CLOCK_MASK),
+      );
     }
   }
 
@@ -279,7 +342,18 @@ export class Db {
   }
 
   private touchSlot(slot: number): void {
-    this.main.setAux(slot, (this.main.auxOf(slot) & ENCODING_BITS) | this.clock());
+    const aux = this.main.auxOf(slot);
+    const ka = this.host.keyAccess;
+    const word = ka === null
+      ? this.clock()
+      : ka.touched(aux & CLOCK_MASK, this.host.now()) & CLOCK_MASK;
+    this.main.setAux(slot, (aux & ENCODING_BITS) | word);
+  }
+
+  /** The access word of a new key. */
+  private newWord(): number {
+    const ka = this.host.keyAccess;
+    return ka === null ? this.clock() : ka.created(this.host.now()) & CLOCK_MASK;
   }
 
   /** Seconds clock for access times; relative to 2020 so it fits an Int32 for decades. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { Db, type DbHost } from "./keyspace.ts";
+import { Db, type DbHost, type KeyAccess } from "./keyspace.ts";
 import { ReplyError } from "./errors.ts";
 import type { TypeSpec } from "./spec.ts";
 
@@ -17,11 +17,16 @@ function fakeHost(now: { ms: number }) {
     expiresOnAccess: () => true,
     watchingWrites: false,
     beforeWrite: () => {},
+    keyAccess: null,
   };
   return { host, events };
 }
 
-const listType: TypeSpec<{ type: TypeSpec }> = { name: "list", encoding: () => "quicklist", copy: (v) => v };
+const listType: TypeSpec<{ type: TypeSpec }> = {
+  name: "list",
+  encoding: () => "quicklist",
+  copy: (v) => v,
+};
 
 describe("Db", () => {
   test("lazy expiry on access uses the command time snapshot", () => {
@@ -52,7 +57,8 @@ describe("Db", () => {
   test("WRONGTYPE on typed lookups", () => {
     const db = new Db(0, fakeHost({ ms: 0 }).host);
     db.add("l", { type: listType });
-    expect(() => db.lookupRead("l", { name: "string", encoding: () => "", copy: (v) => v })).toThrow(ReplyError);
+    expect(() => db.lookupRead("l", { name: "string", encoding: () => "", copy: (v) => v }))
+      .toThrow(ReplyError);
     expect(db.lookupWrite("l", listType)).toBeDefined();
   });
 
@@ -79,7 +85,7 @@ describe("Db", () => {
     for (let i = 0; i < 20; i++) expect(db.randomKey()).toBe("alive");
   });
 
-  test("key creations are \"new\" events only when the host asks", () => {
+  test('key creations are "new" events only when the host asks', () => {
     const { host, events } = fakeHost({ ms: 0 });
     const db = new Db(0, host);
     db.add("a", "1");
@@ -100,5 +106,28 @@ describe("Db", () => {
     expect(a.size).toBe(0);
     expect(b.peek("x")).toBe("1");
     expect(events).toEqual(["swapped:0:1"]);
+  });
+
+  test("a KeyAccess installed on the host keeps the access word instead of the clock", () => {
+    const { host } = fakeHost({ ms: 0 });
+    const counting: KeyAccess = {
+      created: () => 5,
+      touched: (word) => word + 1,
+      frequency: (word) => word,
+      fromFrequency: (freq) => freq,
+    };
+    (host as { keyAccess: KeyAccess | null }).keyAccess = counting;
+    const db = new Db(0, host);
+    db.add("k", "v");
+    expect(db.accessWord("k")).toBe(5);
+    db.lookup("k");
+    db.lookupWrite("k");
+    expect(db.accessWord("k")).toBe(7);
+    db.markRaw("k");
+    db.setKey("k", "w"); // an overwrite keeps (and bumps) the word
+    expect(db.accessWord("k")).toBe(8);
+    db.setAccessWord("k", 200);
+    expect(db.accessWord("k")).toBe(200);
+    expect(db.accessWord("missing")).toBe(-1);
   });
 });

@@ -22,7 +22,7 @@
 import { CommandTable, arityOk, type CommandEntry, unknownCommandError } from "./commands.ts";
 import { ConfigRegistry } from "./config.ts";
 import { ClientState } from "./client.ts";
-import { Db, type DbHost } from "./keyspace.ts";
+import { Db, type DbHost, type KeyAccess } from "./keyspace.ts";
 import { ReplyError, wrongArity } from "./errors.ts";
 import { Logger, type LogLevel } from "./log.ts";
 import type { CommandRun, EventClass, ModuleHooks, ModuleSpec, ReplyWriter, TypeSpec } from "./spec.ts";
@@ -152,6 +152,8 @@ export class Server implements DbHost {
   isReplica = false;
   /** DbHost: announce key creations as "new" keyspace events (set by whoever wants them). */
   notifyNewKeys = false;
+  /** DbHost: how per-key access words are kept (null: a seconds clock; see KeyAccess). */
+  keyAccess: KeyAccess | null = null;
   /** Clients blocked on keys (BLPOP and friends). */
   readonly blocking = new BlockingService({
     reexecute: (c, argv) => this.execute(c, argv),
