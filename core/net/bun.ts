@@ -179,6 +179,8 @@ export function bunHost(): Host {
       else fs.writeFileSync(path, text);
     },
     rss: () => proc.memoryUsage.rss?.() ?? proc.memoryUsage().rss,
+    // JSC's heap size already includes the string and buffer memory it reports as "extra".
+    heapUsed: () => proc.memoryUsage().heapUsed,
     cpuUsage() {
       const u = proc.cpuUsage();
       return { user: u.user / 1e6, system: u.system / 1e6 };

@@ -216,6 +216,10 @@ export function denoHost(): Host {
       Deno.writeTextFileSync(path, text, { append });
     },
     rss: () => Deno.memoryUsage().rss,
+    heapUsed() {
+      const m = Deno.memoryUsage();
+      return m.heapUsed + m.external;
+    },
     cpuUsage() {
       const u = Deno.cpuUsage?.();
       return u
