@@ -192,6 +192,8 @@ export class Server implements DbHost {
     loading: [],
   };
   private writeWatchers = 0;
+  /** Load-order rank of each attached hook's module (Infinity: attached without owner). */
+  private readonly hookRanks = new WeakMap<object, number>();
   /** The CommandRun handed to afterCommand hooks, reused for every command. */
   private readonly lastRun: CommandRun = { entry: null as unknown as CommandEntry, usec: 0, blocked: false };
   private nextClientId = 1;
@@ -683,15 +685,39 @@ export class Server implements DbHost {
    * feature that is often unused (WATCH, client tracking, field expiry) should attach its
    * hooks only while it is in use and detach them after, instead of checking on every call.
    *
+   * A hook attached without `owner` runs after every other. With `owner` (the attaching
+   * module's name) it takes its module's place in load order, as a static hook would: a gate
+   * attached on demand (the OOM gate) still runs before the gates of modules loaded after
+   * its own (MULTI queueing).
+   *
    * @example
    * ```ts
    * server.addHook("keyModified", onWatchedKeyChange); // first WATCH
    * server.removeHook("keyModified", onWatchedKeyChange); // last UNWATCH
+   * server.addHook("beforeCommand", oomGate, "eviction"); // before transactions' queueing
    * ```
    */
-  addHook<K extends HookName>(name: K, fn: NonNullable<ModuleHooks[K]>): void {
+  addHook<K extends HookName>(name: K, fn: NonNullable<ModuleHooks[K]>, owner?: string): void {
     const list = this.hooks[name] as NonNullable<ModuleHooks[K]>[];
-    if (!list.includes(fn)) list.push(fn);
+    if (!list.includes(fn)) this.insertHook(list, fn, owner === undefined ? Infinity : this.moduleRank(owner));
+  }
+
+  /** Insert a hook after those of equal or lower rank. */
+  private insertHook(list: object[], fn: object, rank: number): void {
+    this.hookRanks.set(fn, rank);
+    let i = list.length;
+    while (i > 0 && (this.hookRanks.get(list[i - 1]) ?? Infinity) > rank) i--;
+    list.splice(i, 0, fn);
+  }
+
+  /** Where a module stands in load order (Infinity when not loaded). */
+  private moduleRank(name: string): number {
+    let i = 0;
+    for (const m of this.modules.keys()) {
+      if (m === name) return i;
+      i++;
+    }
+    return Infinity;
   }
 
   /** Detach a hook attached with `addHook` (a no-op when it is not attached). */
@@ -709,9 +735,9 @@ export class Server implements DbHost {
   private attachHooks(spec: ModuleSpec): void {
     const h = spec.hooks;
     if (!h) return;
+    const rank = this.moduleRank(spec.name);
     for (const k of Object.keys(this.hooks) as HookName[]) {
-      // deno-lint-ignore no-explicit-any
-      if (h[k]) (this.hooks[k] as any[]).push(h[k]);
+      if (h[k]) this.insertHook(this.hooks[k], h[k], rank);
     }
     if (h.info) this.rebuildInfoSections();
   }

@@ -148,3 +148,24 @@ describe("Server rejections", () => {
     expect(seen).toEqual(["g: ERR gated", "?: ERR unknown command 'NOPE', with args beginning with: "]);
   });
 });
+
+describe("Server hooks", () => {
+  test("a hook attached with an owner runs in its module's load-order place", async () => {
+    const server = new Server({ host: null });
+    const order: string[] = [];
+    const gate = (name: string) => () => {
+      order.push(name);
+      return false;
+    };
+    await server.loadModule({
+      name: "first",
+      commands: [{ name: "p", group: "server", summary: "", since: "0", arity: 1, flags: [], handler: (ctx) => ctx.reply.ok() }],
+    });
+    await server.loadModule({ name: "second", hooks: { beforeCommand: gate("second") } });
+    server.addHook("beforeCommand", gate("unowned"));
+    server.addHook("beforeCommand", gate("first"), "first");
+    await server.loadModule({ name: "third", hooks: { beforeCommand: gate("third") } });
+    server.callArgv(["P"]);
+    expect(order).toEqual(["first", "second", "third", "unowned"]);
+  });
+});
