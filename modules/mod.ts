@@ -9,6 +9,7 @@ import { connectionModule } from "./connection/mod.ts";
 import { keysModule } from "./keys/mod.ts";
 import { stringsModule } from "./strings/mod.ts";
 import { serverModule } from "./server/mod.ts";
+import { evictionModule } from "./eviction/mod.ts";
 import { listsModule } from "./lists/mod.ts";
 import { hashesModule } from "./hashes/mod.ts";
 import { setsModule } from "./sets/mod.ts";
@@ -36,6 +37,8 @@ export const builtinModules: ModuleSpec[] = [
   keysModule,
   stringsModule,
   serverModule,
+  // Its OOM gate must run before the gates of later modules (MULTI queueing).
+  evictionModule,
   listsModule,
   hashesModule,
   setsModule,
