@@ -11,11 +11,11 @@
  * answer under an LFU `maxmemory-policy` and FREQ refuses under any other policy, with
  * Redis's error texts, since a Redis key records either recency or frequency, not both.
  *
- * FREQ is an estimate. Core's keyspace records an access time per key but no access
- * counter yet, so FREQ reports Redis's initial counter (5, what a fresh key shows) decayed
- * by one per `lfu-decay-time` minutes of idleness, which matches a key that is written and
- * then left alone; keys read often do not climb above 5 until core keeps the logarithmic
- * counter Redis keeps (8 bits beside the access time).
+ * FREQ reads the key's LFU counter: while an LFU policy is active, the eviction module
+ * installs core's KeyAccess and every access bumps Redis's logarithmic counter in the key's
+ * access word (decayed on read by `lfu-decay-time`). Without that module the word is only
+ * an access time, so FREQ estimates: Redis's initial counter (5) decayed by one per
+ * `lfu-decay-time` minutes of idleness, what a key written once and left alone shows.
  *
  * REFCOUNT: Modis never shares a value between keys, so the answer is 1, except for the
  * small integers 0..9999 stored as strings: Redis keeps those as shared objects and reports
@@ -114,6 +114,11 @@ export const objectCommand: CommandSpec = {
     }),
     keySubcommand("freq", "4.0.0", "Estimates a key's access frequency.", (ctx, key) => {
       if (!lfuPolicy(ctx)) throw new ReplyError(FREQ_WITHOUT_LFU);
+      const access = ctx.server.keyAccess;
+      if (access !== null) {
+        ctx.reply.int(access.frequency(ctx.db.accessWord(key), ctx.server.now()));
+        return;
+      }
       const decay = Number(ctx.server.config.get("lfu-decay-time"));
       const periods = decay > 0 ? Math.floor(ctx.db.idleSeconds(key) / 60 / decay) : 0;
       ctx.reply.int(Math.max(0, LFU_INIT_VAL - periods));

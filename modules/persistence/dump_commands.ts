@@ -108,7 +108,11 @@ function restore(ctx: CommandContext, argv: string[]): void {
     db.setExpire(key, ttl);
     if (!absttl) ctx.propagate([...argv.slice(0, 2), String(ttl), ...argv.slice(3), "ABSTTL"]);
   }
-  if (idle >= 0) db.setIdleSeconds(key, idle);
+  // Like Redis, a key records either a frequency (LFU policies) or an idle time, not both.
+  const access = ctx.server.keyAccess;
+  if (access !== null) {
+    if (freq >= 0) db.setAccessWord(key, access.fromFrequency(freq, ctx.server.now()));
+  } else if (idle >= 0) db.setIdleSeconds(key, idle);
   db.modified(key);
   db.notify("g", "restore", key);
   ctx.reply.ok();
