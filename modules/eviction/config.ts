@@ -93,7 +93,13 @@ function parseClientsLimit(value: string): string {
  */
 export const evictionConfigs: ConfigSpec[] = [
   { name: "maxmemory", kind: "memory", default: "0", min: 0, apply: applyMaxmemory },
-  { name: "maxmemory-policy", kind: "enum", default: "noeviction", values: [...POLICIES], apply: applyPolicy },
+  {
+    name: "maxmemory-policy",
+    kind: "enum",
+    default: "noeviction",
+    values: [...POLICIES],
+    apply: applyPolicy,
+  },
   {
     name: "maxmemory-samples",
     kind: "int",

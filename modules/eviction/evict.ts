@@ -105,7 +105,12 @@ function pickVictim(server: ServerApi, st: EvictionState): { db: Db; key: string
     st.nextDb = (v.db + 1) % dbs.length;
     return { db: dbs[v.db], key: v.key };
   }
-  const opts = { policy, samples: st.samples, nowMs: Date.now(), decayMinutes: st.lfu.decayMinutes };
+  const opts = {
+    policy,
+    samples: st.samples,
+    nowMs: Date.now(),
+    decayMinutes: st.lfu.decayMinutes,
+  };
   for (;;) {
     let any = false;
     for (const db of dbs) {
@@ -131,6 +136,9 @@ function evictKey(server: ServerApi, st: EvictionState, db: Db, key: string): nu
   server.stats.evictedKeys++;
   db.modified(key);
   db.notify("e", "evicted", key);
-  server.propagate(db.index, [server.config.get("lazyfree-lazy-eviction") === "yes" ? "UNLINK" : "DEL", key]);
+  server.propagate(db.index, [
+    server.config.get("lazyfree-lazy-eviction") === "yes" ? "UNLINK" : "DEL",
+    key,
+  ]);
   return bytes;
 }

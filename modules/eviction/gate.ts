@@ -76,7 +76,9 @@ function scriptUsesMemory(server: ServerApi, name: string, argv: string[]): bool
   } else {
     let header;
     try {
-      header = name === "eval" ? parseScriptHeader(argv[1]) : scriptingOf(server).scripts.get(argv[1].toLowerCase())?.header;
+      header = name === "eval"
+        ? parseScriptHeader(argv[1])
+        : scriptingOf(server).scripts.get(argv[1].toLowerCase())?.header;
     } catch {
       return false; // a bad shebang: the command fails on its own
     }
@@ -92,6 +94,8 @@ function scriptUsesMemory(server: ServerApi, name: string, argv: string[]): bool
  * or state means an empty queue.
  */
 function queuedOf(c: ClientState): { entry: CommandEntry; argv: string[] }[] {
-  const tx = c.ext.get("transactions") as { queue?: { entry: CommandEntry; argv: string[] }[] | null } | undefined;
+  const tx = c.ext.get("transactions") as {
+    queue?: { entry: CommandEntry; argv: string[] }[] | null;
+  } | undefined;
   return tx?.queue ?? [];
 }

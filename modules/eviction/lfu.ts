@@ -61,7 +61,11 @@ export function lfuDecayed(word: number, nowMs: number, decayMinutes: number): n
  * lfuIncrement(5, 10, () => 0); // 6 (a draw of 0 always climbs)
  * ```
  */
-export function lfuIncrement(counter: number, logFactor: number, random: () => number = Math.random): number {
+export function lfuIncrement(
+  counter: number,
+  logFactor: number,
+  random: () => number = Math.random,
+): number {
   if (counter >= COUNTER_MAX) return COUNTER_MAX;
   const base = Math.max(0, counter - LFU_INIT_VAL);
   return random() < 1 / (base * logFactor + 1) ? counter + 1 : counter;

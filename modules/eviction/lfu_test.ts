@@ -1,5 +1,12 @@
 import { describe, expect, test } from "bun:test";
-import { LFU_INIT_VAL, lfuDecayed, lfuIncrement, lfuKeyAccess, lfuMinutes, lfuWord } from "./lfu.ts";
+import {
+  LFU_INIT_VAL,
+  lfuDecayed,
+  lfuIncrement,
+  lfuKeyAccess,
+  lfuMinutes,
+  lfuWord,
+} from "./lfu.ts";
 
 describe("LFU counter", () => {
   test("new keys start at 5 and climb logarithmically", () => {

@@ -66,7 +66,10 @@ export class MemoryMeter {
   refresh(server: ServerApi): void {
     const now = performance.now();
     const age = now - this.sampledAt;
-    if (age >= MAX_AGE_MS || (server.dirty !== this.dirtyAt && (!server.batching || age >= BATCH_AGE_MS))) {
+    if (
+      age >= MAX_AGE_MS ||
+      (server.dirty !== this.dirtyAt && (!server.batching || age >= BATCH_AGE_MS))
+    ) {
       this.sample(server.dirty, now);
     }
   }

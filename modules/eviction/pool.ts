@@ -137,8 +137,9 @@ export function sampleInto(pool: EvictionPool, db: Db, opts: SampleOptions): voi
     const key = dict.keyOf(slot);
     let score: number;
     if (policy.how === "ttl") score = -db.expires.valueOf(slot);
-    else if (policy.how === "lfu") score = 255 - lfuDecayed(db.accessWord(key), opts.nowMs, opts.decayMinutes);
-    else score = db.idleSeconds(key);
+    else if (policy.how === "lfu") {
+      score = 255 - lfuDecayed(db.accessWord(key), opts.nowMs, opts.decayMinutes);
+    } else score = db.idleSeconds(key);
     pool.offer({ score, key, db: db.index });
   }
 }
@@ -165,7 +166,11 @@ export function stillEligible(db: Db, key: string, policy: Policy): boolean {
  * randomVictim(server.dbs, true, 0); // { db: 0, key: "some-volatile-key" }
  * ```
  */
-export function randomVictim(dbs: Db[], volatileOnly: boolean, startDb: number): { db: number; key: string } | undefined {
+export function randomVictim(
+  dbs: Db[],
+  volatileOnly: boolean,
+  startDb: number,
+): { db: number; key: string } | undefined {
   for (let i = 0; i < dbs.length; i++) {
     const db = dbs[(startDb + i) % dbs.length];
     const key = (volatileOnly ? db.expires : db.main).randomKey();
