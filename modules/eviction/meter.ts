@@ -4,24 +4,29 @@
  * Definition. Redis counts the bytes its allocator handed out. A JS server has no such
  * figure per object; what it has is the engine's heap figure (`Host.heapUsed()`: live
  * objects plus garbage not collected yet, plus string/buffer memory the engine accounts
- * for). That figure is what the process really holds, so it is the base of used_memory.
- * Two corrections make it usable for a limit:
+ * for). Right after a collection that figure is the live data; between collections it
+ * also climbs with garbage (on Deno every INFO or new connection adds ~100-200 KB) and,
+ * on Bun, JavaScriptCore updates it only in ~1 MB steps. So:
  *
- * - It lags. JavaScriptCore (Bun) updates it in steps of about a megabyte of allocation, so
- *   a 200 KB SETBIT may not show at all. Writes made since the figure last moved are added
- *   on top, each written key counted once at its estimated size (`keyMemoryUsage`, the
- *   MEMORY USAGE estimate), until the figure moves again — by then it includes them.
- * - Evicted data is freed only at the next garbage collection. Every evicted key's estimated
- *   size is credited (subtracted) until the figure is seen to drop by as much, so a burst of
- *   evictions stops once enough is freed instead of emptying the dataset while waiting for
- *   the collector.
+ *   used_memory = max(S, B + W - C)
  *
- * used_memory = max(0, heap figure + unseen writes - eviction credit). Uncollected garbage
- * counts, as it does in the process's footprint: at the limit, eviction also makes room for
- * it, and the next collection gives that room back. Reading the figure costs ~2 µs, so it
- * is sampled: at most once a millisecond within a pipelined batch, at each request
- * otherwise, and only when something was written (or 10 ms passed), while a limit is set;
- * with no limit only INFO and MEMORY read it.
+ * - B, the base: the heap figure as last seen right after a collection (a sample lower
+ *   than the previous one means the collector ran), i.e. what survived it;
+ * - W, the writes since then: each key written (keyModified, while a limit is set) counted
+ *   once at its estimated size (`keyMemoryUsage`, the MEMORY USAGE estimate);
+ * - C, the eviction credit: evicted keys' estimated sizes, until the figure is seen to drop
+ *   by as much (evicted data is freed only at the next collection; without the credit a
+ *   burst of evictions would empty the dataset while waiting for the collector).
+ *
+ * - S, the floor: the first figure, the server before any data (estimates may overstate
+ *   what evictions free; used memory never goes below an empty server's).
+ *
+ * Garbage therefore does not count until it survives a collection, and a 200 KB SETBIT
+ * counts at once, on both engines: small limits (`maxmemory used+100kb`, as Redis's tests
+ * set) behave deterministically. What is not a key (client buffers, script caches) shows
+ * at the next collection. Reading the figure costs ~2 µs, so it is sampled: while a limit is
+ * set, when something was written since the last sample (at most once a millisecond within
+ * a pipelined batch) or every 10 ms; without a limit only INFO reads it.
  */
 
 import type { ServerApi } from "../../core/server.ts";
@@ -32,7 +37,7 @@ const MAX_AGE_MS = 10;
 /** Within a pipelined batch, refresh at most this often, in ms. */
 const BATCH_AGE_MS = 1;
 /** Writes tracked one by one before further ones are only summed. */
-const MAX_TRACKED_WRITES = 4096;
+const MAX_TRACKED_WRITES = 65536;
 
 /**
  * The used-memory figure of one server.
@@ -46,10 +51,14 @@ const MAX_TRACKED_WRITES = 4096;
  */
 export class MemoryMeter {
   /** The engine's figure at the last sample. */
-  figure = 0;
-  /** Estimated bytes of evicted keys not yet seen collected. */
+  figure = -1;
+  /** The figure right after the last collection seen (B). */
+  base = 0;
+  /** The first figure: the server before any data (S). */
+  floor = 0;
+  /** Estimated bytes of evicted keys not yet seen collected (C). */
   credit = 0;
-  /** Estimated bytes written since the figure last moved. */
+  /** Estimated bytes written since the last collection seen (W). */
   unseen = 0;
   private readonly written = new Map<string, number>();
   private sampledAt = -Infinity;
@@ -59,7 +68,7 @@ export class MemoryMeter {
 
   /** used_memory, in bytes, as of the last sample. */
   used(): number {
-    return Math.max(0, this.figure + this.unseen - this.credit);
+    return Math.max(this.floor, this.base + this.unseen - this.credit);
   }
 
   /** Sample the engine's figure if the last sample may be stale (see the file comment). */
@@ -79,14 +88,18 @@ export class MemoryMeter {
     const figure = this.readHeap();
     this.sampledAt = now;
     this.dirtyAt = dirty;
-    if (figure === this.figure) return;
-    if (figure < this.figure) this.credit = Math.max(0, this.credit - (this.figure - figure));
+    if (this.figure < 0) this.base = this.floor = figure;
+    else if (figure < this.figure) {
+      // The collector ran: what is left is live, written keys included.
+      this.credit = Math.max(0, this.credit - (this.figure - figure));
+      this.base = figure;
+      this.written.clear();
+      this.unseen = 0;
+    }
     this.figure = figure;
-    this.written.clear();
-    this.unseen = 0;
   }
 
-  /** A key was written or deleted (keyModified): count its size until the figure moves. */
+  /** A key was written or deleted (keyModified): count its size until the next collection. */
   keyWritten(dbIndex: number, key: string, server: ServerApi): void {
     const id = `${dbIndex}:${key}`;
     const value = server.db(dbIndex).main.get(key);

@@ -33,9 +33,6 @@ export { performEvictions } from "./evict.ts";
 export { OOM_ERROR } from "./gate.ts";
 export { evictionStateOf, usedMemory } from "./state.ts";
 
-/** used_memory when the module loaded: the server without data. */
-const startupFigures = new WeakMap<ServerApi, number>();
-
 function pct(a: number, b: number): string {
   return `${b > 0 ? ((a / b) * 100).toFixed(2) : "0.00"}%`;
 }
@@ -43,7 +40,7 @@ function pct(a: number, b: number): string {
 function memoryInfo(server: ServerApi): string[] {
   const st = evictionStateOf(server);
   const used = usedMemory(server);
-  const startup = Math.min(startupFigures.get(server) ?? 0, used);
+  const startup = Math.min(st.meter.floor, used);
   const dataset = used - startup;
   return [
     `used_memory:${used}`,
@@ -59,6 +56,7 @@ function memoryInfo(server: ServerApi): string[] {
     `maxmemory_policy:${st.policyName}`,
     "mem_not_counted_for_evict:0",
     `mem_heap_figure:${st.meter.figure}`,
+    `mem_heap_after_gc:${st.meter.base}`,
     `mem_unseen_writes:${st.meter.unseen}`,
     `mem_eviction_credit:${st.meter.credit}`,
   ];
@@ -78,7 +76,6 @@ export const evictionModule: ModuleSpec = {
   hooks: { info: { memory: memoryInfo } },
   setup(server) {
     evictionStateOf(server).meter.sample();
-    startupFigures.set(server, evictionStateOf(server).meter.figure);
   },
   teardown(server) {
     switchLimit(server, false);
