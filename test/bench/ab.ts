@@ -8,10 +8,15 @@
  * over the rounds, and the table shows best rps and its ratio to redis-server's best, then
  * the geometric mean of the ratios.
  *
+ * rps on two shared cores swings by 10-30% from run to run, which hides the 2-5% a change
+ * is usually worth. `--perf` adds a steadier figure: the server's instructions per request
+ * (kernel included) counted by `perf stat` during each run, the lowest over the rounds;
+ * they vary by ~1-2% between runs, so a change's effect shows after one or two rounds.
+ *
  * Run on demand:
  *   bun run test/bench/ab.ts --variant "base=deno run -A /tmp/base/mod.ts --port {port}" \
  *     --variant "new=deno run -A mod.ts --port {port}" [--tests set,get] [--rounds 3] \
- *     [--pipeline 16] [--requests 2000000] [--clients 50]
+ *     [--pipeline 16] [--requests 2000000] [--clients 50] [--perf]
  * Without --variant it compares Modis on Deno from this tree with redis-server.
  */
 
@@ -38,6 +43,10 @@ function flagsOf(args: string[]): { variants: string[]; opts: Map<string, string
     const a = args[i];
     if (!a.startsWith("--")) continue;
     const v = args[i + 1] ?? "";
+    if (v.startsWith("--") || v === "") {
+      opts.set(a.slice(2), "");
+      continue;
+    }
     i++;
     if (a === "--variant") variants.push(v);
     else opts.set(a.slice(2), v);
@@ -65,6 +74,23 @@ const rounds = Number(opts.get("rounds") ?? 3);
 const pipeline = opts.get("pipeline") ?? "16";
 const requests = opts.get("requests") ?? (pipeline === "1" ? "200000" : "2000000");
 const clients = opts.get("clients") ?? "50";
+const usePerf = opts.has("perf");
+
+/** Count the instructions a process executes until the returned function is called. */
+async function countInstructions(pid: number): Promise<() => Promise<number>> {
+  const p = Bun.spawn(["perf", "stat", "-x,", "-e", "instructions", "-p", String(pid)], {
+    stdout: "ignore",
+    stderr: "pipe",
+  });
+  await Bun.sleep(200); // attaching takes a moment
+  return async () => {
+    p.kill("SIGINT");
+    const err = await new Response(p.stderr).text();
+    await p.exited;
+    const line = err.split("\n").find((l) => l.includes("instructions")) ?? "";
+    return Number(line.split(",")[0]);
+  };
+}
 
 const variants: Variant[] = [];
 const all = [
@@ -88,9 +114,12 @@ try {
   for (const v of variants) await waitForPort(v.port, 20_000);
 
   const best = new Map<string, Map<string, number>>();
+  // test → variant → lowest instructions per request
+  const instructions = new Map<string, Map<string, number>>();
   for (const test of tests) {
     for (let r = 0; r < rounds; r++) {
       for (const v of variants) {
+        const stop = usePerf ? await countInstructions(v.child.pid) : null;
         const out = await run([
           "redis-benchmark",
           "-h",
@@ -107,6 +136,12 @@ try {
           test,
           "--csv",
         ]);
+        if (stop) {
+          const perRequest = (await stop()) / Number(requests);
+          const m = instructions.get(test) ?? new Map<string, number>();
+          instructions.set(test, m);
+          if (perRequest > 0) m.set(v.name, Math.min(m.get(v.name) ?? Infinity, perRequest));
+        }
         for (const line of out.split("\n")) {
           const cells = line.split(",").map((c) => c.replace(/"/g, ""));
           if (cells.length < 2 || cells[0] === "test" || isNaN(Number(cells[1]))) continue;
@@ -138,6 +173,14 @@ try {
   ]);
   console.log(`-c ${clients} -P ${pipeline} -n ${requests}, best of ${rounds}`);
   console.log(table(rows));
+  if (usePerf) {
+    console.log("\nserver instructions per request (perf stat, lowest of the rounds)");
+    const perfRows = [["test", ...variants.map((v) => v.name)]];
+    for (const [test, m] of instructions) {
+      perfRows.push([test, ...variants.map((v) => (m.get(v.name) ?? NaN).toFixed(0))]);
+    }
+    console.log(table(perfRows));
+  }
 } finally {
   for (const v of variants) v.child.kill("SIGKILL");
 }
