@@ -698,16 +698,21 @@ export class Server implements DbHost {
    * ```
    */
   addHook<K extends HookName>(name: K, fn: NonNullable<ModuleHooks[K]>, owner?: string): void {
-    const list = this.hooks[name] as NonNullable<ModuleHooks[K]>[];
-    if (!list.includes(fn)) this.insertHook(list, fn, owner === undefined ? Infinity : this.moduleRank(owner));
+    if (!this.hooks[name].includes(fn)) this.insertHook(name, fn, owner === undefined ? Infinity : this.moduleRank(owner));
   }
 
-  /** Insert a hook after those of equal or lower rank. */
-  private insertHook(list: object[], fn: object, rank: number): void {
+  /**
+   * Insert a hook after those of equal or lower rank. Lists are replaced, never changed in
+   * place: a hook may attach or detach hooks (its own included) while its list is running,
+   * and that run goes on over the list it started with.
+   */
+  private insertHook(name: HookName, fn: object, rank: number): void {
     this.hookRanks.set(fn, rank);
+    const list: object[] = this.hooks[name];
     let i = list.length;
     while (i > 0 && (this.hookRanks.get(list[i - 1]) ?? Infinity) > rank) i--;
-    list.splice(i, 0, fn);
+    // deno-lint-ignore no-explicit-any
+    (this.hooks as any)[name] = [...list.slice(0, i), fn, ...list.slice(i)];
   }
 
   /** Where a module stands in load order (Infinity when not loaded). */
@@ -722,9 +727,9 @@ export class Server implements DbHost {
 
   /** Detach a hook attached with `addHook` (a no-op when it is not attached). */
   removeHook<K extends HookName>(name: K, fn: NonNullable<ModuleHooks[K]>): void {
-    const list = this.hooks[name] as NonNullable<ModuleHooks[K]>[];
-    const i = list.indexOf(fn);
-    if (i >= 0) list.splice(i, 1);
+    const list: object[] = this.hooks[name];
+    // deno-lint-ignore no-explicit-any
+    if (list.includes(fn)) (this.hooks as any)[name] = list.filter((h) => h !== fn);
   }
 
   /** Whether any hook of that kind is attached (to skip work nobody listens for). */
@@ -737,7 +742,7 @@ export class Server implements DbHost {
     if (!h) return;
     const rank = this.moduleRank(spec.name);
     for (const k of Object.keys(this.hooks) as HookName[]) {
-      if (h[k]) this.insertHook(this.hooks[k], h[k], rank);
+      if (h[k]) this.insertHook(k, h[k], rank);
     }
     if (h.info) this.rebuildInfoSections();
   }
@@ -761,9 +766,7 @@ export class Server implements DbHost {
     if (!h) return;
     for (const k of Object.keys(this.hooks) as HookName[]) {
       // deno-lint-ignore no-explicit-any
-      const list = this.hooks[k] as any[];
-      const i = list.indexOf(h[k]);
-      if (i >= 0) list.splice(i, 1);
+      if (h[k]) this.removeHook(k, h[k] as any);
     }
   }
 

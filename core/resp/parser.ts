@@ -122,6 +122,8 @@ export class RequestParser {
     if (this.pendingArgs === 0) {
       if (this.pos >= this.end) return null;
       if (this.buf[this.pos] !== 42 /* '*' */) return this.inline();
+      const whole = this.whole();
+      if (whole !== null) return whole;
       const nl = this.findCR(this.pos);
       if (nl < 0) {
         if (this.end - this.pos > INLINE_MAX) {
@@ -181,6 +183,53 @@ export class RequestParser {
     }
     const argv = this.argv;
     this.argv = [];
+    return argv;
+  }
+
+  /**
+   * The common case in one pass over local variables: a whole multibulk request with plain
+   * headers (digits only, within every limit) already buffered. Anything else (a request
+   * still arriving, a malformed or oversized header) returns null, having consumed nothing,
+   * and goes through the incremental path below, which has every check and error message.
+   * A request cut by the end of a read is decoded twice at most (once here, in vain).
+   */
+  private whole(): string[] | null {
+    const buf = this.buf;
+    const end = this.end;
+    let p = this.pos + 1;
+    // Headers of at most 9 digits: the scans stop there, whatever follows.
+    let stop = Math.min(end, p + 10);
+    let start = p;
+    let n = 0;
+    let c = 0;
+    while (p < stop && (c = buf[p]) !== 13) {
+      if (c < 48 || c > 57) return null;
+      n = n * 10 + c - 48;
+      p++;
+    }
+    // Big requests gain nothing here (and must not preallocate an argv for absent data).
+    if (p === start || p + 1 >= end || c !== 13 || n === 0 || n > 1024) return null;
+    if (n > 10 && this.authPending) return null;
+    p += 2;
+    const maxLen = this.authPending ? Math.min(16384, this.maxBulkLen) : this.maxBulkLen;
+    const argv = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      if (p >= end || buf[p] !== 36 /* '$' */) return null;
+      start = ++p;
+      stop = Math.min(end, p + 10);
+      let len = 0;
+      while (p < stop && (c = buf[p]) !== 13) {
+        if (c < 48 || c > 57) return null;
+        len = len * 10 + c - 48;
+        p++;
+      }
+      if (p === start || c !== 13 || len > maxLen) return null;
+      p += 2;
+      if (end - p < len + 2) return null;
+      argv[i] = i === 0 ? this.commandName(p, len) : bytesToBinary(buf, p, p + len);
+      p += len + 2;
+    }
+    this.pos = p;
     return argv;
   }
 
@@ -256,8 +305,38 @@ export class RequestParser {
     return neg ? -v : v;
   }
 
+  /**
+   * An inline request without quotes, split on whitespace straight from the bytes (what
+   * splitArgs does to such a line, without decoding it first and building words char by
+   * char); null when the line has a quote, for splitArgs.
+   */
+  private plainWords(from: number, to: number): string[] | null {
+    const buf = this.buf;
+    const words: string[] = [];
+    let i = from;
+    for (;;) {
+      while (i < to && isSpaceByte(buf[i])) i++;
+      if (i >= to) return words;
+      const start = i;
+      for (; i < to && !isSpaceByte(buf[i]); i++) {
+        if (buf[i] === 34 /* '"' */ || buf[i] === 39 /* "'" */) return null;
+      }
+      words.push(words.length === 0 ? this.commandName(start, i - start) : bytesToBinary(buf, start, i));
+    }
+  }
+
   private inline(): string[] | null {
-    const nl = this.buf.indexOf(10, this.pos);
+    // Inline requests are short: a plain loop first, the native search for long ones.
+    const buf = this.buf;
+    const stop = Math.min(this.end, this.pos + 64);
+    let nl = -1;
+    for (let i = this.pos; i < stop; i++) {
+      if (buf[i] === 10) {
+        nl = i;
+        break;
+      }
+    }
+    if (nl < 0 && stop < this.end) nl = buf.indexOf(10, stop);
     if (nl < 0 || nl >= this.end) {
       if (this.end - this.pos > INLINE_MAX) {
         throw new ProtocolError("ERR Protocol error: too big inline request");
@@ -266,6 +345,11 @@ export class RequestParser {
     }
     let lineEnd = nl;
     if (lineEnd > this.pos && this.buf[lineEnd - 1] === 13) lineEnd--;
+    const words = this.plainWords(this.pos, lineEnd);
+    if (words !== null) {
+      this.pos = nl + 1;
+      return words;
+    }
     const line = bytesToBinary(this.buf, this.pos, lineEnd);
     this.pos = nl + 1;
     const args = splitArgs(line);
@@ -274,6 +358,11 @@ export class RequestParser {
     }
     return args;
   }
+}
+
+/** isSpace for a byte: space, \t, \n, \v, \f, \r. */
+function isSpaceByte(b: number): boolean {
+  return b === 32 || (b >= 9 && b <= 13);
 }
 
 function isSpace(c: string): boolean {

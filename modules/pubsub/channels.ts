@@ -18,7 +18,7 @@
 
 import type { ClientState } from "../../core/client.ts";
 import type { ServerApi } from "../../core/server.ts";
-import type { ReplyWriter } from "../../core/spec.ts";
+import type { CommandContext, CommandSpec, ReplyWriter } from "../../core/spec.ts";
 import { globMatch } from "../../core/glob.ts";
 
 /** The three subscription families. */
@@ -29,6 +29,8 @@ export interface PubsubState {
   readonly subs: Record<Family, Map<string, Set<ClientState>>>;
   /** notify-keyspace-events as a set of class letters (see notifications.ts). */
   notifyClasses: string;
+  /** Clients with at least one subscription (the gate is attached while there are some). */
+  subscribers: number;
 }
 
 /** A client's own subscriptions. */
@@ -47,7 +49,11 @@ const states = new WeakMap<ServerApi, PubsubState>();
 export function pubsubState(server: ServerApi): PubsubState {
   let st = states.get(server);
   if (st === undefined) {
-    st = { subs: { channel: new Map(), pattern: new Map(), shard: new Map() }, notifyClasses: "" };
+    st = {
+      subs: { channel: new Map(), pattern: new Map(), shard: new Map() },
+      notifyClasses: "",
+      subscribers: 0,
+    };
     states.set(server, st);
   }
   return st;
@@ -85,8 +91,58 @@ function showState(c: ClientState, subs: ClientSubs): void {
   c.counters.psub = subs.pattern.size;
   c.counters.ssub = subs.shard.size;
   const subscribed = subs.channel.size + subs.pattern.size + subs.shard.size > 0;
-  if (subscribed && c.kind === "normal") c.kind = "pubsub";
-  else if (!subscribed && c.kind === "pubsub") c.kind = "normal";
+  if (subscribed && c.kind === "normal") {
+    c.kind = "pubsub";
+    if (++pubsubState(c.server).subscribers === 1) {
+      c.server.addHook("beforeCommand", subscribedModeGate, "pubsub");
+    }
+  } else if (!subscribed && c.kind === "pubsub") {
+    c.kind = "normal";
+    if (--pubsubState(c.server).subscribers === 0) {
+      c.server.removeHook("beforeCommand", subscribedModeGate);
+    }
+  }
+}
+
+/** Commands a RESP2 client may run while subscribed. */
+const SUBSCRIBED_MODE = new Set([
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+  "ping",
+  "quit",
+  "reset",
+]);
+
+/**
+ * The subscribed-mode gate (`beforeCommand`): a RESP2 client with subscriptions may only
+ * run the commands above. Attached only while some client is subscribed (a hook costs every
+ * command ~10 ns).
+ *
+ * @example
+ * ```ts
+ * hooks: { beforeCommand: subscribedModeGate }
+ * ```
+ */
+export function subscribedModeGate(
+  ctx: CommandContext,
+  _cmd: CommandSpec,
+  argv: string[],
+): boolean {
+  const c = ctx.client;
+  if (c.kind !== "pubsub" || c.resp !== 2) return false;
+  const name = argv[0].toLowerCase();
+  if (SUBSCRIBED_MODE.has(name)) return false;
+  const full = ctx.server.commands.lookup(argv)?.fullName ?? name;
+  ctx.server.reject(
+    c,
+    null,
+    `ERR Can't execute '${full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+  );
+  return true;
 }
 
 /** The push header word of a (un)subscribe confirmation. */

@@ -24,20 +24,7 @@
 import type { ModuleSpec } from "../../core/spec.ts";
 import { pubsubCommands } from "./commands.ts";
 import { pubsubState, unsubscribeAll } from "./channels.ts";
-import { notifyKeyspaceEventsConfig, sendKeyspaceEvent } from "./notifications.ts";
-
-/** Commands a RESP2 client may run while subscribed. */
-const SUBSCRIBED_MODE = new Set([
-  "subscribe",
-  "psubscribe",
-  "ssubscribe",
-  "unsubscribe",
-  "punsubscribe",
-  "sunsubscribe",
-  "ping",
-  "quit",
-  "reset",
-]);
+import { notifyKeyspaceEventsConfig, syncEventHook } from "./notifications.ts";
 
 /**
  * The pub/sub module.
@@ -52,22 +39,11 @@ export const pubsubModule: ModuleSpec = {
   name: "pubsub",
   commands: pubsubCommands,
   configs: [notifyKeyspaceEventsConfig],
+  setup(server) {
+    syncEventHook(server);
+  },
   hooks: {
-    beforeCommand(ctx, _cmd, argv) {
-      const c = ctx.client;
-      if (c.kind !== "pubsub" || c.resp !== 2) return false;
-      const name = argv[0].toLowerCase();
-      if (SUBSCRIBED_MODE.has(name)) return false;
-      const full = ctx.server.commands.lookup(argv)?.fullName ?? name;
-      ctx.server.reject(
-        c,
-        null,
-        `ERR Can't execute '${full}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
-      );
-      return true;
-    },
     clientReset: unsubscribeAll,
-    keyspaceEvent: sendKeyspaceEvent,
     clientDisconnected: unsubscribeAll,
     info: {
       stats(server) {

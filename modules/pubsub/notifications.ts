@@ -83,11 +83,29 @@ export const notifyKeyspaceEventsConfig: ConfigSpec = {
     const st = pubsubState(server);
     notifyingServers += (classes !== "" ? 1 : 0) - (st.notifyClasses !== "" ? 1 : 0);
     st.notifyClasses = classes;
+    syncEventHook(server);
     server.notifyNewKeys = classes.includes("n") &&
       (classes.includes("K") || classes.includes("E"));
   },
   format: (value) => formatEventClasses(parseEventClasses(value) ?? ""),
 };
+
+/**
+ * Attach the keyspaceEvent hook while some class is enabled: every write announces events,
+ * and an attached hook costs each of them a call even when it returns at once. Before the
+ * module is loaded (the directive's first apply) its setup does it.
+ *
+ * @example
+ * ```ts
+ * setup(server) { syncEventHook(server); }
+ * ```
+ */
+export function syncEventHook(server: ServerApi): void {
+  if (!server.modules.has("pubsub")) return;
+  if (pubsubState(server).notifyClasses !== "") {
+    server.addHook("keyspaceEvent", sendKeyspaceEvent, "pubsub");
+  } else server.removeHook("keyspaceEvent", sendKeyspaceEvent);
+}
 
 /**
  * The keyspaceEvent hook: publish an event on the channels the directive enables.

@@ -28,7 +28,7 @@
 
 import type { ClientState } from "../../core/client.ts";
 import type { HeldUnit, ServerApi } from "../../core/server.ts";
-import type { ReplyWriter } from "../../core/spec.ts";
+import type { CommandContext, CommandSpec, ReplyWriter } from "../../core/spec.ts";
 import {
   LuaError,
   LuaTable,
@@ -100,6 +100,22 @@ export interface RunRequest {
   readOnly: boolean;
 }
 
+const runners = new WeakMap<ServerApi, ScriptRunner>();
+
+/**
+ * The busy gate, a `beforeCommand` hook attached only while a script runs across event-loop
+ * turns (a hook costs every command ~10 ns).
+ *
+ * @example
+ * ```ts
+ * hooks: { beforeCommand: busyGate }
+ * ```
+ */
+export function busyGate(ctx: CommandContext, cmd: CommandSpec, argv: string[]): boolean {
+  const runner = runners.get(ctx.server);
+  return runner !== undefined && runner.gate(ctx.client, cmd.flags.includes("allow_busy"), argv);
+}
+
 /**
  * The per-server script runner and busy gate.
  *
@@ -114,7 +130,9 @@ export class ScriptRunner implements ScriptHost {
   running: ScriptRun | null = null;
   private parked: { client: ClientState; argv: string[] }[] = [];
 
-  constructor(readonly server: ServerApi) {}
+  constructor(readonly server: ServerApi) {
+    runners.set(server, this);
+  }
 
   current(): RunState | null {
     return this.running;
@@ -157,6 +175,8 @@ export class ScriptRunner implements ScriptHost {
   private goAsync(run: ScriptRun): void {
     run.caller.suspend();
     run.unit = this.server.holdUnit();
+    // In the module's load-order place: before MULTI queueing.
+    this.server.addHook("beforeCommand", busyGate, "scripting");
     const step = () => {
       let r: RunResult | null = null;
       run.unit!.run(() => {
@@ -189,6 +209,7 @@ export class ScriptRunner implements ScriptHost {
         return;
       }
       run.unit!.run(() => this.finish(run, r!, run.caller.reply));
+      this.server.removeHook("beforeCommand", busyGate);
       run.unit!.close();
       run.caller.resume();
       this.releaseParked();

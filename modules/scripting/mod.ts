@@ -21,7 +21,8 @@
  *
  * The only hook is the busy gate (`beforeCommand`): while a long script is paused between
  * slices, other commands wait (until busy-reply-threshold) or get -BUSY. It must run before
- * MULTI queueing, so this module is listed before transactions in modules/mod.ts.
+ * MULTI queueing, so this module is listed before transactions in modules/mod.ts. It is
+ * attached (in that place) only while a script runs across event-loop turns.
  *
  * For persistence: `scriptingOf(server).libraries.codes()` lists every library's code and
  * `.restore(codes, "replace")` loads them back — that is the whole function state.
@@ -55,11 +56,6 @@ export const scriptingModule: ModuleSpec = {
     provideFunctionLibraries(server, { codes: () => libs().codes(), restore: (codes) => libs().restore(codes, "flush") });
   },
   hooks: {
-    beforeCommand(ctx, cmd, argv) {
-      const run = scriptingOf(ctx.server).runner;
-      if (run.running === null) return false;
-      return run.gate(ctx.client, cmd.flags.includes("allow_busy"), argv);
-    },
     info: {
       scripting: (server) => {
         const st = scriptingOf(server);

@@ -35,7 +35,7 @@ import { moduleCommand } from "./module_command.ts";
 import { memoryCommand } from "./memory_command.ts";
 import { lastsaveCommand, lolwutCommand, roleCommand, shutdownCommand, timeCommand } from "./admin_commands.ts";
 import { stateOf } from "./state.ts";
-import { pauseSubcommands, postponeIfPaused } from "./pause.ts";
+import { pauseSubcommands } from "./pause.ts";
 
 /**
  * The server module.
@@ -68,8 +68,6 @@ export const serverModule: ModuleSpec = {
   configs: timingConfigs,
   requires: ["connection"],
   hooks: {
-    // The pause gate sits here, in module order, so it runs after auth and before MULTI queueing.
-    beforeCommand: postponeIfPaused,
     clientDisconnected(c) {
       if (stateOf(c.server).monitors.delete(c)) syncMonitorHook(c.server);
     },

@@ -11,6 +11,7 @@
  * are never paused.
  *
  * Like Redis, a new PAUSE keeps the later of the two end times and takes the new mode.
+ * The gate is attached only while a pause is in force (a hook costs every command ~10 ns).
  */
 
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
@@ -28,13 +29,12 @@ interface PauseState {
 }
 
 const pauses = new WeakMap<ServerApi, PauseState>();
-/** Servers of this process with a pause in force: the per-command gate's fast exit. */
-let activePauses = 0;
 
 function release(server: ServerApi): void {
   const p = pauses.get(server);
   if (!p) return;
-  if (pauses.delete(server)) activePauses--;
+  pauses.delete(server);
+  server.removeHook("beforeCommand", postponeIfPaused);
   if (p.timer) clearTimeout(p.timer);
   for (const { client, argv } of p.postponed) {
     if (client instanceof NetworkClient && client.isClosed) continue;
@@ -53,7 +53,6 @@ function release(server: ServerApi): void {
  * ```
  */
 export function postponeIfPaused(ctx: CommandContext, cmd: CommandSpec, argv: string[]): boolean {
-  if (activePauses === 0) return false;
   const p = pauses.get(ctx.server);
   if (!p) return false;
   const c = ctx.client;
@@ -110,7 +109,7 @@ export const pauseSubcommands: CommandSpec[] = [
       let p = pauses.get(server);
       if (!p) {
         pauses.set(server, p = { until, all, timer: null, postponed: [] });
-        activePauses++;
+        server.addHook("beforeCommand", postponeIfPaused, "server");
       }
       p.until = Math.max(p.until, until);
       p.all = all;

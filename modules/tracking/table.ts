@@ -66,6 +66,8 @@ export interface TrackingState {
    * server.current_client). Meaningful only while a command runs.
    */
   caller: ClientState | null;
+  /** Told when the first client turns tracking on and when the last turns it off. */
+  onActive: ((active: boolean) => void) | null;
   /** Consecutive times the table was found over the limit. */
   overLimitRuns: number;
   broadcastQueued: boolean;
@@ -105,6 +107,7 @@ export function trackingState(server: ServerApi): TrackingState {
       clients: new Set(),
       maxKeys: 1_000_000,
       caller: null,
+      onActive: null,
       overLimitRuns: 0,
       broadcastQueued: false,
     };
@@ -172,8 +175,11 @@ export function enableTracking(
     }
   }
   c.ext.set(EXT, t);
-  if (!st.clients.has(c)) trackingClientsTotal++;
-  st.clients.add(c);
+  if (!st.clients.has(c)) {
+    trackingClientsTotal++;
+    st.clients.add(c);
+    if (st.clients.size === 1) st.onActive?.(true);
+  }
   showState(c, t);
 }
 
@@ -197,7 +203,10 @@ export function disableTracking(c: ClientState): void {
     if (bs.clients.size === 0) st.prefixes.delete(p);
   }
   c.ext.delete(EXT);
-  if (st.clients.delete(c)) trackingClientsTotal--;
+  if (st.clients.delete(c)) {
+    trackingClientsTotal--;
+    if (st.clients.size === 0) st.onActive?.(false);
+  }
   showState(c, undefined);
 }
 

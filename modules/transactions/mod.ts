@@ -32,6 +32,7 @@ import type { CommandContext, CommandSpec, ModuleSpec } from "../../core/spec.ts
 import type { ClientState } from "../../core/client.ts";
 import type { CommandEntry } from "../../core/commands.ts";
 import type { ServerApi } from "../../core/server.ts";
+import type { Db } from "../../core/keyspace.ts";
 import { ReplyError } from "../../core/errors.ts";
 import {
   touchFlushed,
@@ -49,6 +50,9 @@ interface TxState extends Watcher {
   queue: { entry: CommandEntry; argv: string[] }[] | null;
   /** A command was refused while queueing (Redis's CLIENT_DIRTY_EXEC). */
   failed: boolean;
+  /** Whether this client is counted in its server's `inUse` as in MULTI / as watching. */
+  countedMulti: boolean;
+  countedWatch: boolean;
 }
 
 const EXT = "transactions";
@@ -63,7 +67,14 @@ function stateOf(c: ClientState): TxState | undefined {
 function ensureState(c: ClientState): TxState {
   let st = stateOf(c);
   if (st === undefined) {
-    st = { queue: null, failed: false, dirty: false, watched: [] };
+    st = {
+      queue: null,
+      failed: false,
+      dirty: false,
+      watched: [],
+      countedMulti: false,
+      countedWatch: false,
+    };
     c.ext.set(EXT, st);
   }
   return st;
@@ -80,6 +91,40 @@ function showState(c: ClientState, st: TxState): void {
   let mem = 0;
   for (const q of st.queue ?? []) for (const a of q.argv) mem += a.length + 16;
   c.counters["multi-mem"] = mem;
+  syncHooks(c, st);
+}
+
+/**
+ * Clients in MULTI and clients watching keys, per server. The queueing gate is attached
+ * only while some client is in MULTI, the WATCH hook only while some client watches: an
+ * attached hook costs every command (or every write) a call even when it returns at once.
+ */
+const inUse = new WeakMap<ServerApi, { multi: number; watch: number }>();
+
+function onKeyModified(db: Db, key: string): void {
+  touchKey(db, key, markDirty);
+}
+
+/** Count the client's change of state (showState sees every one) and attach or detach. */
+function syncHooks(c: ClientState, st: TxState): void {
+  const multi = st.queue !== null;
+  const watch = st.watched.length > 0;
+  if (multi === st.countedMulti && watch === st.countedWatch) return;
+  const server = c.server;
+  let n = inUse.get(server);
+  if (n === undefined) inUse.set(server, n = { multi: 0, watch: 0 });
+  if (multi !== st.countedMulti) {
+    st.countedMulti = multi;
+    n.multi += multi ? 1 : -1;
+    if (multi) server.addHook("beforeCommand", queueCommand, "transactions");
+    else if (n.multi === 0) server.removeHook("beforeCommand", queueCommand);
+  }
+  if (watch !== st.countedWatch) {
+    st.countedWatch = watch;
+    n.watch += watch ? 1 : -1;
+    if (watch) server.addHook("keyModified", onKeyModified, "transactions");
+    else if (n.watch === 0) server.removeHook("keyModified", onKeyModified);
+  }
 }
 
 /** Leave MULTI and forget the watches (Redis's discardTransaction). */
@@ -260,9 +305,7 @@ export const transactionsModule: ModuleSpec = {
   name: "transactions",
   commands,
   hooks: {
-    beforeCommand: queueCommand,
     clientReset: forget,
-    keyModified: (db, key) => touchKey(db, key, markDirty),
     flushed(dbIndex, server) {
       for (const db of dbIndex < 0 ? server.dbs : [server.db(dbIndex)]) touchFlushed(db, markDirty);
     },
