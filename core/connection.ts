@@ -63,7 +63,7 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
     if (this.gone) return;
     this.server.stats.netInputBytes += chunk.length;
     this.server.clock = performance.now();
-    this.lastInteraction = Date.now();
+    this.lastInteraction = this.server.wallClock();
     this.parser.feed(chunk);
     this.processInput();
     this.parser.retain();

@@ -246,6 +246,11 @@ export class Server implements DbHost {
 
   // ---- DbHost: what the keyspace calls back into -------------------------------------
 
+  /** The wall clock (ms) at the last clock reading: no extra clock read. */
+  wallClock(): number {
+    return Math.floor(this.epochOffset + this.clock);
+  }
+
   /** The running command's time snapshot, in ms. */
   now(): number {
     return this.currentClient ? this.cmdTime : Date.now();
