@@ -110,7 +110,7 @@ function clientsSection(server: ServerApi): string[] {
     "clients_in_timeout_table:0",
     "total_watched_keys:0",
     `total_blocking_keys:${server.blocking.blockedKeyCount}`,
-    "total_blocking_keys_on_nokey:0",
+    `total_blocking_keys_on_nokey:${server.blocking.blockedKeyOnNoKeyCount}`,
   ];
 }
 
