@@ -12,7 +12,7 @@
 
 import { ReplyError } from "../../core/errors.ts";
 import type { CommandContext, CommandSpec, KeySpec } from "../../core/spec.ts";
-import { parseInt64 } from "../../core/numbers.ts";
+import { parseInteger } from "../../core/numbers.ts";
 import { LuaTable } from "./lua/mod.ts";
 import { scriptingOf } from "./state.ts";
 
@@ -28,13 +28,14 @@ const NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
  * ```
  */
 export function parseNumKeys(argv: string[], badNumber: string): number {
-  const n = parseInt64(argv[2]);
+  // A plain number is exact here: anything past 2^53 is far over the argument count anyway.
+  const n = parseInteger(argv[2]);
   if (n === null) throw new ReplyError(badNumber);
-  if (n > BigInt(argv.length - 3)) {
+  if (n > argv.length - 3) {
     throw new ReplyError("ERR Number of keys can't be greater than number of args");
   }
-  if (n < 0n) throw new ReplyError("ERR Number of keys can't be negative");
-  return Number(n);
+  if (n < 0) throw new ReplyError("ERR Number of keys can't be negative");
+  return n;
 }
 
 /**
