@@ -35,7 +35,7 @@ import { AofCommandParser, encodeCommand, formCommands } from "./format/aof_comm
 import { type AofFileInfo, formatManifest, parseManifest } from "./format/aof_manifest.ts";
 import { toForm } from "./forms.ts";
 import { functionCodes } from "./functions.ts";
-import { LoadError, loadRdbFile, RdbSink, rdbVersionFor } from "./rdb_file.ts";
+import { LoadError, loadRdbFile, RdbSink } from "./rdb_file.ts";
 import { type Encoder, type JobResult, SaveJob } from "./save_job.ts";
 import { dirOf, readWholeFile } from "./files.ts";
 
@@ -306,7 +306,8 @@ export class Aof {
         // Crash-safe from now on: the old files plus the new incr describe the dataset.
         if (this.files.length > 0) this.writeManifest([...this.files, incr]);
       }
-      const encoder = preamble ? new RdbSink(this.server, rdbVersionFor(this.server), { aofBase: true }) : new CommandSink(this.server);
+      const server = this.server;
+      const encoder = (v: number) => preamble ? new RdbSink(server, v, { aofBase: true }) : new CommandSink(server);
       job = new SaveJob(this.server, encoder, this.path(base.name), { live: true });
     } catch (e) {
       this.lastRewriteStatus = "err";

@@ -3,9 +3,13 @@
  * snapshot engine) and how a file comes back into the keyspace.
  *
  * Version. Modis writes RDB 10 — the version Redis 7.0 writes and every Redis since loads —
- * unless a value needs more (hash field TTLs exist from RDB 12): the snapshot checks the
- * captured values once at its start (`minRdbVersion`, a type test per key, ~3 ms per
- * million keys), so operators can move files between Modis and any Redis 7.x.
+ * unless a value needs more (hash field TTLs exist from RDB 12), so operators can move files
+ * between Modis and any Redis 7.x. The version sits in the header, before any key, but
+ * scanning every value for it up front stalled BGSAVE's first slice (~10 ms per million
+ * keys). So the sink is given a guess (what the previous save needed), checks each value as
+ * it is written, and throws `RdbVersionTooLow` on a value the guess cannot hold; the save
+ * job then starts over at the higher version — at most once per save, and only when hashes
+ * with field TTLs appeared since the last one.
  *
  * Loading reads the file in 1 MB chunks through the incremental reader and applies records
  * as they come. Any error — corrupt bytes, a truncated file, a checksum mismatch, a duplicate
@@ -75,26 +79,26 @@ export function writerOptions(server: ServerApi, rdbVersion: number): RdbWriterO
 }
 
 /**
- * The RDB version the current dataset needs (10 unless some value needs a newer one).
+ * Thrown by `RdbSink.key` for a value its RDB version cannot hold: the save must start over
+ * at `version`.
  *
  * @example
  * ```ts
- * new RdbSink(server, rdbVersionFor(server), { aofBase: false });
+ * try { sink.key(k, v, -1); } catch (e) { if (e instanceof RdbVersionTooLow) restart(e.version); }
  * ```
  */
-export function rdbVersionFor(server: ServerApi): number {
-  let version = 10;
-  for (const db of server.dbs) {
-    db.main.forEach((v) => {
-      if (typeof v !== "string") version = Math.max(version, minRdbVersion(v));
-    });
+export class RdbVersionTooLow extends Error {
+  /** @example `new RdbVersionTooLow(12)` */
+  constructor(readonly version: number) {
+    super(`a value needs RDB version ${version}`);
+    this.name = "RdbVersionTooLow";
   }
-  return version;
 }
 
 /**
  * A KeySink writing RDB: the header, aux fields and function libraries at construction,
- * keys as the snapshot hands them over, EOF and checksum at `end()`.
+ * keys as the snapshot hands them over, EOF and checksum at `end()`. `rdbVersionNeeded`
+ * tells the highest version the values written so far need (the next save's guess).
  *
  * @example
  * ```ts
@@ -104,9 +108,13 @@ export function rdbVersionFor(server: ServerApi): number {
  */
 export class RdbSink implements KeySink {
   readonly writer: RdbWriter;
+  private readonly version: number;
+  /** The highest RDB version a value written so far needs (10 at least). */
+  rdbVersionNeeded = 10;
 
   /** @example `new RdbSink(server, 10, { aofBase: true })` */
   constructor(server: ServerApi, rdbVersion: number, options: { aofBase: boolean }) {
+    this.version = rdbVersion;
     this.writer = new RdbWriter(writerOptions(server, rdbVersion));
     const w = this.writer;
     w.aux("redis-ver", server.version);
@@ -127,6 +135,11 @@ export class RdbSink implements KeySink {
   }
 
   key(key: string, value: Value, expireAt: number): void {
+    if (typeof value !== "string") {
+      const needed = minRdbVersion(value);
+      if (needed > this.version) throw new RdbVersionTooLow(needed);
+      if (needed > this.rdbVersionNeeded) this.rdbVersionNeeded = needed;
+    }
     this.writer.key(key, toForm(value), expireAt >= 0 ? { expireAt } : {});
   }
 

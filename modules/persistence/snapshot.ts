@@ -83,6 +83,8 @@ export class Snapshot {
   private selected = -1;
   private readonly live: boolean;
   private closed = false;
+  /** What the sink threw while saving a pre-image: `step` rethrows it to the runner. */
+  private failure: unknown = null;
   /** Keys written so far (walk + pre-images). */
   keys = 0;
   /** Keys written ahead of the walk because they were about to change. */
@@ -119,6 +121,7 @@ export class Snapshot {
    * returns true when every database has been written.
    */
   step(deadline: number, flushAt = 1 << 20): boolean {
+    if (this.failure !== null) throw this.failure;
     let n = 0;
     while (this.next < this.dbs.length) {
       const c = this.dbs[this.next];
@@ -180,8 +183,15 @@ export class Snapshot {
     c.touched.add(key);
     const slot = c.main.find(key);
     if (slot < 0) return; // created since the start: not part of the snapshot
-    this.select(c, false);
-    this.write(c, key, c.main.valueOf(slot));
-    this.preImages++;
+    // The sink may refuse the value (RdbVersionTooLow, a type that cannot be saved): that is
+    // the save's failure, not the client's command's, so it is handed to the runner.
+    try {
+      this.select(c, false);
+      this.write(c, key, c.main.valueOf(slot));
+      this.preImages++;
+    } catch (e) {
+      this.failure = e;
+      this.close();
+    }
   }
 }

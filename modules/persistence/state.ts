@@ -16,7 +16,7 @@ import type { ServerApi } from "../../core/server.ts";
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import { Aof } from "./aof.ts";
 import { dirOf } from "./files.ts";
-import { loadRdbFile, RdbSink, rdbVersionFor } from "./rdb_file.ts";
+import { loadRdbFile, RdbSink } from "./rdb_file.ts";
 import { type JobResult, SaveJob } from "./save_job.ts";
 
 const BGSAVE_RETRY_MS = 5000;
@@ -103,8 +103,8 @@ export class Persistence {
   // ---- RDB saves -----------------------------------------------------------------------
 
   private newJob(live: boolean): SaveJob {
-    const sink = new RdbSink(this.server, rdbVersionFor(this.server), { aofBase: false });
-    return new SaveJob(this.server, sink, this.rdbPath(), { live });
+    const encoder = (v: number) => new RdbSink(this.server, v, { aofBase: false });
+    return new SaveJob(this.server, encoder, this.rdbPath(), { live });
   }
 
   /** SAVE: write the RDB file now, blocking. Returns whether it succeeded. */
