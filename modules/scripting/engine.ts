@@ -70,10 +70,14 @@ export class ScriptRun implements RunState {
   replFlags = 3;
   killed = false;
   timedOut = false;
-  readonly start = performance.now();
   unit: HeldUnit | null = null;
 
   constructor(
+    /**
+     * When the run started: the server's last clock reading, which core took at most one
+     * command ago and times this command from (a clock read per EVAL is measurable).
+     */
+    readonly start: number,
     readonly caller: ClientState,
     readonly kind: "eval" | "function",
     /** The sha (EVAL) or function name, as errors and FUNCTION STATS show it. */
@@ -129,6 +133,8 @@ export class ScriptRunner implements ScriptHost {
   /** The running (possibly paused) script. */
   running: ScriptRun | null = null;
   private parked: { client: ClientState; argv: string[] }[] = [];
+  /** Made once: `finish` runs per script. */
+  private readonly uncount = (msg: string) => uncountError(this.server, msg);
 
   constructor(readonly server: ServerApi) {
     runners.set(server, this);
@@ -150,6 +156,7 @@ export class ScriptRunner implements ScriptHost {
     env.client.resp = 2;
     env.builder.resp = 2;
     const run = new ScriptRun(
+      this.server.clock,
       caller,
       req.kind,
       req.name,
@@ -224,7 +231,7 @@ export class ScriptRunner implements ScriptHost {
     const scriptResp = env.builder.resp;
     env.builder.resp = 2;
     env.client.resp = 2;
-    const uncount = (msg: string) => uncountError(this.server, msg);
+    const uncount = this.uncount;
     if (r.status === "done") writeLuaReply(reply, r.values[0], scriptResp, uncount);
     else if (r.status === "error") {
       const { msg, counted } = scriptErrorMessage(r.error, run.name);

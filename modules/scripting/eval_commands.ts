@@ -55,7 +55,9 @@ function evalGeneric(ctx: CommandContext, argv: string[], bySha: boolean, ro: bo
   const st = scriptingOf(ctx.server);
   let script;
   if (bySha) {
-    script = argv[1].length === 40 ? st.bySha(argv[1].toLowerCase()) : undefined;
+    const sha = argv[1];
+    // Clients send the lowercase hex SCRIPT LOAD returned: try it as is before folding.
+    script = sha.length === 40 ? st.bySha(sha) ?? st.bySha(sha.toLowerCase()) : undefined;
     if (script === undefined) throw new ReplyError(NOSCRIPT);
   } else script = st.scriptFor(argv[1], true);
   const h = script.header;
@@ -191,7 +193,7 @@ const scriptCommand: CommandSpec = {
       handler(ctx, argv) {
         const st = scriptingOf(ctx.server);
         const script = st.scriptFor(argv[2], false);
-        st.pin(script.sha);
+        st.pin(script);
         ctx.propagate(argv);
         ctx.reply.bulk(script.sha);
       },

@@ -95,24 +95,29 @@ export class LuaReplyBuilder implements ReplyWriter {
   take(): LuaValue {
     const v = this.value;
     this.value = undefined;
-    this.stack.length = 0;
+    // Only an unfinished reply leaves frames behind; resetting an empty stack's length is
+    // not free on JSC, and this runs once per redis.call.
+    if (this.stack.length !== 0) this.stack.length = 0;
     return v;
   }
 
   private add(v: LuaValue): void {
+    const stack = this.stack;
     for (;;) {
-      const top = this.stack[this.stack.length - 1];
-      if (top === undefined) {
+      // Checked first: reading stack[-1] would be a named-property lookup, not an index.
+      const depth = stack.length;
+      if (depth === 0) {
         this.value = v;
         return;
       }
+      const top = stack[depth - 1];
       if (top.kind === 0 || top.kind === 3) top.t.set(++top.n, v);
       else if (top.kind === 2) {
         if (v !== undefined) top.t.set(v, true);
       } else if ((top.n++ & 1) === 0) top.key = v;
       else if (top.key !== undefined) top.t.set(top.key, v);
       if (--top.remaining > 0) return;
-      this.stack.pop();
+      stack.pop();
       v = top.kind === 1 ? field("map", top.t) : top.kind === 2 ? field("set", top.t) : top.t;
     }
   }

@@ -27,6 +27,8 @@ export interface CachedScript {
   body: string;
   fn: LuaFunction;
   header: ScriptHeader;
+  /** In the EVAL LRU (added by EVAL, never SCRIPT LOADed): hits must refresh its place. */
+  evictable: boolean;
 }
 
 const EVAL_LRU_SIZE = 500;
@@ -75,7 +77,7 @@ export class Scripting {
     const sha = sha1hex(body);
     const hit = this.scripts.get(sha);
     if (hit !== undefined) {
-      this.touch(sha);
+      this.touch(hit);
       return hit;
     }
     let header: ScriptHeader;
@@ -97,7 +99,7 @@ export class Scripting {
       }
       throw e;
     }
-    const script = { sha, body, fn, header };
+    const script = { sha, body, fn, header, evictable: fromEval };
     if (fromEval) {
       while (this.lru.size >= EVAL_LRU_SIZE) {
         const oldest = this.lru.values().next().value!;
@@ -114,17 +116,19 @@ export class Scripting {
   /** A cached script by sha (EVALSHA), refreshing its LRU position. */
   bySha(sha: string): CachedScript | undefined {
     const s = this.scripts.get(sha);
-    if (s !== undefined) this.touch(sha);
+    if (s !== undefined) this.touch(s);
     return s;
   }
 
   /** SCRIPT LOAD of a script EVAL cached: it is no longer evictable. */
-  pin(sha: string): void {
-    this.lru.delete(sha);
+  pin(script: CachedScript): void {
+    script.evictable = false;
+    this.lru.delete(script.sha);
   }
 
-  private touch(sha: string): void {
-    if (this.lru.delete(sha)) this.lru.add(sha);
+  /** Move an LRU script to the young end; SCRIPT LOADed ones (the usual EVALSHA case) skip it. */
+  private touch(script: CachedScript): void {
+    if (script.evictable && this.lru.delete(script.sha)) this.lru.add(script.sha);
   }
 
   /** SCRIPT FLUSH: forget every script and start a fresh Lua state. */
