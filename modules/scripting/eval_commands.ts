@@ -65,8 +65,8 @@ function evalGeneric(ctx: CommandContext, argv: string[], bySha: boolean, ro: bo
     throw new ReplyError("ERR Can not execute a script with write flag using *_ro command.");
   }
   const env = st.evalEnv;
-  env.L.setGlobal("KEYS", argTable(argv, 3, 3 + numkeys));
-  env.L.setGlobal("ARGV", argTable(argv, 3 + numkeys, argv.length));
+  st.evalKeys.reset(argv.slice(3, 3 + numkeys));
+  st.evalArgv.reset(argv.slice(3 + numkeys));
   st.runner.run(ctx.client, argv, {
     kind: "eval",
     name: script.sha,

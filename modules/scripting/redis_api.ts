@@ -70,20 +70,21 @@ function versionNum(v: string): number {
 }
 
 /**
- * Convert redis.call arguments into argv, or return the error text. Numbers that are
- * integers print as integers (a double would print 1e+20 style otherwise, which commands
- * don't parse), others in shortest round-trip form.
+ * Convert redis.call arguments into argv, in place (the array is the native's own rest
+ * parameter: nobody else holds it, and the common all-strings case then copies nothing),
+ * or return the error text. Numbers that are integers print as integers (a double would
+ * print 1e+20 style otherwise, which commands don't parse), others in shortest round-trip
+ * form.
  */
 function toArgv(args: LuaValue[]): string[] | string {
   if (args.length === 0) return "Please specify at least one argument for this redis lib call";
-  const argv = new Array<string>(args.length);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (typeof a === "string") argv[i] = a;
-    else if (typeof a === "number") {
+    if (typeof a === "string") continue;
+    if (typeof a === "number") {
       if (Number.isInteger(a) && Math.abs(a) < 2 ** 63) {
-        argv[i] = Number.isSafeInteger(a) ? String(a) : BigInt(a).toString();
-      } else {argv[i] = a !== a
+        args[i] = Number.isSafeInteger(a) ? String(a) : BigInt(a).toString();
+      } else {args[i] = a !== a
           ? "nan"
           : a === Infinity
           ? "inf"
@@ -92,7 +93,7 @@ function toArgv(args: LuaValue[]): string[] | string {
           : String(a);}
     } else return "Lua redis lib command arguments must be strings or integers";
   }
-  return argv;
+  return args as string[];
 }
 
 /** Redis's metatable that makes reading a missing field of a table an error. */

@@ -16,7 +16,7 @@ import { ReplyError } from "../../core/errors.ts";
 import type { ServerApi } from "../../core/server.ts";
 import { ScriptRunner } from "./engine.ts";
 import { LibraryRegistry } from "./libraries.ts";
-import { type LuaFunction, LuaSyntaxError } from "./lua/mod.ts";
+import { type LuaFunction, LuaSyntaxError, LuaTable } from "./lua/mod.ts";
 import { LuaEnv } from "./redis_api.ts";
 import { sha1hex } from "./sha1.ts";
 import { parseScriptHeader, type ScriptHeader, ShebangError } from "./shebang.ts";
@@ -48,6 +48,19 @@ export class Scripting {
   /** Scripts added by EVAL, least recently used first. */
   private readonly lru = new Set<string>();
   private env: LuaEnv | null = null;
+  /**
+   * The script EVALSHA found last: comparing a sha with it is cheaper than hashing the fresh
+   * 40-byte string for the map, and applications mostly run one hot script at a time.
+   */
+  private last: CachedScript | null = null;
+  /**
+   * The EVAL environment's KEYS and ARGV, refilled by every EVAL rather than replaced (a
+   * table and a global write less per call). Safe because nothing a script leaves behind can
+   * hold them: the globals and every table reachable from them are read-only, and a chunk's
+   * locals die with its run.
+   */
+  readonly evalKeys = new LuaTable();
+  readonly evalArgv = new LuaTable();
   private libs: LibraryRegistry | null = null;
   evictedScripts = 0;
 
@@ -60,6 +73,9 @@ export class Scripting {
     if (this.env === null) {
       this.env = new LuaEnv(this.runner);
       this.env.protect();
+      // After protect(): KEYS and ARGV stay writable, as in Redis.
+      this.env.L.setGlobal("KEYS", this.evalKeys);
+      this.env.L.setGlobal("ARGV", this.evalArgv);
     }
     return this.env;
   }
@@ -105,6 +121,7 @@ export class Scripting {
         const oldest = this.lru.values().next().value!;
         this.lru.delete(oldest);
         this.scripts.delete(oldest);
+        if (this.last !== null && this.last.sha === oldest) this.last = null;
         this.evictedScripts++;
       }
       this.lru.add(sha);
@@ -115,8 +132,13 @@ export class Scripting {
 
   /** A cached script by sha (EVALSHA), refreshing its LRU position. */
   bySha(sha: string): CachedScript | undefined {
-    const s = this.scripts.get(sha);
-    if (s !== undefined) this.touch(s);
+    let s = this.last;
+    if (s === null || s.sha !== sha) {
+      s = this.scripts.get(sha);
+      if (s === undefined) return undefined;
+      this.last = s;
+    }
+    this.touch(s);
     return s;
   }
 
@@ -135,6 +157,7 @@ export class Scripting {
   flushScripts(): void {
     this.scripts.clear();
     this.lru.clear();
+    this.last = null;
     this.env = null;
   }
 }

@@ -155,6 +155,18 @@ export class LuaTable {
     return new LuaTable(values);
   }
 
+  /**
+   * Turn this table back into a fresh one owning `arr` (array part only, no metatable): for
+   * a host recycling a table that no script can reach any more.
+   */
+  reset(arr: LuaValue[]): void {
+    this.arr = arr;
+    this.hash = null;
+    this.meta = null;
+    this.iter = null;
+    this.iterKey = undefined;
+  }
+
   /** Raw get of any key. */
   get(k: LuaValue): LuaValue {
     if (typeof k === "number") {
