@@ -430,12 +430,18 @@ export class Server implements DbHost {
    * a batch ends; a command timed alone calls it first.
    */
   settleTiming(): void {
-    const entries = this.untimed;
-    if (entries.length === 0) return;
-    this.untimed = [];
+    if (this.untimed.length === 0) return;
     const now = performance.now();
-    const each = ((now - this.clock) * 1000) / entries.length;
+    const usec = (now - this.clock) * 1000;
     this.clock = now;
+    this.shareTiming(usec);
+  }
+
+  /** Give each untimed command an equal share of `usec`. */
+  private shareTiming(usec: number): void {
+    const entries = this.untimed;
+    this.untimed = [];
+    const each = usec / entries.length;
     for (let i = 0; i < entries.length; i++) entries[i].usec += each;
     const hooks = this.hooks.batchTimed;
     for (let i = 0; i < hooks.length; i++) hooks[i](entries, each);
@@ -476,8 +482,10 @@ export class Server implements DbHost {
     const outerArgv = c.currentArgv;
     c.propagation = undefined;
     c.currentArgv = argv;
-    const timedAlone = !(e.isFast && this.batching && prevClient === null);
-    if (timedAlone && this.untimed.length > 0) this.settleTiming();
+    // O(1) commands are not timed one by one when pipelined behind others (batching) or run
+    // by another command (scripts, EXEC): they share the time of their batch / caller.
+    const timedAlone = !(e.isFast && (prevClient !== null || this.batching));
+    if (timedAlone && prevClient === null && this.untimed.length > 0) this.settleTiming();
     const t0 = this.clock;
     // One time snapshot per execution unit: a key cannot expire half-way through EXEC.
     if (prevClient === null) this.cmdTime = Math.floor(this.epochOffset + t0);
@@ -496,6 +504,9 @@ export class Server implements DbHost {
       const t1 = (this.clock = performance.now());
       usec = (t1 - t0) * 1000;
       e.usec += usec;
+      // The O(1) commands this one ran (redis.call, EXEC's queue) each get a share of its time,
+      // as Redis counts nested calls' time both in themselves and in their caller.
+      if (prevClient === null && this.untimed.length > 0) this.shareTiming(usec);
     } else this.untimed.push(e);
     // A command that blocked is counted once, when it is served or ends (as in Redis).
     const blocked = this.blocking.blockedCount !== 0 && this.blocking.isBlocked(c);
@@ -552,9 +563,14 @@ export class Server implements DbHost {
         this.currentClient = client;
         this.cmdTime = state.time;
         this.pendingPropagation = state.ops;
+        const start = (this.clock = performance.now());
         try {
           fn();
         } finally {
+          // Commands run in this slice share its time (they are nested: not timed alone).
+          if (prevClient === null && this.untimed.length > 0) {
+            this.shareTiming(((this.clock = performance.now()) - start) * 1000);
+          }
           state.ops = this.pendingPropagation;
           this.pendingPropagation = prevOps;
           this.currentClient = prevClient;

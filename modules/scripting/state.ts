@@ -132,8 +132,8 @@ export class Scripting {
 
   /** A cached script by sha (EVALSHA), refreshing its LRU position. */
   bySha(sha: string): CachedScript | undefined {
-    let s = this.last;
-    if (s === null || s.sha !== sha) {
+    let s: CachedScript | undefined = this.last ?? undefined;
+    if (s === undefined || s.sha !== sha) {
       s = this.scripts.get(sha);
       if (s === undefined) return undefined;
       this.last = s;
