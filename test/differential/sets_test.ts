@@ -16,32 +16,9 @@
  * Knobs: DIFF_SEED=n, DIFF_STEPS=n (default 300), as in differential_test.ts.
  */
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  modisHas,
-  type Reply,
-  type RespClient,
-  RUNTIMES,
-  type ServerHandle,
-  startRedis,
-  startServer,
-} from "../helpers/mod.ts";
-import {
-  errorsExact,
-  formatMismatch,
-  type Generator,
-  type Rng,
-  runDifferential,
-  runnable,
-  type Side,
-  type Template,
-  unordered,
-} from "./framework.ts";
-
-// deno-lint-ignore no-explicit-any
-const env = (globalThis as any).process?.env ?? {};
-const STEPS = Number(env.DIFF_STEPS ?? 300);
-const SEEDS: number[] = env.DIFF_SEED !== undefined ? [Number(env.DIFF_SEED)] : [1, 2, 3];
+import { type Reply, type RespClient } from "../helpers/mod.ts";
+import { errorsExact, type Generator, type Rng, type Template, unordered } from "./framework.ts";
+import { differentialSuite } from "./suite.ts";
 
 const SKEYS = ["s0", "s1", "s2", "s\x00\xff", "{t}s3", "str"];
 const MEMBERS = [
@@ -331,53 +308,4 @@ const setsGenerator: Generator = {
   ],
 };
 
-const servers: ServerHandle[] = [];
-let reference: Side | null = null;
-const modis: Side[] = [];
-
-beforeAll(async () => {
-  const redis = await startRedis();
-  if (!redis) return;
-  servers.push(redis);
-  reference = { name: "redis", client: await redis.client() };
-  for (const runtime of RUNTIMES) {
-    const s = await startServer({ runtime });
-    servers.push(s);
-    modis.push({ name: `modis-${runtime}`, client: await s.client() });
-  }
-});
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-});
-
-describe("differential vs redis-server", () => {
-  test.skipIf(!runnable(setsGenerator, (c) => modisHas(c)))(
-    "sets: Modis replies like redis-server",
-    async () => {
-      if (!reference) return console.warn("SKIP differential sets: redis-server is not installed");
-      const failures: string[] = [];
-      const intended = new Map<string, number>();
-      let steps = 0;
-      for (const seed of SEEDS) {
-        const r = await runDifferential(setsGenerator, reference, modis, {
-          seed,
-          steps: STEPS,
-          available: (c) => modisHas(c),
-        });
-        steps += r.steps;
-        for (const [k, n] of r.intended) intended.set(k, (intended.get(k) ?? 0) + n);
-        failures.push(...r.mismatches.map((m) => formatMismatch(m, "sets")));
-      }
-      console.log([
-        `differential sets: ${steps} steps x ${modis.length} runtimes, seeds ${
-          SEEDS.join(",")
-        }, ${failures.length} mismatches`,
-        ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
-      ].join("\n"));
-      for (const f of failures) console.error(f);
-      expect(failures.length).toBe(0);
-    },
-    120_000,
-  );
-});
+differentialSuite(setsGenerator);

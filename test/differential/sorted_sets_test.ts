@@ -21,37 +21,20 @@
  * Knobs: DIFF_SEED=n, DIFF_STEPS=n (default 300), as in differential_test.ts.
  */
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  isError,
-  modisHas,
-  type RespClient,
-  RUNTIMES,
-  type ServerHandle,
-  startRedis,
-  startServer,
-} from "../helpers/mod.ts";
+import { isError, type RespClient } from "../helpers/mod.ts";
 import {
   type Comparator,
   errorsExact,
   exact,
-  formatMismatch,
   type Generator,
   type IntendedDifference,
   type Rng,
-  runDifferential,
-  runnable,
-  type Side,
   type Step,
   type Template,
   unordered,
 } from "./framework.ts";
+import { differentialSuite } from "./suite.ts";
 import { collectionEncodingDifferences, flag } from "./pools.ts";
-
-// deno-lint-ignore no-explicit-any
-const env = (globalThis as any).process?.env ?? {};
-const STEPS = Number(env.DIFF_STEPS ?? 300);
-const SEEDS: number[] = env.DIFF_SEED !== undefined ? [Number(env.DIFF_SEED)] : [1, 2, 3];
 
 const ZKEYS = ["z0", "z1", "z2", "z\x00\xff", "str", "set0", "l0", "l1"];
 /**
@@ -508,68 +491,9 @@ const sortedSetsGenerator: Generator = {
   intendedDifferences: differences,
 };
 
-const servers: ServerHandle[] = [];
-let reference: Side | null = null;
-const modis: Side[] = [];
-
 /** A small entry limit on both sides, so the skiplist encoding shows up in short runs. */
 async function configure(c: RespClient): Promise<void> {
   await c.send("CONFIG", "SET", "zset-max-listpack-entries", "6");
 }
 
-beforeAll(async () => {
-  const redis = await startRedis();
-  if (!redis) return;
-  servers.push(redis);
-  reference = { name: "redis", client: await redis.client() };
-  await configure(reference.client);
-  for (const runtime of RUNTIMES) {
-    const s = await startServer({ runtime });
-    servers.push(s);
-    const side = { name: `modis-${runtime}`, client: await s.client() };
-    await configure(side.client);
-    modis.push(side);
-  }
-});
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-});
-
-describe("differential vs redis-server", () => {
-  test.skipIf(!runnable(sortedSetsGenerator, (c) => modisHas(c)))(
-    "sorted_sets: Modis replies like redis-server",
-    async () => {
-      if (!reference) {
-        return console.warn("SKIP differential sorted_sets: redis-server is not installed");
-      }
-      const failures: string[] = [];
-      const intended = new Map<string, number>();
-      let steps = 0;
-      let disabled: string[] = [];
-      for (const seed of SEEDS) {
-        const r = await runDifferential(sortedSetsGenerator, reference, modis, {
-          seed,
-          steps: STEPS,
-          available: (c) => modisHas(c),
-        });
-        steps += r.steps;
-        disabled = r.disabled;
-        for (const [k, n] of r.intended) intended.set(k, (intended.get(k) ?? 0) + n);
-        failures.push(...r.mismatches.map((m) => formatMismatch(m, "sorted_sets")));
-      }
-      console.log([
-        `differential sorted_sets: ${steps} steps x ${modis.length} runtimes, seeds ${
-          SEEDS.join(",")
-        }, ${failures.length} mismatches`,
-        ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
-        ...(disabled.length
-          ? [`  templates disabled (commands missing in Modis): ${disabled.join("; ")}`]
-          : []),
-      ].join("\n"));
-      for (const f of failures) console.error(f);
-      expect(failures.length).toBe(0);
-    },
-    180_000,
-  );
-});
+differentialSuite(sortedSetsGenerator, { configure, timeoutMs: 180_000 });

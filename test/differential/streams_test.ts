@@ -17,30 +17,9 @@
  * Knobs: DIFF_SEED=n, DIFF_STEPS=n (default 300), as in differential_test.ts.
  */
 
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import {
-  modisHas,
-  type RespClient,
-  RUNTIMES,
-  type ServerHandle,
-  startRedis,
-  startServer,
-} from "../helpers/mod.ts";
-import {
-  exact,
-  formatMismatch,
-  type Generator,
-  type Rng,
-  runDifferential,
-  runnable,
-  type Side,
-  type Template,
-} from "./framework.ts";
-
-// deno-lint-ignore no-explicit-any
-const env = (globalThis as any).process?.env ?? {};
-const STEPS = Number(env.DIFF_STEPS ?? 300);
-const SEEDS: number[] = env.DIFF_SEED !== undefined ? [Number(env.DIFF_SEED)] : [1, 2, 3];
+import { type RespClient } from "../helpers/mod.ts";
+import { exact, type Generator, type Rng, type Template } from "./framework.ts";
+import { differentialSuite } from "./suite.ts";
 
 const SKEYS = ["x0", "x1", "x\x00\xff", "str"];
 const GROUPS = ["g1", "g2"];
@@ -384,63 +363,9 @@ const streamsGenerator: Generator = {
   ],
 };
 
-const servers: ServerHandle[] = [];
-let reference: Side | null = null;
-const modis: Side[] = [];
-
 /** Small nodes on both sides, so approximate trims cut at node boundaries in short runs. */
 async function configure(c: RespClient): Promise<void> {
   await c.send("CONFIG", "SET", "stream-node-max-entries", "4");
 }
 
-beforeAll(async () => {
-  const redis = await startRedis();
-  if (!redis) return;
-  servers.push(redis);
-  reference = { name: "redis", client: await redis.client() };
-  await configure(reference.client);
-  for (const runtime of RUNTIMES) {
-    const s = await startServer({ runtime });
-    servers.push(s);
-    const side = { name: `modis-${runtime}`, client: await s.client() };
-    await configure(side.client);
-    modis.push(side);
-  }
-});
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => s.stop()));
-});
-
-describe("differential vs redis-server", () => {
-  test.skipIf(!runnable(streamsGenerator, (c) => modisHas(c)))(
-    "streams: Modis replies like redis-server",
-    async () => {
-      if (!reference) {
-        return console.warn("SKIP differential streams: redis-server is not installed");
-      }
-      const failures: string[] = [];
-      const intended = new Map<string, number>();
-      let steps = 0;
-      for (const seed of SEEDS) {
-        const r = await runDifferential(streamsGenerator, reference, modis, {
-          seed,
-          steps: STEPS,
-          available: (c) => modisHas(c),
-        });
-        steps += r.steps;
-        for (const [k, n] of r.intended) intended.set(k, (intended.get(k) ?? 0) + n);
-        failures.push(...r.mismatches.map((m) => formatMismatch(m, "streams")));
-      }
-      console.log([
-        `differential streams: ${steps} steps x ${modis.length} runtimes, seeds ${
-          SEEDS.join(",")
-        }, ${failures.length} mismatches`,
-        ...[...intended].map(([k, n]) => `  intended difference "${k}": ${n}`),
-      ].join("\n"));
-      for (const f of failures) console.error(f);
-      expect(failures.length).toBe(0);
-    },
-    120_000,
-  );
-});
+differentialSuite(streamsGenerator, { configure });
