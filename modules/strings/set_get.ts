@@ -223,6 +223,14 @@ const EXPIRY_ARGS: ArgSpec[] = [
  * const spec: ModuleSpec = { name: "strings", commands: [...setGetCommands] };
  * ```
  */
+/** MSET / MSETNX's repeated key-value argument block (COMMAND DOCS). */
+const KEY_VALUE_PAIRS: ArgSpec = {
+  name: "data",
+  type: "block",
+  multiple: true,
+  arguments: [KEY_ARG, { name: "value", type: "string" }],
+};
+
 export const setGetCommands: CommandSpec[] = [
   {
     name: "set",
@@ -439,12 +447,7 @@ export const setGetCommands: CommandSpec[] = [
     arity: -3,
     flags: ["write", "denyoom"],
     keys: [{ flags: ["OW", "update"], begin: 1, find: { lastKey: -1, step: 2 } }],
-    arguments: [{
-      name: "data",
-      type: "block",
-      multiple: true,
-      arguments: [KEY_ARG, { name: "value", type: "string" }],
-    }],
+    arguments: [KEY_VALUE_PAIRS],
     handler(ctx, argv) {
       msetGeneric(ctx, argv, false);
     },
@@ -458,12 +461,7 @@ export const setGetCommands: CommandSpec[] = [
     arity: -3,
     flags: ["write", "denyoom"],
     keys: [{ flags: ["OW", "insert"], begin: 1, find: { lastKey: -1, step: 2 } }],
-    arguments: [{
-      name: "data",
-      type: "block",
-      multiple: true,
-      arguments: [KEY_ARG, { name: "value", type: "string" }],
-    }],
+    arguments: [KEY_VALUE_PAIRS],
     handler(ctx, argv) {
       msetGeneric(ctx, argv, true);
     },
