@@ -53,7 +53,10 @@ export const scriptingModule: ModuleSpec = {
   // this store; the persistence module never reaches into scripting's state.
   setup(server) {
     const libs = () => scriptingOf(server).libraries;
-    provideFunctionLibraries(server, { codes: () => libs().codes(), restore: (codes) => libs().restore(codes, "flush") });
+    provideFunctionLibraries(server, {
+      codes: () => libs().codes(),
+      restore: (codes) => libs().restore(codes, "flush"),
+    });
   },
   hooks: {
     info: {

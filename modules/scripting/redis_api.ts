@@ -28,6 +28,7 @@ import { arityOk } from "../../core/commands.ts";
 import type { ServerApi } from "../../core/server.ts";
 import {
   createState,
+  direct,
   hostFunction,
   luaError,
   LuaState,
@@ -158,18 +159,8 @@ export class LuaEnv {
     const redis = this.redis;
     // The hot path: plain natives (no hostFunction wrapper, one argument array).
     const command = (a: LuaValue[], raise: boolean) => this.command(a, raise);
-    redis.set(
-      "call",
-      native("call", function* (...a: LuaValue[]) {
-        return command(a, true);
-      }),
-    );
-    redis.set(
-      "pcall",
-      native("pcall", function* (...a: LuaValue[]) {
-        return command(a, false);
-      }),
-    );
+    redis.set("call", direct("call", (...a: LuaValue[]) => command(a, true)));
+    redis.set("pcall", direct("pcall", (...a: LuaValue[]) => command(a, false)));
     addLogAndVersion(redis, server);
     redis.set(
       "setresp",

@@ -149,18 +149,22 @@ export abstract class ExprCompiler {
     }).join(", ");
   }
 
-  /** The raw result of a call (one value or an array), trampolined. */
+  /**
+   * The raw result of a call (one value or an array), trampolined. The arguments are
+   * evaluated once into temps, then the callee is dispatched: a direct native (`D`, a plain
+   * function) is called without a generator, which is most of what scripts call
+   * (redis.call, tonumber, string.*); a Lua function or generator native is `yield*`ed; a
+   * non-function goes through `callable` (applies __call or raises).
+   */
   callRaw(e: Expr): string {
     const f = this.tmp();
     const lineSet = "line" in e && e.line !== this.fs.line ? `L = ${e.line}, ` : "";
     let pre: string;
-    let args: string;
+    let args: { pre: string; list: string };
     let desc: string;
     if (e.k === "call") {
-      const name = calleeName(e.fn);
       pre = `${f} = ${this.expr(e.fn)}`;
-      args = this.argsSettingCallee(e.args, null, name);
-      if (e.args.length === 0) pre += `, C = ${JSON.stringify(name)}`;
+      args = this.argsSettingCallee(e.args, null, calleeName(e.fn));
       desc = this.describeName(e.fn);
     } else if (e.k === "method") {
       const o = this.tmp();
@@ -170,35 +174,41 @@ export abstract class ExprCompiler {
       args = this.argsSettingCallee(e.args, o, "m:" + e.name);
       desc = `method '${e.name}'`;
     } else throw new Error("not a call");
-    // Arguments are generated once (no duplicated code per branch): a non-function callee
-    // is replaced by a wrapper that applies __call or raises after the arguments ran.
-    return `(${lineSet}${pre}, ($r = yield* (typeof ${f} === "function" ? ${f} : callable(${f}, ${
+    const a = args.list;
+    return `(${lineSet}${pre}, ${args.pre}, ($r = typeof ${f} === "function" ? (${f}.D !== undefined ? ${f}.D(${a}) : yield* ${f}(${a})) : yield* callable(${f}, ${
       JSON.stringify(desc)
-    }))(${args})) === TAIL ? yield* tail() : $r)`;
+    })(${a})) === TAIL ? yield* tail() : $r)`;
   }
 
   /**
-   * The argument list of a call, with the frame's current-callee variable `C` set to
-   * `name` once all arguments are evaluated (bad-argument errors name the call site).
+   * A call's arguments evaluated once, in order, into temps (`pre`, which ends by setting
+   * the frame's current-callee variable `C` to `name`, so bad-argument errors name the call
+   * site), and the argument list reading them (`list`).
    */
-  protected argsSettingCallee(exprs: Expr[], self: string | null, name: string): string {
-    const setC = `C = ${JSON.stringify(name)}`;
-    const list = exprs.map((e) => e);
-    const parts: string[] = self === null ? [] : [self];
-    list.forEach((e, i) => {
-      const last = i === list.length - 1;
-      if (last && isMulti(e)) {
-        parts.push(
-          e.k === "vararg"
-            ? `...(${setC}, va)`
-            : `...($c = multi(${this.callRaw(e)}), ${setC}, $c)`,
-        );
-      } else if (last) {
-        parts.push(`($c = ${this.expr(e)}, ${setC}, $c)`);
-      } else parts.push(this.expr(e));
+  protected argsSettingCallee(
+    exprs: Expr[],
+    self: string | null,
+    name: string,
+  ): { pre: string; list: string } {
+    const pre: string[] = [];
+    const list: string[] = self === null ? [] : [self];
+    exprs.forEach((e, i) => {
+      if (i === exprs.length - 1 && isMulti(e)) {
+        if (e.k === "vararg") list.push("...va");
+        else {
+          const t = this.tmp();
+          pre.push(`${t} = multi(${this.callRaw(e)})`);
+          list.push(`...${t}`);
+        }
+      } else if (isConst(e)) list.push(this.expr(e));
+      else {
+        const t = this.tmp();
+        pre.push(`${t} = ${this.expr(e)}`);
+        list.push(t);
+      }
     });
-    if (list.length === 0 && self !== null) parts[0] = `(${setC}, ${self})`;
-    return parts.join(", ");
+    pre.push(`C = ${JSON.stringify(name)}`);
+    return { pre: pre.join(", "), list: list.join(", ") };
   }
 
   /** A JS expression producing exactly one Lua value. */

@@ -379,7 +379,8 @@ class Compiler extends ExprCompiler {
     out += `for (;;) {\nif (--B.n < 0) yield PAUSE;\n`;
     out += `$r = ${f} === NX && ${s} instanceof T ? (${s}.next(${c}) ?? EMPTY) : ` +
       `${f} === IPX && ${s} instanceof T ? ipnext(${s}, ${c}) : ` +
-      `(typeof ${f} === "function" ? (($r = yield* ${f}(${s}, ${c})) === TAIL ? yield* tail() : $r)` +
+      `(typeof ${f} === "function" ? (${f}.D !== undefined ? ${f}.D(${s}, ${c}) : ` +
+      `($r = yield* ${f}(${s}, ${c})) === TAIL ? yield* tail() : $r)` +
       ` : (C = "", yield* call(${f}, [${s}, ${c}], "")));\n`;
     out += vars.map((v, i) => `${this.letLocal(v, `nth($r, ${i})`)};\n`).join("");
     out += `if (${ref(vars[0])} === undefined) break;\n${c} = ${ref(vars[0])};\n${inner}}\n}\n`;
@@ -420,6 +421,8 @@ class Compiler extends ExprCompiler {
     const a = this.tmp();
     return pre + `${a} = [${args}];\n` +
       `if (typeof ${f} === "function" && ${f}.N === undefined) { R.tf = ${f}; R.ta = ${a}; return TAIL; }\n` +
-      `C = ${JSON.stringify(name)};\nreturn yield* call(${f}, ${a}, ${JSON.stringify(desc)});\n`;
+      `C = ${JSON.stringify(name)};\n` +
+      `if (typeof ${f} === "function" && ${f}.D !== undefined) return ${f}.D(...${a});\n` +
+      `return yield* call(${f}, ${a}, ${JSON.stringify(desc)});\n`;
   }
 }

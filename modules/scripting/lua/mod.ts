@@ -37,7 +37,7 @@ import { LuaTable, type LuaValue } from "./value.ts";
 export { LuaSyntaxError } from "./lexer.ts";
 export { caughtValue, rawToString } from "./lib/base.ts";
 export { Rand48 } from "./lib/math.ts";
-export { EMPTY, native } from "./runtime.ts";
+export { direct, EMPTY, native } from "./runtime.ts";
 export {
   type HostFunction,
   hostFunction,

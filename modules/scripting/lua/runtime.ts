@@ -113,6 +113,29 @@ export function native<F extends LuaFunction>(name: string, f: F): F {
 }
 
 /**
+ * A native whose body never calls back into Lua, as a plain function. Call sites run `D`
+ * directly (a generator per call costs more than most library functions do); the
+ * generator form is kept for generic callers (pcall, metamethods, the host). `fn` returns
+ * a raw result: one value, or an array for zero or several (EMPTY for none).
+ *
+ * @example
+ * ```ts
+ * const len = direct("len", (s: LuaValue) => String(s).length);
+ * ```
+ */
+export function direct(
+  name: string,
+  // deno-lint-ignore no-explicit-any
+  fn: (...args: any[]) => LuaValue | LuaValue[],
+): LuaFunction {
+  const g = native(name, function* (...args: LuaValue[]) {
+    return fn(...args);
+  });
+  (g as unknown as { D: typeof fn }).D = fn;
+  return g;
+}
+
+/**
  * First value of a raw result (one value or an array).
  *
  * @example

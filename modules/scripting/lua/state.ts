@@ -1,5 +1,3 @@
-// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
-// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * A Lua state: one globals table, one run-time, compiled chunks and resumable runs.
  *
@@ -22,7 +20,7 @@
 import { compile, RUNTIME_NAMES } from "./compiler.ts";
 import { chunkId } from "./lexer.ts";
 import { parse } from "./parser.ts";
-import { EMPTY, hostErrorMessage, multi, native, PAUSE, Runtime } from "./runtime.ts";
+import { direct, EMPTY, hostErrorMessage, multi, PAUSE, Runtime, TAIL } from "./runtime.ts";
 import { LuaError, type LuaFunction, LuaTable, type LuaValue } from "./value.ts";
 
 /** Result of running a script slice. */
@@ -59,7 +57,7 @@ export function luaError(value: LuaValue): LuaError {
  * ```
  */
 export function hostFunction(name: string, fn: HostFunction): LuaFunction {
-  return native(name, function* (...args: LuaValue[]) {
+  return direct(name, (...args: LuaValue[]) => {
     const r = fn(...args);
     return r === undefined ? EMPTY : r;
   });
@@ -82,7 +80,9 @@ export class Runner {
 
   /** Prepare a run of `fn(...args)` in state `L`; nothing runs until `resume`. */
   constructor(private readonly L: LuaState, fn: LuaValue, args: LuaValue[]) {
-    this.gen = L.rt.call(fn, args);
+    // A function is started directly (one generator less per script run than going through
+    // rt.call); its tail calls are trampolined in `resume`.
+    this.gen = typeof fn === "function" ? (fn as LuaFunction)(...args) : L.rt.call(fn, args);
   }
 
   /** True once the run finished (done, error or killed). */
@@ -96,11 +96,16 @@ export class Runner {
     if (gen === null) {
       return { status: "error", error: new LuaError("cannot resume a finished script") };
     }
-    const B = this.L.rt.B;
+    const L = this.L;
+    const B = L.rt.B;
     const outer = B.n; // a host function may run a nested script: keep the outer budget
     B.n = budget;
     try {
-      const step = gen.next();
+      let step = gen.next();
+      while (step.done && (step.value as unknown) === TAIL) {
+        this.gen = L.rt.tail();
+        step = this.gen.next();
+      }
       this.ticks += budget - Math.max(B.n, 0);
       if (step.done) {
         this.gen = null;

@@ -1,5 +1,3 @@
-// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
-// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * Lua 5.1's base library (lbaselib.c's behaviour), minus what a sandbox must not have:
  * no dofile/loadfile/load-from-reader, no getfenv/setfenv, no newproxy.
@@ -14,6 +12,7 @@ import {
   argError,
   argType,
   crossC,
+  direct,
   EMPTY,
   first,
   hostErrorMessage,
@@ -105,14 +104,14 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
   });
 
   const fns: Record<string, LuaFunction> = {
-    assert: native("assert", function* (...a: LuaValue[]) {
+    assert: direct("assert", (...a: LuaValue[]) => {
       if (!truthy(a[0])) {
         if (a.length === 0) argError(1, "assert", "value expected");
         rtError(a[1] === undefined ? "assertion failed!" : checkStr(a, 1, "assert"));
       }
       return a;
     }),
-    error: native("error", function* (v?: LuaValue, level?: LuaValue) {
+    error: direct("error", (v?: LuaValue, level?: LuaValue) => {
       const lv = level === undefined ? 1 : Math.trunc(Number(level));
       const positioned = (typeof v === "string" || typeof v === "number") && lv > 0;
       throw new LuaError(v, positioned ? lv : 0);
@@ -140,14 +139,14 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
         return [false, first(yield* rt.ncall(a[1], [v]))];
       }
     }),
-    ipairs: native("ipairs", function* (...a: LuaValue[]) {
+    ipairs: direct("ipairs", (...a: LuaValue[]) => {
       return [rt.IPX, checkTable(a, 0, "ipairs"), 0];
     }),
-    pairs: native("pairs", function* (...a: LuaValue[]) {
+    pairs: direct("pairs", (...a: LuaValue[]) => {
       return [rt.NX, checkTable(a, 0, "pairs"), undefined];
     }),
     next: rt.NX,
-    select: native("select", function* (n: LuaValue, ...rest: LuaValue[]) {
+    select: direct("select", (n: LuaValue, ...rest: LuaValue[]) => {
       if (n === "#") return rest.length;
       let i = checkInt([n], 0, "select");
       if (i < 0) i = rest.length + i;
@@ -156,7 +155,7 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
       if (i < 0) argError(1, "select", "index out of range");
       return rest.slice(i);
     }),
-    tonumber: native("tonumber", function* (...a: LuaValue[]) {
+    tonumber: direct("tonumber", (...a: LuaValue[]) => {
       const base = optInt(a, 1, "tonumber", 10);
       const v = a[0];
       if (base === 10) {
@@ -169,11 +168,11 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
       return parseBase(s, base);
     }),
     tostring,
-    type: native("type", function* (...a: LuaValue[]) {
+    type: direct("type", (...a: LuaValue[]) => {
       checkAny(a, 0, "type");
       return typeName(a[0]);
     }),
-    unpack: native("unpack", function* (...a: LuaValue[]) {
+    unpack: direct("unpack", (...a: LuaValue[]) => {
       const t = checkTable(a, 0, "unpack");
       const i = optInt(a, 1, "unpack", 1);
       const j = a[2] === undefined ? t.length() : checkInt(a, 2, "unpack");
@@ -184,24 +183,24 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
       for (let k = 0; k < n; k++) out[k] = t.get(i + k);
       return out;
     }),
-    rawget: native("rawget", function* (...a: LuaValue[]) {
+    rawget: direct("rawget", (...a: LuaValue[]) => {
       const t = checkTable(a, 0, "rawget");
       checkAny(a, 1, "rawget");
       return t.get(a[1]);
     }),
-    rawset: native("rawset", function* (...a: LuaValue[]) {
+    rawset: direct("rawset", (...a: LuaValue[]) => {
       const t = checkTable(a, 0, "rawset");
       checkAny(a, 1, "rawset");
       checkAny(a, 2, "rawset");
       rt.nrawset(t, a[1], a[2]);
       return t;
     }),
-    rawequal: native("rawequal", function* (...a: LuaValue[]) {
+    rawequal: direct("rawequal", (...a: LuaValue[]) => {
       checkAny(a, 0, "rawequal");
       checkAny(a, 1, "rawequal");
       return a[0] === a[1];
     }),
-    setmetatable: native("setmetatable", function* (...a: LuaValue[]) {
+    setmetatable: direct("setmetatable", (...a: LuaValue[]) => {
       const t = checkTable(a, 0, "setmetatable");
       const m = a[1];
       if (m !== undefined && !(m instanceof LuaTable)) {
@@ -214,14 +213,14 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
       t.meta = m ?? null;
       return t;
     }),
-    getmetatable: native("getmetatable", function* (...a: LuaValue[]) {
+    getmetatable: direct("getmetatable", (...a: LuaValue[]) => {
       checkAny(a, 0, "getmetatable");
       const m = rt.metatable(a[0]);
       if (m === null) return undefined;
       const p = m.gs("__metatable");
       return p !== undefined ? p : m;
     }),
-    loadstring: native("loadstring", function* (...a: LuaValue[]) {
+    loadstring: direct("loadstring", (...a: LuaValue[]) => {
       const s = checkStr(a, 0, "loadstring");
       const name = a[1] === undefined ? s : checkStr(a, 1, "loadstring");
       try {
@@ -251,10 +250,10 @@ export function openBase(rt: Runtime, load: (src: string, name: string) => LuaFu
         throw e;
       }
     }),
-    gcinfo: native("gcinfo", function* () {
+    gcinfo: direct("gcinfo", () => {
       return 0;
     }),
-    collectgarbage: native("collectgarbage", function* () {
+    collectgarbage: direct("collectgarbage", () => {
       return 0;
     }),
   };

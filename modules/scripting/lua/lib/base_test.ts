@@ -89,7 +89,11 @@ describe("base library", () => {
 
 describe("string.dump and binary chunks", () => {
   test("dump gives a binary chunk header that loadstring refuses (Redis 7.4: nil, message)", () => {
-    expect(runLua("local f, e = loadstring(string.dump(function() return 1 end)) return f == nil, type(e)")).toEqual([
+    expect(
+      runLua(
+        "local f, e = loadstring(string.dump(function() return 1 end)) return f == nil, type(e)",
+      ),
+    ).toEqual([
       true,
       "string",
     ]);

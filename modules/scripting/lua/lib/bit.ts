@@ -1,5 +1,3 @@
-// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
-// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * The LuaBitOp "bit" library as Redis ships it: every operation works on 32-bit two's
  * complement integers and returns a signed result. Numbers are normalised like LuaBitOp's
@@ -7,7 +5,7 @@
  * trick does) and reduced modulo 2^32. Shift counts use their low 5 bits.
  */
 
-import { native, type Runtime } from "../runtime.ts";
+import { direct, type Runtime } from "../runtime.ts";
 import type { LuaValue } from "../value.ts";
 import { checkNum, makeLib } from "./args.ts";
 
@@ -37,20 +35,20 @@ export function toBit(x: number): number {
 export function openBit(rt: Runtime): void {
   const arg = (a: LuaValue[], i: number, f: string) => toBit(checkNum(a, i, f));
   const fold = (name: string, op: (x: number, y: number) => number) =>
-    native(name, function* (...a: LuaValue[]) {
+    direct(name, (...a: LuaValue[]) => {
       let r = arg(a, 0, name);
       for (let i = 1; i < a.length; i++) r = op(r, arg(a, i, name));
       return r;
     });
   const shift = (name: string, op: (x: number, n: number) => number) =>
-    native(name, function* (...a: LuaValue[]) {
+    direct(name, (...a: LuaValue[]) => {
       return op(arg(a, 0, name), arg(a, 1, name) & 31) | 0;
     });
   const lib = makeLib({
-    tobit: native("tobit", function* (...a: LuaValue[]) {
+    tobit: direct("tobit", (...a: LuaValue[]) => {
       return arg(a, 0, "tobit");
     }),
-    tohex: native("tohex", function* (...a: LuaValue[]) {
+    tohex: direct("tohex", (...a: LuaValue[]) => {
       const x = arg(a, 0, "tohex");
       let n = a[1] === undefined ? 8 : arg(a, 1, "tohex");
       const upper = n < 0;
@@ -60,7 +58,7 @@ export function openBit(rt: Runtime): void {
       const s = masked.toString(16).padStart(n, "0");
       return upper ? s.toUpperCase() : s;
     }),
-    bnot: native("bnot", function* (...a: LuaValue[]) {
+    bnot: direct("bnot", (...a: LuaValue[]) => {
       return ~arg(a, 0, "bnot");
     }),
     band: fold("band", (x, y) => x & y),
@@ -71,7 +69,7 @@ export function openBit(rt: Runtime): void {
     arshift: shift("arshift", (x, n) => x >> n),
     rol: shift("rol", (x, n) => (x << n) | (x >>> (32 - n))),
     ror: shift("ror", (x, n) => (x >>> n) | (x << (32 - n))),
-    bswap: native("bswap", function* (...a: LuaValue[]) {
+    bswap: direct("bswap", (...a: LuaValue[]) => {
       const x = arg(a, 0, "bswap");
       return ((x >>> 24) | ((x >>> 8) & 0xff00) | ((x & 0xff00) << 8) | (x << 24)) | 0;
     }),

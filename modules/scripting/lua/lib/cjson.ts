@@ -1,5 +1,3 @@
-// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
-// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * cjson as embedded in Redis (lua-cjson 2.1 with Redis's patches), reimplemented.
  *
@@ -15,7 +13,7 @@
  * are those Redis prints. Depth limits are 1000 both ways.
  */
 
-import { argError, native, rtError, type Runtime } from "../runtime.ts";
+import { argError, direct, rtError, type Runtime } from "../runtime.ts";
 import { LuaTable, LuaUserdata, type LuaValue, typeName } from "../value.ts";
 import { numberToString, stringToNumber } from "../number.ts";
 import { makeLib } from "./args.ts";
@@ -450,7 +448,7 @@ export function openCjson(rt: Runtime): void {
     min: number,
     max: number,
   ) =>
-    native(name, function* (...a: LuaValue[]) {
+    direct(name, (...a: LuaValue[]) => {
       if (a[0] !== undefined) {
         const n = typeof a[0] === "number" ? a[0] : Number.NaN;
         if (!(n >= min && n <= max && Number.isInteger(n))) {
@@ -461,11 +459,11 @@ export function openCjson(rt: Runtime): void {
       return cfg[key];
     });
   const lib = makeLib({
-    encode: native("encode", function* (...a: LuaValue[]) {
+    encode: direct("encode", (...a: LuaValue[]) => {
       if (a.length !== 1) argError(1, "encode", "expected 1 argument");
       return jsonEncode(a[0], cfg);
     }),
-    decode: native("decode", function* (...a: LuaValue[]) {
+    decode: direct("decode", (...a: LuaValue[]) => {
       if (a.length !== 1) argError(1, "decode", "expected 1 argument");
       const s = a[0];
       if (typeof s !== "string" && typeof s !== "number") {
@@ -476,22 +474,22 @@ export function openCjson(rt: Runtime): void {
     encode_max_depth: intCfg("encode_max_depth", "encodeMaxDepth", 1, 2147483647),
     decode_max_depth: intCfg("decode_max_depth", "decodeMaxDepth", 1, 2147483647),
     encode_number_precision: intCfg("encode_number_precision", "precision", 1, 14),
-    encode_sparse_array: native("encode_sparse_array", function* (...a: LuaValue[]) {
+    encode_sparse_array: direct("encode_sparse_array", (...a: LuaValue[]) => {
       if (a[0] !== undefined) cfg.sparseConvert = a[0] === true;
       if (typeof a[1] === "number") cfg.sparseRatio = a[1];
       if (typeof a[2] === "number") cfg.sparseSafe = a[2];
       return [cfg.sparseConvert, cfg.sparseRatio, cfg.sparseSafe];
     }),
-    encode_invalid_numbers: native("encode_invalid_numbers", function* (...a: LuaValue[]) {
+    encode_invalid_numbers: direct("encode_invalid_numbers", (...a: LuaValue[]) => {
       if (a[0] !== undefined) {
         cfg.encodeInvalidNumbers = a[0] === "null" ? "null" : a[0] === true || a[0] === "on";
       }
       return cfg.encodeInvalidNumbers === "null" ? "null" : cfg.encodeInvalidNumbers;
     }),
-    encode_keep_buffer: native("encode_keep_buffer", function* (...a: LuaValue[]) {
+    encode_keep_buffer: direct("encode_keep_buffer", (...a: LuaValue[]) => {
       return a[0] === undefined ? true : a[0];
     }),
-    decode_invalid_numbers: native("decode_invalid_numbers", function* () {
+    decode_invalid_numbers: direct("decode_invalid_numbers", () => {
       return true;
     }),
   });

@@ -1,5 +1,3 @@
-// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
-// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * cmsgpack as embedded in Redis (lua-cmsgpack), reimplemented over binary strings.
  *
@@ -12,7 +10,7 @@
  * are not understood, as in Redis ("Bad data format in input.").
  */
 
-import { argError, native, rtError, type Runtime } from "../runtime.ts";
+import { argError, direct, rtError, type Runtime } from "../runtime.ts";
 import { LuaTable, type LuaValue } from "../value.ts";
 import { checkInteger, checkStr, makeLib, optInteger } from "./args.ts";
 
@@ -295,21 +293,21 @@ export function msgpackDecode(
  */
 export function openCmsgpack(rt: Runtime): void {
   const lib = makeLib({
-    pack: native("pack", function* (...a: LuaValue[]) {
+    pack: direct("pack", (...a: LuaValue[]) => {
       if (a.length === 0) argError(0, "pack", "MessagePack pack needs input.");
       const out: string[] = [];
       for (const v of a) encode(v, 0, out);
       return out.join("");
     }),
-    unpack: native("unpack", function* (...a: LuaValue[]) {
+    unpack: direct("unpack", (...a: LuaValue[]) => {
       return msgpackDecode(checkStr(a, 0, "unpack"), 0, 0).values;
     }),
-    unpack_one: native("unpack_one", function* (...a: LuaValue[]) {
+    unpack_one: direct("unpack_one", (...a: LuaValue[]) => {
       const offset = optInteger(a, 1, "unpack_one", 0);
       const r = msgpackDecode(checkStr(a, 0, "unpack_one"), 1, offset);
       return [r.next, ...r.values];
     }),
-    unpack_limit: native("unpack_limit", function* (...a: LuaValue[]) {
+    unpack_limit: direct("unpack_limit", (...a: LuaValue[]) => {
       const limit = checkInteger(a, 1, "unpack_limit");
       const offset = optInteger(a, 2, "unpack_limit", 0);
       const r = msgpackDecode(checkStr(a, 0, "unpack_limit"), limit, offset);

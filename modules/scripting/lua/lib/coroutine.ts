@@ -11,7 +11,16 @@
  * coroutine may yield across pcall and metamethods: nothing here depends on the C stack.
  */
 
-import { argError, EMPTY, multi, native, PAUSE, rtError, type Runtime } from "../runtime.ts";
+import {
+  argError,
+  direct,
+  EMPTY,
+  multi,
+  native,
+  PAUSE,
+  rtError,
+  type Runtime,
+} from "../runtime.ts";
 import { LuaError, type LuaFunction, type LuaValue } from "../value.ts";
 import { makeLib } from "./args.ts";
 import { caughtValue } from "./base.ts";
@@ -91,7 +100,7 @@ export function openCoroutine(rt: Runtime): void {
   }
 
   const lib = makeLib({
-    create: native("create", function* (...a: LuaValue[]) {
+    create: direct("create", (...a: LuaValue[]) => {
       if (typeof a[0] !== "function") argError(1, "create", "Lua function expected");
       return new Coroutine(a[0]) as unknown as LuaValue;
     }),
@@ -103,10 +112,10 @@ export function openCoroutine(rt: Runtime): void {
       const back = yield a;
       return back as LuaValue[];
     }),
-    status: native("status", function* (...a: LuaValue[]) {
+    status: direct("status", (...a: LuaValue[]) => {
       return checkCo(a, "status").status;
     }),
-    running: native("running", function* () {
+    running: direct("running", () => {
       return (rt.current ?? undefined) as LuaValue;
     }),
     wrap: native("wrap", function* (...a: LuaValue[]) {

@@ -10,7 +10,7 @@
  * Redis 7 keeps one sequence per Lua state) through the returned Rand48.
  */
 
-import { argError, native, rtError, type Runtime } from "../runtime.ts";
+import { argError, direct, native, rtError, type Runtime } from "../runtime.ts";
 import type { LuaValue } from "../value.ts";
 import { checkInt, checkNum, makeLib } from "./args.ts";
 
@@ -62,7 +62,7 @@ export class Rand48 {
 export function openMath(rt: Runtime): Rand48 {
   const rand = new Rand48();
   const f1 = (name: string, fn: (x: number) => number) =>
-    native(name, function* (...a: LuaValue[]) {
+    direct(name, (...a: LuaValue[]) => {
       return fn(checkNum(a, 0, name));
     });
   const lib = makeLib({
@@ -84,22 +84,22 @@ export function openMath(rt: Runtime): Rand48 {
     log10: f1("log10", Math.log10),
     deg: f1("deg", (x) => x * (180 / Math.PI)),
     rad: f1("rad", (x) => x * (Math.PI / 180)),
-    atan2: native("atan2", function* (...a: LuaValue[]) {
+    atan2: direct("atan2", (...a: LuaValue[]) => {
       return Math.atan2(checkNum(a, 0, "atan2"), checkNum(a, 1, "atan2"));
     }),
-    pow: native("pow", function* (...a: LuaValue[]) {
+    pow: direct("pow", (...a: LuaValue[]) => {
       return Math.pow(checkNum(a, 0, "pow"), checkNum(a, 1, "pow"));
     }),
-    fmod: native("fmod", function* (...a: LuaValue[]) {
+    fmod: direct("fmod", (...a: LuaValue[]) => {
       return checkNum(a, 0, "fmod") % checkNum(a, 1, "fmod");
     }),
-    modf: native("modf", function* (...a: LuaValue[]) {
+    modf: direct("modf", (...a: LuaValue[]) => {
       const x = checkNum(a, 0, "modf");
       if (x === Infinity || x === -Infinity) return [x, 0];
       const ip = Math.trunc(x);
       return [ip, x - ip];
     }),
-    frexp: native("frexp", function* (...a: LuaValue[]) {
+    frexp: direct("frexp", (...a: LuaValue[]) => {
       const x = checkNum(a, 0, "frexp");
       if (x === 0 || !isFinite(x)) return [x, 0];
       let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
@@ -114,14 +114,14 @@ export function openMath(rt: Runtime): Rand48 {
       }
       return [m, e];
     }),
-    ldexp: native("ldexp", function* (...a: LuaValue[]) {
+    ldexp: direct("ldexp", (...a: LuaValue[]) => {
       const m = checkNum(a, 0, "ldexp");
       const e = checkInt(a, 1, "ldexp");
       // Split the power so that 2^e itself cannot overflow or underflow early.
       const h = Math.trunc(e / 2);
       return m * Math.pow(2, h) * Math.pow(2, e - h);
     }),
-    min: native("min", function* (...a: LuaValue[]) {
+    min: direct("min", (...a: LuaValue[]) => {
       let m = checkNum(a, 0, "min");
       for (let i = 1; i < a.length; i++) {
         const v = checkNum(a, i, "min");
@@ -129,7 +129,7 @@ export function openMath(rt: Runtime): Rand48 {
       }
       return m;
     }),
-    max: native("max", function* (...a: LuaValue[]) {
+    max: direct("max", (...a: LuaValue[]) => {
       let m = checkNum(a, 0, "max");
       for (let i = 1; i < a.length; i++) {
         const v = checkNum(a, i, "max");
@@ -157,7 +157,7 @@ export function openMath(rt: Runtime): Rand48 {
           rtError("wrong number of arguments");
       }
     }),
-    randomseed: native("randomseed", function* (...a: LuaValue[]) {
+    randomseed: direct("randomseed", (...a: LuaValue[]) => {
       rand.seed(checkInt(a, 0, "randomseed") | 0);
       return [];
     }),
@@ -169,7 +169,7 @@ export function openMath(rt: Runtime): Rand48 {
 
   const start = performance.now();
   const os = makeLib({
-    clock: native("clock", function* () {
+    clock: direct("clock", () => {
       return (performance.now() - start) / 1000;
     }),
   });

@@ -7,7 +7,17 @@
  * MAX_STRING raise "not enough memory" instead of exhausting the host.
  */
 
-import { argError, EMPTY, first, isNative, MAX_STRING, native, rtError, type Runtime } from "../runtime.ts";
+import {
+  argError,
+  direct,
+  EMPTY,
+  first,
+  isNative,
+  MAX_STRING,
+  native,
+  rtError,
+  type Runtime,
+} from "../runtime.ts";
 import { LuaTable, type LuaValue, typeName } from "../value.ts";
 import { numberToString } from "../number.ts";
 import { checkInt, checkInteger, checkStr, makeLib, optInt, optInteger } from "./args.ts";
@@ -60,7 +70,7 @@ export function openString(rt: Runtime): void {
   }
 
   const lib = makeLib({
-    byte: native("byte", function* (...a: LuaValue[]) {
+    byte: direct("byte", (...a: LuaValue[]) => {
       const s = checkStr(a, 0, "byte");
       const i = posrelat(optInteger(a, 1, "byte", 1), s.length);
       let j = posrelat(optInteger(a, 2, "byte", i), s.length);
@@ -74,7 +84,7 @@ export function openString(rt: Runtime): void {
       for (let k = 0; k < n; k++) out[k] = s.charCodeAt(start - 1 + k);
       return out;
     }),
-    char: native("char", function* (...a: LuaValue[]) {
+    char: direct("char", (...a: LuaValue[]) => {
       let out = "";
       for (let i = 0; i < a.length; i++) {
         const c = checkInt(a, i, "char");
@@ -83,13 +93,13 @@ export function openString(rt: Runtime): void {
       }
       return out;
     }),
-    find: native("find", function* (...a: LuaValue[]) {
+    find: direct("find", (...a: LuaValue[]) => {
       return find(a, true, "find");
     }),
-    match: native("match", function* (...a: LuaValue[]) {
+    match: direct("match", (...a: LuaValue[]) => {
       return find(a, false, "match");
     }),
-    gmatch: native("gmatch", function* (...a: LuaValue[]) {
+    gmatch: direct("gmatch", (...a: LuaValue[]) => {
       const s = checkStr(a, 0, "gmatch");
       const p = checkStr(a, 1, "gmatch");
       let pos = 0;
@@ -149,29 +159,29 @@ export function openString(rt: Runtime): void {
       }
       return [out + s.slice(src), n];
     }),
-    len: native("len", function* (...a: LuaValue[]) {
+    len: direct("len", (...a: LuaValue[]) => {
       return checkStr(a, 0, "len").length;
     }),
-    lower: native("lower", function* (...a: LuaValue[]) {
+    lower: direct("lower", (...a: LuaValue[]) => {
       return mapAscii(checkStr(a, 0, "lower"), 65, 90, 32);
     }),
-    upper: native("upper", function* (...a: LuaValue[]) {
+    upper: direct("upper", (...a: LuaValue[]) => {
       return mapAscii(checkStr(a, 0, "upper"), 97, 122, -32);
     }),
-    rep: native("rep", function* (...a: LuaValue[]) {
+    rep: direct("rep", (...a: LuaValue[]) => {
       const s = checkStr(a, 0, "rep");
       const n = checkInt(a, 1, "rep");
       if (n <= 0 || s.length === 0) return "";
       if (s.length * n > MAX_STRING) rtError("not enough memory");
       return s.repeat(n);
     }),
-    reverse: native("reverse", function* (...a: LuaValue[]) {
+    reverse: direct("reverse", (...a: LuaValue[]) => {
       const s = checkStr(a, 0, "reverse");
       let out = "";
       for (let i = s.length - 1; i >= 0; i--) out += s[i];
       return out;
     }),
-    sub: native("sub", function* (...a: LuaValue[]) {
+    sub: direct("sub", (...a: LuaValue[]) => {
       const s = checkStr(a, 0, "sub");
       const l = s.length;
       let i = posrelat(checkInteger(a, 1, "sub"), l);
@@ -180,14 +190,14 @@ export function openString(rt: Runtime): void {
       if (j > l) j = l;
       return i <= j ? s.slice(i - 1, j) : "";
     }),
-    format: native("format", function* (...a: LuaValue[]) {
+    format: direct("format", (...a: LuaValue[]) => {
       return luaFormat(a);
     }),
   });
   lib.set("gfind", lib.get("gmatch")); // Lua 5.1's deprecated alias, kept by Redis
   lib.set(
     "dump",
-    native("dump", function* (...a: LuaValue[]) {
+    direct("dump", (...a: LuaValue[]) => {
       const f = a[0];
       if (typeof f !== "function") argError(1, "dump", `function expected, got ${typeName(f)}`);
       if (isNative(f)) rtError("unable to dump given function");

@@ -1,5 +1,3 @@
-// deno-lint-ignore-file require-yield -- natives are generator functions by contract (every
-// Lua call is a `yield*`), including the ones that never yield themselves.
 /*
  * The "struct" library as embedded in Redis (Roberto Ierusalimschy's lua-struct),
  * reimplemented: struct.pack(fmt, ...), struct.unpack(fmt, s [, pos]) and struct.size(fmt).
@@ -12,7 +10,7 @@
  * the C code (BigInt here), so sign extension and wrap-around match.
  */
 
-import { argError, native, rtError, type Runtime } from "../runtime.ts";
+import { argError, direct, rtError, type Runtime } from "../runtime.ts";
 import type { LuaValue } from "../value.ts";
 import { checkNum, checkStr, makeLib, optInteger } from "./args.ts";
 
@@ -266,13 +264,13 @@ function size(a: LuaValue[]): number {
  */
 export function openStruct(rt: Runtime): void {
   const lib = makeLib({
-    pack: native("pack", function* (...a: LuaValue[]) {
+    pack: direct("pack", (...a: LuaValue[]) => {
       return pack(a);
     }),
-    unpack: native("unpack", function* (...a: LuaValue[]) {
+    unpack: direct("unpack", (...a: LuaValue[]) => {
       return unpack(a);
     }),
-    size: native("size", function* (...a: LuaValue[]) {
+    size: direct("size", (...a: LuaValue[]) => {
       return size(a);
     }),
   });

@@ -11,7 +11,16 @@
  * the comparator (Lua code) stays pausable.
  */
 
-import { argError, EMPTY, first, MAX_STRING, native, rtError, type Runtime } from "../runtime.ts";
+import {
+  argError,
+  direct,
+  EMPTY,
+  first,
+  MAX_STRING,
+  native,
+  rtError,
+  type Runtime,
+} from "../runtime.ts";
 import { type LuaValue, truthy, typeName } from "../value.ts";
 import { numberToString } from "../number.ts";
 import { checkInt, checkTable, makeLib, optInt, optStr } from "./args.ts";
@@ -74,7 +83,7 @@ export function openTable(rt: Runtime): void {
   }
 
   const lib = makeLib({
-    concat: native("concat", function* (...a: LuaValue[]) {
+    concat: direct("concat", (...a: LuaValue[]) => {
       const t = checkTable(a, 0, "concat");
       const sep = optStr(a, 1, "concat", "");
       const i = optInt(a, 2, "concat", 1);
@@ -104,7 +113,7 @@ export function openTable(rt: Runtime): void {
       rt.nrawset(t, pos, a[a.length - 1]);
       return EMPTY;
     }),
-    remove: native("remove", function* (...a: LuaValue[]) {
+    remove: direct("remove", (...a: LuaValue[]) => {
       const t = checkTable(a, 0, "remove");
       const e = t.length();
       const pos = optInt(a, 1, "remove", e);
@@ -127,13 +136,13 @@ export function openTable(rt: Runtime): void {
       for (let k = 1; k <= n; k++) rt.nrawset(t, k, arr[k]);
       return EMPTY;
     }),
-    getn: native("getn", function* (...a: LuaValue[]) {
+    getn: direct("getn", (...a: LuaValue[]) => {
       return checkTable(a, 0, "getn").length();
     }),
-    maxn: native("maxn", function* (...a: LuaValue[]) {
+    maxn: direct("maxn", (...a: LuaValue[]) => {
       return checkTable(a, 0, "maxn").maxn();
     }),
-    setn: native("setn", function* () {
+    setn: direct("setn", () => {
       rtError("'setn' is obsolete");
     }),
     foreachi: native("foreachi", function* (...a: LuaValue[]) {
