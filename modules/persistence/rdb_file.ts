@@ -24,7 +24,7 @@ import type { FileHandle } from "../../core/net/transport.ts";
 import type { Value } from "../../core/spec.ts";
 import { FormatError } from "./format/bytes.ts";
 import { RdbReader } from "./format/rdb_reader.ts";
-import { RdbWriter, type RdbWriterOptions } from "./format/rdb_writer.ts";
+import { type KeyMeta, RdbWriter, type RdbWriterOptions } from "./format/rdb_writer.ts";
 import { isEmptyCollection } from "./format/values.ts";
 import { fromForm, minRdbVersion, toForm } from "./forms.ts";
 import { functionCodes, restoreFunctionCodes } from "./functions.ts";
@@ -109,6 +109,7 @@ export class RdbVersionTooLow extends Error {
 export class RdbSink implements KeySink {
   readonly writer: RdbWriter;
   private readonly version: number;
+  private readonly meta: KeyMeta = { expireAt: undefined };
   /** The highest RDB version a value written so far needs (10 at least). */
   rdbVersionNeeded = 10;
 
@@ -135,12 +136,13 @@ export class RdbSink implements KeySink {
   }
 
   key(key: string, value: Value, expireAt: number): void {
-    if (typeof value !== "string") {
-      const needed = minRdbVersion(value);
-      if (needed > this.version) throw new RdbVersionTooLow(needed);
-      if (needed > this.rdbVersionNeeded) this.rdbVersionNeeded = needed;
-    }
-    this.writer.key(key, toForm(value), expireAt >= 0 ? { expireAt } : {});
+    // One metadata object for every key: nothing is allocated per string key.
+    this.meta.expireAt = expireAt >= 0 ? expireAt : undefined;
+    if (typeof value === "string") return this.writer.key(key, value, this.meta);
+    const needed = minRdbVersion(value);
+    if (needed > this.version) throw new RdbVersionTooLow(needed);
+    if (needed > this.rdbVersionNeeded) this.rdbVersionNeeded = needed;
+    this.writer.key(key, toForm(value), this.meta);
   }
 
   /** Bytes produced since the last call. */

@@ -139,10 +139,19 @@ export class ByteWriter {
     this.#view.setUint32(at, v >>> 0, false);
   }
 
-  /** Two's-complement 64-bit little-endian. @example `w.i64le(-1n)` */
+  /**
+   * Two's-complement 64-bit little-endian. Safe-integer numbers are written as two 32-bit
+   * halves (no BigInt: expiry times are written once per volatile key).
+   *
+   * @example `w.i64le(-1n)`
+   */
   i64le(v: bigint | number): void {
     const at = this.#room(8);
-    this.#view.setBigInt64(at, BigInt.asIntN(64, BigInt(v)), true);
+    if (typeof v === "number" && Number.isSafeInteger(v)) {
+      const hi = Math.floor(v / 4294967296);
+      this.#view.setUint32(at, v - hi * 4294967296, true);
+      this.#view.setInt32(at + 4, hi, true);
+    } else this.#view.setBigInt64(at, BigInt.asIntN(64, BigInt(v)), true);
   }
 
   /** @example `w.u64be(1n << 40n)` */

@@ -319,6 +319,28 @@ export function canonicalInt(s: string): bigint | null {
 }
 
 /**
+ * `s` as a 32-bit integer when it is one in canonical form (what RDB stores as an integer
+ * string), else null. Strings of at most 11 chars only, without BigInt: a snapshot calls it
+ * for every key and string value, so it must not allocate.
+ */
+function canonicalInt32(s: string): number | null {
+  const n = s.length;
+  if (n === 0 || n > 11) return null;
+  const neg = s.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  if (i === n) return null;
+  if (s.charCodeAt(i) === 48) return n === 1 ? 0 : null;
+  let v = 0;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  if (neg) v = -v;
+  return v >= -2147483648 && v <= 2147483647 ? v : null;
+}
+
+/**
  * Writes raw bytes as an RDB string, LZF-compressed when asked and worthwhile (Redis's rule:
  * only above 20 bytes, and only when it saves more than 4 bytes).
  *
@@ -357,9 +379,8 @@ export function writeBlob(
  */
 export function writeString(w: ByteWriter, s: string, options: { compress?: boolean } = {}): void {
   if (s.length <= 11) {
-    const v = canonicalInt(s);
-    if (v !== null && v >= -(1n << 31n) && v < 1n << 31n) {
-      const n = Number(v);
+    const n = canonicalInt32(s);
+    if (n !== null) {
       if (n >= -128 && n <= 127) {
         w.u8(0xc0 | ENC_INT8);
         w.u8(n & 0xff);
@@ -441,5 +462,5 @@ export function readMillis(r: ByteReader, what = "time"): number {
  * ```
  */
 export function writeMillis(w: ByteWriter, ms: number): void {
-  w.i64le(BigInt(Math.trunc(ms)));
+  w.i64le(Math.trunc(ms));
 }

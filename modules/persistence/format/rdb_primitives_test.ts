@@ -61,6 +61,9 @@ describe("strings", () => {
     ["32768", [0xc2, 0, 0x80, 0, 0]],
     ["2147483647", [0xc2, 0xff, 0xff, 0xff, 0x7f]],
     ["2147483648", null],
+    ["-2147483648", [0xc2, 0, 0, 0, 0x80]],
+    ["-2147483649", null],
+    ["12345678901", null],
     ["007", null],
     ["-0", null],
     ["+1", null],
@@ -123,5 +126,10 @@ describe("doubles and times", () => {
     const out = bytesOf((w) => writeMillis(w, 0x0102030405));
     expect(out).toEqual([5, 4, 3, 2, 1, 0, 0, 0]);
     expect(readMillis(new ByteReader(new Uint8Array(out)))).toBe(0x0102030405);
+    // Numbers take a BigInt-free path: it must agree with the BigInt one, negatives included.
+    for (const ms of [-1, -4294967296, -4294967297, 2 ** 53 - 1, -(2 ** 53) + 1, 1800000000123]) {
+      const r = new ByteReader(new Uint8Array(bytesOf((w) => writeMillis(w, ms))));
+      expect(r.i64le("t")).toBe(BigInt(ms));
+    }
   });
 });

@@ -20,6 +20,7 @@ import { moduleIdEncode, ModuleOpcode } from "./module_value.ts";
 import {
   RDB_VERSION_LATEST,
   RdbOpcode,
+  RdbType,
   writeLength,
   writeMillis,
   writeString,
@@ -42,6 +43,8 @@ export interface KeyMeta {
   /** LFU counter 0..255 (maxmemory-policy *-lfu). */
   freq?: number;
 }
+
+const NO_META: KeyMeta = Object.freeze({});
 
 /**
  * An incremental RDB file writer.
@@ -67,7 +70,7 @@ export class RdbWriter {
   /** Starts a file: the "REDIS00vv" header is written at once. @example `new RdbWriter()` */
   constructor(options: RdbWriterOptions = {}) {
     this.version = options.rdbVersion ?? RDB_VERSION_LATEST;
-    this.#options = { ...options, rdbVersion: this.version };
+    this.#options = { ...options, rdbVersion: this.version, compress: options.compress ?? true };
     this.#out.latin1("REDIS" + String(this.version).padStart(4, "0"));
   }
 
@@ -108,8 +111,13 @@ export class RdbWriter {
     writeLength(this.#out, expires);
   }
 
-  /** One key with its value and optional expiry / LRU / LFU metadata. @example `rdb.key("k", { kind: "set", members: ["a"] })` */
-  key(key: string, value: RdbValue, meta: KeyMeta = {}): void {
+  /**
+   * One key with its value and optional expiry / LRU / LFU metadata. A plain string stands
+   * for a string value: a snapshot writes millions of them and need not build a form each.
+   *
+   * @example `rdb.key("k", { kind: "set", members: ["a"] })`
+   */
+  key(key: string, value: RdbValue | string, meta: KeyMeta = NO_META): void {
     this.#check();
     const out = this.#out;
     if (meta.expireAt !== undefined) {
@@ -123,6 +131,12 @@ export class RdbWriter {
     if (meta.freq !== undefined) {
       out.u8(RdbOpcode.FREQ);
       out.u8(meta.freq);
+    }
+    if (typeof value === "string") {
+      out.u8(RdbType.STRING);
+      writeString(out, key, this.#options);
+      writeString(out, value, this.#options);
+      return;
     }
     const typeAt = out.length;
     out.u8(0);

@@ -65,4 +65,14 @@ describe("RdbWriter", () => {
     expect(() => rdb.aux("x", "y")).toThrow(/already ended/);
     expect(rdb.bytesWritten).toBeGreaterThan(20);
   });
+
+  test("a plain string value writes the same bytes as its string form", () => {
+    const plain = new RdbWriter();
+    const form = new RdbWriter();
+    for (const [k, v] of [["k", "v"], ["n", "-300"], ["long", "abc".repeat(30)]]) {
+      plain.key(k, v, { expireAt: 1700000000123 });
+      form.key(k, { kind: "string", value: v }, { expireAt: 1700000000123 });
+    }
+    expect(plain.end()).toEqual(form.end());
+  });
 });

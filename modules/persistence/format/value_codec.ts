@@ -441,7 +441,8 @@ export function writeValue(
   if (version < 10 || version > RDB_VERSION_LATEST) {
     throw new Error(`can't write RDB version ${version} (10..12)`);
   }
-  const o = { ...options, compress: options.compress ?? true };
+  // The RDB writer passes options already normalized: no object per key.
+  const o = options.compress === undefined ? { ...options, compress: true } : options;
   let type: number;
   switch (value.kind) {
     case "string":
