@@ -25,7 +25,7 @@
  */
 
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
-import { INT64_MAX, INT64_MIN, parseInt64 } from "../../core/numbers.ts";
+import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from "../../core/numbers.ts";
 import { NOT_INTEGER, ReplyError } from "../../core/errors.ts";
 import { configYes, lookupNoTouch } from "./lookup.ts";
 
@@ -73,29 +73,47 @@ interface ExpireForm {
   relative: boolean;
 }
 
-/** The shared body of the four setters. */
-function setExpire(ctx: CommandContext, argv: string[], form: ExpireForm): void {
-  const flags = parseConditions(argv);
-  let when = parseInt64(argv[2]);
-  if (when === null) throw new ReplyError(NOT_INTEGER);
+/**
+ * The absolute deadline in ms that an expire argument asks for (a bigint when it is past
+ * what a number holds exactly, so propagation stays exact). Arguments of up to 12
+ * digits (every real deadline) are computed in plain numbers, exactly: even in seconds and
+ * relative they stay far below 2^53. Longer ones go through int64 arithmetic for Redis's
+ * overflow checks.
+ */
+function deadlineOf(arg: string, form: ExpireForm, now: number): number | bigint {
   const invalid = () => new ReplyError(`ERR invalid expire time in '${form.name}' command`);
+  if (arg.length <= 12) {
+    const n = parseInteger(arg);
+    if (n === null) throw new ReplyError(NOT_INTEGER);
+    const ms = form.seconds ? n * 1000 : n;
+    return form.relative ? ms + now : ms;
+  }
+  let when = parseInt64(arg);
+  if (when === null) throw new ReplyError(NOT_INTEGER);
   if (form.seconds) {
     if (when > SECONDS_MAX || when < SECONDS_MIN) throw invalid();
     when *= 1000n;
   }
-  const now = ctx.server.now();
   if (form.relative) {
     const base = BigInt(now);
     if (when > INT64_MAX - base) throw invalid();
     when += base;
   }
+  return when;
+}
+
+/** The shared body of the four setters. */
+function setExpire(ctx: CommandContext, argv: string[], form: ExpireForm): void {
+  const flags = parseConditions(argv);
+  const now = ctx.server.now();
+  const when = deadlineOf(argv[2], form, now);
+  const at = Number(when);
   const db = ctx.db;
   const key = argv[1];
   if (db.lookupWrite(key) === undefined) {
     ctx.reply.int(0);
     return;
   }
-  const at = Number(when);
   if (flags !== 0 && !conditionsHold(flags, db.getExpire(key), at)) {
     ctx.reply.int(0);
     return;
@@ -109,7 +127,9 @@ function setExpire(ctx: CommandContext, argv: string[], form: ExpireForm): void 
     return;
   }
   db.setExpire(key, at);
-  if (form.relative || form.seconds) ctx.propagate(["PEXPIREAT", key, String(when), ...argv.slice(3)]);
+  if (form.relative || form.seconds) {
+    ctx.propagate(["PEXPIREAT", key, String(when), ...argv.slice(3)]);
+  }
   db.modified(key);
   db.notify("g", "expire", key);
   ctx.reply.int(1);
@@ -135,7 +155,11 @@ const conditionArg = {
   type: "oneof" as const,
   optional: true,
   since: "7.0.0",
-  arguments: ["nx", "xx", "gt", "lt"].map((n) => ({ name: n, type: "pure-token" as const, token: n.toUpperCase() })),
+  arguments: ["nx", "xx", "gt", "lt"].map((n) => ({
+    name: n,
+    type: "pure-token" as const,
+    token: n.toUpperCase(),
+  })),
 };
 const setterHistory: [string, string][] = [["7.0.0", "Added options: `NX`, `XX`, `GT` and `LT`."]];
 
@@ -159,7 +183,13 @@ function setter(form: ExpireForm, since: string, summary: string, argName: strin
   };
 }
 
-function getter(name: string, since: string, summary: string, ms: boolean, absolute: boolean): CommandSpec {
+function getter(
+  name: string,
+  since: string,
+  summary: string,
+  ms: boolean,
+  absolute: boolean,
+): CommandSpec {
   return {
     name,
     group: "generic",
@@ -185,7 +215,12 @@ function getter(name: string, since: string, summary: string, ms: boolean, absol
  * ```
  */
 export const expireCommands: CommandSpec[] = [
-  setter({ name: "expire", seconds: true, relative: true }, "1.0.0", "Sets a key's time to live in seconds.", "seconds"),
+  setter(
+    { name: "expire", seconds: true, relative: true },
+    "1.0.0",
+    "Sets a key's time to live in seconds.",
+    "seconds",
+  ),
   setter(
     { name: "pexpire", seconds: false, relative: true },
     "2.6.0",
@@ -206,8 +241,20 @@ export const expireCommands: CommandSpec[] = [
   ),
   getter("ttl", "1.0.0", "Tells a key's remaining time to live in seconds.", false, false),
   getter("pttl", "2.6.0", "Tells a key's remaining time to live in milliseconds.", true, false),
-  getter("expiretime", "7.0.0", "Tells the unix time, in seconds, at which a key expires.", false, true),
-  getter("pexpiretime", "7.0.0", "Tells the unix time, in milliseconds, at which a key expires.", true, true),
+  getter(
+    "expiretime",
+    "7.0.0",
+    "Tells the unix time, in seconds, at which a key expires.",
+    false,
+    true,
+  ),
+  getter(
+    "pexpiretime",
+    "7.0.0",
+    "Tells the unix time, in milliseconds, at which a key expires.",
+    true,
+    true,
+  ),
   {
     name: "persist",
     group: "generic",

@@ -187,6 +187,8 @@ const SPECIAL = /^[+-]?(?:inf|infinity|nan)$/i;
  * ```
  */
 export function stringToNumber(s: string): number | undefined {
+  const plain = plainInteger(s);
+  if (plain !== undefined) return plain;
   const t = trimLua(s);
   if (DECIMAL.test(t)) return Number(t);
   const hex = HEX.exec(t);
@@ -208,6 +210,25 @@ export function stringToNumber(s: string): number | undefined {
     return neg ? -v : v;
   }
   return undefined;
+}
+
+/**
+ * The common case of scripts' numbers (ARGV, replies): up to 15 decimal digits with an
+ * optional minus sign, read without a regular expression. Anything else: undefined.
+ */
+function plainInteger(s: string): number | undefined {
+  const n = s.length;
+  if (n === 0 || n > 15) return undefined;
+  const neg = s.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  if (i === n) return undefined;
+  let v = 0;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    v = v * 10 + c;
+  }
+  return neg ? -v : v;
 }
 
 function trimLua(s: string): string {
