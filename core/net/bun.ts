@@ -122,6 +122,10 @@ function bunFile(path: string, mode: "read" | "write" | "append"): FileHandle {
     },
     read: (buf) => fs.readSync(fd, buf, 0, buf.length, null),
     sync: () => fs.fsyncSync(fd),
+    // Bun has no fsync of its own (Bun.file sinks flush to the kernel, not to the disk); its
+    // built-in fs runs the callback form on a worker thread.
+    syncAsync: () =>
+      new Promise<void>((resolve, reject) => fs.fsync(fd, (e: Error | null) => (e ? reject(e) : resolve()))),
     close: () => fs.closeSync(fd),
   };
 }

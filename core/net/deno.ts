@@ -173,6 +173,7 @@ function denoFile(path: string, mode: "read" | "write" | "append"): FileHandle {
     },
     read: (buf) => f.readSync(buf) ?? 0,
     sync: () => f.syncSync(),
+    syncAsync: () => f.sync(),
     close: () => f.close(),
   };
 }

@@ -54,6 +54,8 @@ export type ListenTarget = { host: string; port: number } | { path: string; perm
  * An open file. Synchronous on purpose: persistence writes in bounded slices between
  * commands (a BGSAVE slice, an AOF flush) or blocks by contract (SAVE, `appendfsync
  * always`), so an async API would only add a promise per write and reorder nothing.
+ * The one exception is `syncAsync`: an fsync after a background save waits for the disk
+ * for milliseconds (6-7 ms measured for a 25 MB file) with nothing to compute meanwhile.
  */
 export interface FileHandle {
   /** Write all of `data` at the current position (the caller may reuse it afterwards). */
@@ -62,6 +64,11 @@ export interface FileHandle {
   read(buf: Uint8Array): number;
   /** Flush the file's data to stable storage (fsync). */
   sync(): void;
+  /**
+   * The same fsync off the event loop, for background jobs. Neither write nor close the
+   * handle until the promise settles; it rejects with the reason when the fsync fails.
+   */
+  syncAsync(): Promise<void>;
   close(): void;
 }
 

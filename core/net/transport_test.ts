@@ -10,4 +10,22 @@ describe("Host", () => {
     expect(host.heapUsed()).toBeGreaterThanOrEqual(before);
     expect(keep.length).toBe(20000);
   });
+
+  test("files: write, fsync off the event loop, read back", async () => {
+    const host = await detectHost();
+    const path = `/tmp/modis-host-${host.pid}-${Math.floor(Math.random() * 1e9)}.bin`;
+    const f = host.openFile(path, "write");
+    f.write(new Uint8Array([1, 2, 3]));
+    const pending = f.syncAsync();
+    expect(pending).toBeInstanceOf(Promise);
+    await pending;
+    f.close();
+    expect(host.fileSize(path)).toBe(3);
+    const r = host.openFile(path, "read");
+    const buf = new Uint8Array(8);
+    expect(r.read(buf)).toBe(3);
+    r.close();
+    await host.removeFile(path);
+    expect(host.fileSize(path)).toBe(-1);
+  });
 });

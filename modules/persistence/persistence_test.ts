@@ -80,6 +80,68 @@ describe("BGSAVE is a point-in-time snapshot", () => {
   });
 });
 
+describe("BGSAVE's final fsync runs off the event loop", () => {
+  /** Make the server's next background fsync wait for the test: returns its controls. */
+  function holdFsync(m: ModisServer) {
+    const host = m.server.host!;
+    const openFile = host.openFile;
+    const held = { called: false, release: () => {}, fail: (_e: Error) => {} };
+    host.openFile = (path, mode) => {
+      const f = openFile(path, mode);
+      return {
+        ...f,
+        syncAsync: () => {
+          held.called = true;
+          return new Promise<void>((resolve, reject) => {
+            held.release = () => f.syncAsync().then(resolve, reject);
+            held.fail = reject;
+          });
+        },
+      };
+    };
+    return held;
+  }
+
+  async function savedValue(dir: string): Promise<unknown> {
+    const m = open(dir);
+    const v = await m.call("GET", "a");
+    await m.close();
+    return v;
+  }
+
+  const tempFiles = (dir: string) => [...new Bun.Glob("temp-*").scanSync(dir)];
+
+  test("the rename waits for it; an abort or a failed fsync keeps the previous file", async () => {
+    const dir = tempDir();
+    const m = open(dir);
+    const p = persistenceOf(m.server);
+    await m.call("SET", "a", "1");
+    expect(await m.call("SAVE")).toBe("OK");
+    const held = holdFsync(m);
+    for (const outcome of ["abort", "fail", "ok"] as const) {
+      await m.call("SET", "a", outcome);
+      await m.call("BGSAVE");
+      await until(() => held.called);
+      held.called = false;
+      // Walk done, fsync pending: still in progress, clients served, old file in place.
+      expect(String(await m.call("INFO", "persistence"))).toContain("rdb_bgsave_in_progress:1");
+      expect(await m.call("PING")).toBe("PONG");
+      expect(tempFiles(dir).length).toBe(1);
+      if (outcome === "abort") {
+        p.killBgsave();
+        held.release();
+      } else if (outcome === "fail") held.fail(new Error("EIO: i/o error, fsync"));
+      else held.release();
+      await until(() => p.bgsave === null);
+      await Bun.sleep(20);
+      expect(p.lastBgsaveStatus).toBe(outcome === "ok" ? "ok" : "err");
+      expect(tempFiles(dir)).toEqual([]);
+      expect(await savedValue(dir)).toBe(outcome === "ok" ? "ok" : "1");
+    }
+    await m.close();
+  });
+});
+
 describe("RDB version", () => {
   const header = async (dir: string) => (await Bun.file(`${dir}/dump.rdb`).slice(0, 9).text());
 

@@ -6,7 +6,14 @@
  *
  * A background job runs slices of about `SLICE_MS` on timers, writing out what the encoder
  * has accumulated after each slice (and within one when it passes 1 MB), so the output
- * buffer stays small and clients wait at most one slice between their commands.
+ * buffer stays small and clients wait at most one slice between their commands. Its final
+ * fsync runs off the event loop (`syncAsync`), the rename after it; SAVE fsyncs in place.
+ *
+ * Why timers between slices and not setImmediate: with a timer the loop spends its ~1 ms
+ * (Bun) or ~2 ms (Deno) of clamp serving clients, and most requests arrive while no slice
+ * runs. With setImmediate (measured under the bgsave bench's 8 clients) each client got one
+ * request per slice: GET/SET p50 went from 0.05 to 2.1 ms, p99 from 2.2 to 4.4-6 ms, for a
+ * save twice as fast. Clients first.
  *
  * The job builds its encoder from a factory given an RDB version: it starts with the version
  * the server's previous save needed, and when the encoder meets a value that needs more
@@ -119,7 +126,7 @@ export class SaveJob {
           complete = this.snapshot.step(deadline);
           this.flush();
         }
-        if (complete) r = this.complete();
+        if (complete) return this.completeInBackground();
       } catch (e) {
         if (e instanceof RdbVersionTooLow) {
           try {
@@ -162,12 +169,51 @@ export class SaveJob {
     }
   }
 
+  /** The walk is over: write the tail, fsync (blocking: SAVE) and rename. */
   private complete(): JobResult {
+    this.writeTail();
+    this.file!.sync();
+    return this.commit();
+  }
+
+  /**
+   * The background variant: the fsync runs off the event loop, and the rename follows it,
+   * unless the job was aborted meanwhile (then the temp file is already gone).
+   */
+  private completeInBackground(): void {
+    const file = this.file!;
+    try {
+      this.writeTail();
+    } catch (e) {
+      this.onDone?.(this.fail(e));
+      return;
+    }
+    file.syncAsync().then(
+      () => {
+        if (this.finished) return;
+        let r: JobResult;
+        try {
+          r = this.commit();
+        } catch (e) {
+          r = this.fail(e);
+        }
+        this.onDone?.(r);
+      },
+      (e) => {
+        if (!this.finished) this.onDone?.(this.fail(e));
+      },
+    );
+  }
+
+  private writeTail(): void {
     this.snapshot.close();
     const tail = this.encoder.end();
     this.file!.write(tail);
     this.bytes += tail.length;
-    this.file!.sync();
+  }
+
+  /** The data is on disk: close, and rename over the target. */
+  private commit(): JobResult {
     this.file!.close();
     this.file = null;
     this.server.host!.renameFile(this.tmp, this.path);
