@@ -258,6 +258,12 @@ export interface TypeSpec<V = unknown> {
    * given), in the encoding the server's current limits pick. Throw on an invalid form.
    */
   fromRdb?(form: RdbValue, server: ServerApi): V;
+  /**
+   * A value of this type was just stored at `key` by a load (an RDB or AOF file, RESTORE)
+   * instead of by this type's own commands: index it as they would (hashes register their
+   * field TTLs for active expiry).
+   */
+  loaded?(value: V, db: Db, key: string, server: ServerApi): void;
   /** Plugin types: write the value (Redis's rdb_save). */
   rdbSave?(value: V, out: RdbOutput): void;
   /** Plugin types: read a value written with encoding version `encver` (Redis's rdb_load). */

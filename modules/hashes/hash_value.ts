@@ -27,6 +27,7 @@
 import { Dict } from "../../core/dict.ts";
 import type { TypedValue, TypeSpec } from "../../core/spec.ts";
 import { FieldTtls } from "./time_heap.ts";
+import { trackHash } from "./field_expiry.ts";
 
 /** The encoding thresholds (hash-max-listpack-entries / -value). */
 export interface HashLimits {
@@ -390,4 +391,6 @@ export const hashType: TypeSpec<HashValue> = {
   copy: (h) => h.clone(),
   memoryUsage: (h) => h.memoryUsage(),
   length: (h) => h.size,
+  // Field TTLs read from a file or a DUMP payload expire actively, like HEXPIRE's.
+  loaded: (h, db, key, server) => trackHash(server, db, key, h),
 };
