@@ -104,6 +104,7 @@ function restore(ctx: CommandContext, argv: string[]): void {
   }
   if (existed) db.remove(key);
   db.add(key, value);
+  if (typeof value !== "string") value.type.loaded?.(value, db, key, ctx.server);
   if (ttl > 0) {
     db.setExpire(key, ttl);
     if (!absttl) ctx.propagate([...argv.slice(0, 2), String(ttl), ...argv.slice(3), "ABSTTL"]);

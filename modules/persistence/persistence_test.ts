@@ -174,6 +174,49 @@ describe("RDB version", () => {
   });
 });
 
+describe("hash field TTLs from files and RESTORE expire actively", () => {
+  // Nothing reads the hashes below: only the active expiry cycle can delete their fields.
+  const gone = async (m: ModisServer, key: string) => {
+    await until(async () => (await m.call("EXISTS", key)) === 0);
+    return await m.call("EXISTS", key);
+  };
+
+  test("after a restart from RDB or AOF, DEBUG RELOAD, and RESTORE into a fresh server", async () => {
+    for (const extra of [{}, { appendonly: "yes" }]) {
+      const dir = tempDir();
+      const m = open(dir, extra);
+      await m.ready;
+      await m.call("HSET", "h", "f", "1", "g", "2");
+      await m.call("HSET", "big", ...Array.from({ length: 300 }, (_, i) => [`f${i}`, "v"]).flat());
+      await m.call("HPEXPIRE", "h", 300, "FIELDS", 2, "f", "g");
+      await m.call("HPEXPIRE", "big", 300, "FIELDS", 300, ...Array.from({ length: 300 }, (_, i) => `f${i}`));
+      // With AOF, the hashes must be in the base (its RDB preamble), not replayed commands.
+      const aof = persistenceOf(m.server).aof;
+      await until(() => aof.rewriting === null);
+      if (!("appendonly" in extra)) await m.call("SAVE");
+      else await m.call("BGREWRITEAOF");
+      await until(() => aof.rewriting === null);
+      const dump = await m.callRaw("DUMP", "h");
+      await m.close();
+      const m2 = open(dir, extra);
+      await m2.ready;
+      expect(await m2.call("DBSIZE")).toBe(2);
+      expect(await gone(m2, "h")).toBe(0);
+      expect(await gone(m2, "big")).toBe(0);
+      await m2.close();
+      const m3 = open(tempDir(), { "enable-debug-command": "yes" });
+      expect(await m3.call("RESTORE", "r", 0, bin(String(dump)))).toBe("OK");
+      expect(await gone(m3, "r")).toBe(0);
+      await m3.call("HSET", "h", "f", "1");
+      await m3.call("HPEXPIRE", "h", 300, "FIELDS", 1, "f");
+      await m3.call("DEBUG", "RELOAD");
+      expect(await m3.call("EXISTS", "h")).toBe(1);
+      expect(await gone(m3, "h")).toBe(0);
+      await m3.close();
+    }
+  });
+});
+
 describe("plugin types persist", () => {
   test("through SAVE + restart, DEBUG RELOAD and DUMP/RESTORE", async () => {
     const dir = tempDir();

@@ -216,6 +216,7 @@ export function loadRdbFile(server: ServerApi, path: string): LoadStats {
             db.add(rec.key, value);
             if (rec.expireAt !== undefined) db.setExpire(rec.key, rec.expireAt);
             if (rec.idle !== undefined) db.setIdleSeconds(rec.key, rec.idle);
+            if (typeof value !== "string") value.type.loaded?.(value, db, rec.key, server);
             stats.keys++;
             break;
           }
