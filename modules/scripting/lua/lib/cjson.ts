@@ -77,7 +77,11 @@ ESCAPES[47] = "\\/";
 ESCAPES[92] = "\\\\";
 ESCAPES[127] = "\\u007f";
 
+/** Characters encodeString escapes (ESCAPES' entries). */
+const NEEDS_ESCAPE = /[\x00-\x1f"\\/\x7f]/;
+
 function encodeString(s: string): string {
+  if (!NEEDS_ESCAPE.test(s)) return '"' + s + '"';
   let out = '"';
   let last = 0;
   for (let i = 0; i < s.length; i++) {
@@ -90,18 +94,22 @@ function encodeString(s: string): string {
   return out + s.slice(last) + '"';
 }
 
-/** Array length per lua_array_length, -1 if the table is not an array. */
+/**
+ * Array length per lua_array_length, -1 if the table is not an array. Walks the table's
+ * parts directly: `next` would allocate an entry per key.
+ */
 function arrayLength(t: LuaTable, cfg: Config): number {
-  let max = 0;
+  const arr = t.arr;
+  let max = arr.length;
   let items = 0;
-  for (let e = t.next(undefined); e !== null; e = t.next(e[0])) {
-    const k = e[0];
-    if (typeof k === "number" && k !== 0 && Math.floor(k) === k && k >= 1) {
+  for (let i = 0; i < arr.length; i++) if (arr[i] !== undefined) items++;
+  const h = t.hash;
+  if (h !== null) {
+    for (const k of h.keys()) {
+      if (typeof k !== "number" || !(k >= 1) || Math.floor(k) !== k) return -1;
       if (k > max) max = k;
       items++;
-      continue;
     }
-    return -1;
   }
   if (cfg.sparseRatio > 0 && max > items * cfg.sparseRatio && max > cfg.sparseSafe) {
     if (!cfg.sparseConvert) encodeError(t, "excessively sparse array");
@@ -110,50 +118,49 @@ function arrayLength(t: LuaTable, cfg: Config): number {
   return max;
 }
 
-function encode(v: LuaValue, cfg: Config, depth: number, out: string[]): void {
+function encode(v: LuaValue, cfg: Config, depth: number): string {
   switch (typeof v) {
     case "string":
-      out.push(encodeString(v));
-      return;
+      return encodeString(v);
     case "number":
-      out.push(encodeNumber(v, cfg));
-      return;
+      return encodeNumber(v, cfg);
     case "boolean":
-      out.push(v ? "true" : "false");
-      return;
+      return v ? "true" : "false";
     case "undefined":
-      out.push("null");
-      return;
+      return "null";
   }
-  if (v === JSON_NULL) {
-    out.push("null");
-    return;
-  }
+  if (v === JSON_NULL) return "null";
   if (!(v instanceof LuaTable)) encodeError(v, "type not supported");
   depth++;
   if (depth > cfg.encodeMaxDepth) rtError(`Cannot serialise, excessive nesting (${depth})`);
   const len = arrayLength(v, cfg);
   if (len > 0) {
-    out.push("[");
+    let out = "[";
     for (let i = 1; i <= len; i++) {
-      if (i > 1) out.push(",");
-      encode(v.get(i), cfg, depth, out);
+      if (i > 1) out += ",";
+      out += encode(v.get(i), cfg, depth);
     }
-    out.push("]");
-    return;
+    return out + "]";
   }
-  out.push("{");
-  let firstKey = true;
-  for (let e = v.next(undefined); e !== null; e = v.next(e[0])) {
-    const k = e[0];
-    if (!firstKey) out.push(",");
-    firstKey = false;
-    if (typeof k === "number") out.push('"' + encodeNumber(k, cfg) + '":');
-    else if (typeof k === "string") out.push(encodeString(k) + ":");
-    else encodeError(k, "table key must be a number or string");
-    encode(e[1], cfg, depth, out);
+  // Lua's traversal order (array part, then the hash part in insertion order).
+  let out = "{";
+  const arr = v.arr;
+  for (let i = 0; i < arr.length; i++) {
+    if (arr[i] === undefined) continue;
+    if (out.length > 1) out += ",";
+    out += '"' + encodeNumber(i + 1, cfg) + '":' + encode(arr[i], cfg, depth);
   }
-  out.push("}");
+  const h = v.hash;
+  if (h !== null) {
+    for (const [k, value] of h) {
+      if (out.length > 1) out += ",";
+      if (typeof k === "number") out += '"' + encodeNumber(k, cfg) + '":';
+      else if (typeof k === "string") out += encodeString(k) + ":";
+      else encodeError(k, "table key must be a number or string");
+      out += encode(value, cfg, depth);
+    }
+  }
+  return out + "}";
 }
 
 // --- decoding ---
@@ -243,7 +250,14 @@ class Decoder {
       if (this.pos >= s.length || c === 0) return this.tokError("unexpected end of string");
       if (c === 34) break;
       if (c !== 92) {
-        out += s[this.pos++];
+        // A run of plain characters is taken in one slice.
+        const from = this.pos;
+        let to = from + 1;
+        for (let d = s.charCodeAt(to); d !== 34 && d !== 92 && d !== 0 && to < s.length;) {
+          d = s.charCodeAt(++to);
+        }
+        out += s.slice(from, to);
+        this.pos = to;
         continue;
       }
       const e = s[this.pos + 1];
@@ -399,9 +413,7 @@ function utf8(cp: number): string {
  * ```
  */
 export function jsonEncode(v: LuaValue, cfg: Config = defaultConfig()): string {
-  const out: string[] = [];
-  encode(v, cfg, 0, out);
-  return out.join("");
+  return encode(v, cfg, 0);
 }
 
 /**
