@@ -19,7 +19,13 @@
  */
 
 import { Server, type ServerOptions } from "./core/server.ts";
-import { type Directive, ConfigError, ConfigFileError, parseCommandLine, parseConfigText } from "./core/config.ts";
+import {
+  ConfigError,
+  ConfigFileError,
+  type Directive,
+  parseCommandLine,
+  parseConfigText,
+} from "./core/config.ts";
 import { detectHost, type Host, type Listener } from "./core/net/transport.ts";
 import { listenAll } from "./core/network.ts";
 import { ReplyError } from "./core/errors.ts";
@@ -27,7 +33,15 @@ import type { ModuleSpec } from "./core/spec.ts";
 import type { ReplyValue } from "./core/resp/value_builder.ts";
 import { builtinModules } from "./modules/mod.ts";
 
-export type { CommandContext, CommandSpec, ConfigSpec, ModuleSpec, ReplyWriter, TypeSpec } from "./core/spec.ts";
+export type {
+  CommandContext,
+  CommandSpec,
+  ConfigSpec,
+  ModuleSpec,
+  ReplyWriter,
+  TypeSpec,
+} from "./core/spec.ts";
+export { PROPAGATE_ALL, PROPAGATE_AOF, PROPAGATE_REPL } from "./core/spec.ts";
 export type { ReplyValue } from "./core/resp/value_builder.ts";
 export type { RdbInput, RdbOutput } from "./core/rdb_form.ts";
 export type { ServerApi } from "./core/server.ts";
@@ -68,7 +82,12 @@ export interface ModisServer {
 function directivesFrom(config: CreateServerOptions["config"]): Directive[] {
   return Object.entries(config ?? {}).map(([name, v]) => {
     const value = typeof v === "boolean" ? (v ? "yes" : "no") : String(v);
-    return { name: name.toLowerCase(), args: [value], origin: "createServer options", line: `${name} ${value}` };
+    return {
+      name: name.toLowerCase(),
+      args: [value],
+      origin: "createServer options",
+      line: `${name} ${value}`,
+    };
   });
 }
 
@@ -76,23 +95,33 @@ function directivesFrom(config: CreateServerOptions["config"]): Directive[] {
  * Apply directives to a server: config values, `loadmodule`, `include`. Returns the list of
  * directives accepted but not yet effective. Throws ConfigFileError.
  */
-async function applyDirectives(server: Server, directives: Directive[], host: Host | null): Promise<string[]> {
+async function applyDirectives(
+  server: Server,
+  directives: Directive[],
+  host: Host | null,
+): Promise<string[]> {
   const pendingModules: [string, string[], Directive][] = [];
   const notEffective: string[] = [];
   const queue = [...directives];
   while (queue.length > 0) {
     const d = queue.shift()!;
     if (d.name === "loadmodule") {
-      if (d.args.length < 1) throw new ConfigFileError(d, "Bad directive or wrong number of arguments");
+      if (d.args.length < 1) {
+        throw new ConfigFileError(d, "Bad directive or wrong number of arguments");
+      }
       pendingModules.push([d.args[0], d.args.slice(1), d]);
       continue;
     }
     if (d.name === "include") {
-      if (!host || d.args.length !== 1) throw new ConfigFileError(d, "Bad directive or wrong number of arguments");
+      if (!host || d.args.length !== 1) {
+        throw new ConfigFileError(d, "Bad directive or wrong number of arguments");
+      }
       queue.unshift(...parseConfigText(await host.readTextFile(d.args[0]), d.args[0]));
       continue;
     }
-    if (!server.config.entry(d.name)) throw new ConfigFileError(d, "Bad directive or wrong number of arguments");
+    if (!server.config.entry(d.name)) {
+      throw new ConfigFileError(d, "Bad directive or wrong number of arguments");
+    }
     try {
       const effective = server.config.set(d.name, d.args.join(" "), "startup");
       if (!effective && !notEffective.includes(d.name)) notEffective.push(d.name);
@@ -104,7 +133,10 @@ async function applyDirectives(server: Server, directives: Directive[], host: Ho
     try {
       await server.loadModuleFile(path, args);
     } catch (err) {
-      throw new ConfigFileError(d, `Module ${path} failed to load: ${err instanceof Error ? err.message : err}`);
+      throw new ConfigFileError(
+        d,
+        `Module ${path} failed to load: ${err instanceof Error ? err.message : err}`,
+      );
     }
   }
   return notEffective;
@@ -113,7 +145,11 @@ async function applyDirectives(server: Server, directives: Directive[], host: Ho
 function toHostOptions(options: CreateServerOptions, host: Host | null): ServerOptions {
   return {
     host,
-    logSink: options.log === false ? () => {} : typeof options.log === "function" ? options.log : undefined,
+    logSink: options.log === false
+      ? () => {}
+      : typeof options.log === "function"
+      ? options.log
+      : undefined,
   };
 }
 
@@ -131,13 +167,21 @@ function toHostOptions(options: CreateServerOptions, host: Host | null): ServerO
 export function createServer(options: CreateServerOptions = {}): ModisServer {
   // An embedded server is ephemeral unless its config mentions persistence: it neither loads
   // nor writes dump.rdb / appendonly files in the embedder's working directory by surprise.
-  const persistent = Object.keys(options.config ?? {}).some((k) => PERSISTENCE_DIRECTIVES.has(k.toLowerCase()));
+  const persistent = Object.keys(options.config ?? {}).some((k) =>
+    PERSISTENCE_DIRECTIVES.has(k.toLowerCase())
+  );
   const directives = directivesFrom(options.config);
   if (!persistent) directives.unshift(...directivesFrom({ save: "" }));
   return createWithDirectives(options, directives, null, persistent);
 }
 
-const PERSISTENCE_DIRECTIVES = new Set(["save", "appendonly", "dir", "dbfilename", "appenddirname"]);
+const PERSISTENCE_DIRECTIVES = new Set([
+  "save",
+  "appendonly",
+  "dir",
+  "dbfilename",
+  "appenddirname",
+]);
 
 function createWithDirectives(
   options: CreateServerOptions,
@@ -173,7 +217,10 @@ function createWithDirectives(
       await ready;
       if (!host) throw new Error("listen() needs Bun or Deno");
       for (const name of notEffective) {
-        server.log("warning", `Directive '${name}' is accepted for compatibility but not effective yet in Modis`);
+        server.log(
+          "warning",
+          `Directive '${name}' is accepted for compatibility but not effective yet in Modis`,
+        );
       }
       listeners = await listenAll(server, host);
       return { port: server.settings.port };
@@ -196,7 +243,9 @@ async function main(): Promise<void> {
   let modis: ModisServer;
   try {
     const { file, directives } = parseCommandLine(host.args());
-    const all = file ? [...parseConfigText(await host.readTextFile(file), file), ...directives] : directives;
+    const all = file
+      ? [...parseConfigText(await host.readTextFile(file), file), ...directives]
+      : directives;
     modis = createWithDirectives({}, all, host, true);
     if (file) modis.server.configFile = file.startsWith("/") ? file : `${host.cwd()}/${file}`;
     await modis.ready;

@@ -13,7 +13,7 @@
  * `counters`. Core never reads module data.
  */
 
-import type { BlockOptions, CommandContext, ReplyWriter } from "./spec.ts";
+import { type BlockOptions, type CommandContext, PROPAGATE_ALL, type ReplyWriter } from "./spec.ts";
 import type { Db } from "./keyspace.ts";
 import type { ServerApi } from "./server.ts";
 
@@ -64,6 +64,8 @@ export class ClientState implements CommandContext {
   readonly ext = new Map<string, unknown>();
   /** Propagation override for the running command (undefined = verbatim, null = none). */
   propagation: string[] | null | undefined = undefined;
+  /** Where the running command's propagation goes (PROPAGATE_* bits; reset per command). */
+  propagationTargets = PROPAGATE_ALL;
   /** Set while commands must not block (EXEC, scripts, embedded calls). */
   denyBlocking = false;
   /** The argv of the running command (so that a blocking command can be run again). */
@@ -79,8 +81,9 @@ export class ClientState implements CommandContext {
     return this;
   }
 
-  propagate(argv: string[]): void {
+  propagate(argv: string[], targets = PROPAGATE_ALL): void {
     this.propagation = argv;
+    this.propagationTargets = targets;
   }
 
   preventPropagation(): void {

@@ -19,15 +19,23 @@
  * idle timeouts, the instantaneous ops/sec sample, and modules' cron hooks.
  */
 
-import { CommandTable, arityOk, type CommandEntry, unknownCommandError } from "./commands.ts";
+import { arityOk, type CommandEntry, CommandTable, unknownCommandError } from "./commands.ts";
 import { ConfigRegistry } from "./config.ts";
 import { ClientState } from "./client.ts";
 import { Db, type DbHost, type KeyAccess } from "./keyspace.ts";
 import { ReplyError, wrongArity } from "./errors.ts";
 import { Logger, type LogLevel } from "./log.ts";
-import type { CommandRun, EventClass, ModuleHooks, ModuleSpec, ReplyWriter, TypeSpec } from "./spec.ts";
+import type {
+  CommandRun,
+  EventClass,
+  ModuleHooks,
+  ModuleSpec,
+  ReplyWriter,
+  TypeSpec,
+} from "./spec.ts";
+import { PROPAGATE_ALL } from "./spec.ts";
 import type { Host } from "./net/transport.ts";
-import { ValueBuilder, type ReplyValue } from "./resp/value_builder.ts";
+import { type ReplyValue, ValueBuilder } from "./resp/value_builder.ts";
 import { binaryToUtf8, bytesToBinary, utf8ToBinary } from "./bytes.ts";
 import { coreConfigs, type CoreSettings, defaultSettings } from "./core_config.ts";
 import { BlockingService } from "./blocking.ts";
@@ -195,10 +203,14 @@ export class Server implements DbHost {
   /** Load-order rank of each attached hook's module (Infinity: attached without owner). */
   private readonly hookRanks = new WeakMap<object, number>();
   /** The CommandRun handed to afterCommand hooks, reused for every command. */
-  private readonly lastRun: CommandRun = { entry: null as unknown as CommandEntry, usec: 0, blocked: false };
+  private readonly lastRun: CommandRun = {
+    entry: null as unknown as CommandEntry,
+    usec: 0,
+    blocked: false,
+  };
   private nextClientId = 1;
   /** Writes of the running execution unit, propagated when it ends. */
-  private pendingPropagation: [number, string[]][] = [];
+  private pendingPropagation: [number, string[], number][] = [];
   /** The running command's time snapshot (epoch ms). */
   private cmdTime = Date.now();
   /**
@@ -227,12 +239,15 @@ export class Server implements DbHost {
   /** Execution units held open across event-loop turns (long scripts). */
   private heldUnits = 0;
   /** The unit being held by the running outermost command, until that command returns. */
-  private holding: { ops: [number, string[]][] } | null = null;
+  private holding: { ops: [number, string[], number][] } | null = null;
 
   constructor(options: ServerOptions = {}) {
     this.host = options.host ?? null;
     this.logger = new Logger(this.host?.pid ?? 0, options.logSink ?? ((line) => console.log(line)));
-    this.runId = Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
+    this.runId = Array.from(
+      crypto.getRandomValues(new Uint8Array(20)),
+      (b) => b.toString(16).padStart(2, "0"),
+    ).join("");
     this.settings = defaultSettings();
     this.resizeDatabases(16);
     this.config = new ConfigRegistry(this);
@@ -321,11 +336,19 @@ export class Server implements DbHost {
    * held until the outermost command ends (see `flushPropagation`); outside (active expiry)
    * it goes out at once.
    */
-  propagate(dbIndex: number, argv: string[]): void {
+  propagate(dbIndex: number, argv: string[], targets = PROPAGATE_ALL): void {
     if (this.hooks.propagated.length === 0) return; // nobody listens: no AOF, no replicas
-    if (this.currentClient !== null) this.pendingPropagation.push([dbIndex, argv]);
-    else for (const h of this.hooks.propagated) h(dbIndex, argv, this);
+    if (targets === 0) return;
+    if (this.currentClient !== null) this.pendingPropagation.push([dbIndex, argv, targets]);
+    else for (const h of this.hooks.propagated) h(dbIndex, argv, this, targets);
   }
+
+  /**
+   * Targets the commands run from now on may propagate to (ANDed with each command's own):
+   * a script's redis.set_repl narrows it around the commands it runs. Expiry deletions
+   * ignore it, as in Redis.
+   */
+  propagationMask = PROPAGATE_ALL;
 
   /**
    * End of an execution unit (Redis's propagatePendingCommands): the writes of one outermost
@@ -338,9 +361,14 @@ export class Server implements DbHost {
     this.pendingPropagation = [];
     const hooks = this.hooks.propagated;
     const wrap = ops.length > 1;
-    if (wrap) for (const h of hooks) h(ops[0][0], ["MULTI"], this);
-    for (const [db, argv] of ops) for (const h of hooks) h(db, argv, this);
-    if (wrap) for (const h of hooks) h(ops[ops.length - 1][0], ["EXEC"], this);
+    // MULTI/EXEC go wherever one of the unit's writes goes.
+    let all = 0;
+    if (wrap) {
+      for (const op of ops) all |= op[2];
+      for (const h of hooks) h(ops[0][0], ["MULTI"], this, all);
+    }
+    for (const [db, argv, targets] of ops) for (const h of hooks) h(db, argv, this, targets);
+    if (wrap) { for (const h of hooks) h(ops[ops.length - 1][0], ["EXEC"], this, all); }
   }
 
   /** Announce that a database was flushed (-1: all). */
@@ -463,7 +491,8 @@ export class Server implements DbHost {
    * Listeners told about rejected commands (null: an unknown command). A listener may return
    * the error to answer instead (a rejected EXEC answers EXECABORT and ends the transaction).
    */
-  readonly rejectListeners: ((c: ClientState, msg: string, cmd: CommandEntry | null) => string | void)[] = [];
+  readonly rejectListeners:
+    ((c: ClientState, msg: string, cmd: CommandEntry | null) => string | void)[] = [];
   /** The command whose beforeCommand gates are running. */
   private gated: CommandEntry | null = null;
 
@@ -480,7 +509,9 @@ export class Server implements DbHost {
     // argv on the client for the outer command to pick up.
     const outerPropagation = c.propagation;
     const outerArgv = c.currentArgv;
+    const outerTargets = c.propagationTargets;
     c.propagation = undefined;
+    c.propagationTargets = PROPAGATE_ALL;
     c.currentArgv = argv;
     // O(1) commands are not timed one by one when pipelined behind others (batching) or run
     // by another command (scripts, EXEC): they share the time of their batch / caller.
@@ -495,7 +526,10 @@ export class Server implements DbHost {
       if (err instanceof ReplyError) c.reply.error(err.message);
       else {
         const msg = err instanceof Error ? err.message : String(err);
-        this.log("warning", `Internal error in '${e.fullName}': ${err instanceof Error ? err.stack : msg}`);
+        this.log(
+          "warning",
+          `Internal error in '${e.fullName}': ${err instanceof Error ? err.stack : msg}`,
+        );
         c.reply.error(`ERR internal error in '${e.fullName}': ${msg}`);
       }
     }
@@ -516,11 +550,19 @@ export class Server implements DbHost {
     }
     if (this.stats.totalErrorReplies !== errorsBefore) e.failedCalls++;
     c.lastCommand = e.fullName;
-    if (c.propagation !== null && (c.propagation !== undefined || (this.dirty !== dirtyBefore && e.isWrite))) {
-      this.propagate(c.db.index, c.propagation ?? argv);
+    if (
+      c.propagation !== null &&
+      (c.propagation !== undefined || (this.dirty !== dirtyBefore && e.isWrite))
+    ) {
+      this.propagate(
+        c.db.index,
+        c.propagation ?? argv,
+        c.propagationTargets & this.propagationMask,
+      );
     }
     if (prevClient !== null) {
       c.propagation = outerPropagation;
+      c.propagationTargets = outerTargets;
       c.currentArgv = outerArgv;
     }
     this.currentClient = prevClient;
@@ -552,7 +594,7 @@ export class Server implements DbHost {
   holdUnit(): HeldUnit {
     const client = this.currentClient;
     if (client === null) throw new Error("holdUnit() outside of a command");
-    const state = { ops: [] as [number, string[]][], time: this.cmdTime, closed: false };
+    const state = { ops: [] as [number, string[], number][], time: this.cmdTime, closed: false };
     this.heldUnits++;
     this.holding = state;
     return {
@@ -632,7 +674,10 @@ export class Server implements DbHost {
     }
     for (const r of spec.requires ?? []) {
       if (!this.modules.has(r)) {
-        throw new ModuleError("MODULE_MISSING_DEPENDENCY", `module '${spec.name}' requires module '${r}', which is not loaded`);
+        throw new ModuleError(
+          "MODULE_MISSING_DEPENDENCY",
+          `module '${spec.name}' requires module '${r}', which is not loaded`,
+        );
       }
     }
     const undo: (() => void)[] = [];
@@ -658,7 +703,10 @@ export class Server implements DbHost {
     } catch (err) {
       for (const u of undo.reverse()) u();
       if (err instanceof ModuleError) throw err;
-      throw new ModuleError("MODULE_SETUP_FAILED", `module '${spec.name}' failed to load: ${err instanceof Error ? err.message : err}`);
+      throw new ModuleError(
+        "MODULE_SETUP_FAILED",
+        `module '${spec.name}' failed to load: ${err instanceof Error ? err.message : err}`,
+      );
     }
     this.attachHooks(spec);
   }
@@ -672,7 +720,10 @@ export class Server implements DbHost {
     try {
       mod = await import(url.startsWith("/") ? `file://${url}` : url);
     } catch (err) {
-      throw new ModuleError("MODULE_IMPORT_FAILED", `cannot import module '${path}': ${err instanceof Error ? err.message : err}`);
+      throw new ModuleError(
+        "MODULE_IMPORT_FAILED",
+        `cannot import module '${path}': ${err instanceof Error ? err.message : err}`,
+      );
     }
     if (!mod.moduleSpec) {
       throw new ModuleError("MODULE_INVALID", `'${path}' does not export \`moduleSpec\``);
@@ -687,11 +738,17 @@ export class Server implements DbHost {
     if (!m) throw new ModuleError("MODULE_NOT_LOADED", `module '${name}' is not loaded`);
     for (const other of this.modules.values()) {
       if (other.spec.requires?.includes(name)) {
-        throw new ModuleError("MODULE_REQUIRED", `module '${other.spec.name}' depends on '${name}'`);
+        throw new ModuleError(
+          "MODULE_REQUIRED",
+          `module '${other.spec.name}' depends on '${name}'`,
+        );
       }
     }
     if ((m.spec.types ?? []).length > 0) {
-      throw new ModuleError("MODULE_HAS_TYPES", "the module exports one or more module-side data types, can't unload");
+      throw new ModuleError(
+        "MODULE_HAS_TYPES",
+        "the module exports one or more module-side data types, can't unload",
+      );
     }
     m.spec.teardown?.(this);
     for (const cmd of m.spec.commands ?? []) this.commands.unregister(cmd.name);
@@ -719,7 +776,9 @@ export class Server implements DbHost {
    * ```
    */
   addHook<K extends HookName>(name: K, fn: NonNullable<ModuleHooks[K]>, owner?: string): void {
-    if (!this.hooks[name].includes(fn)) this.insertHook(name, fn, owner === undefined ? Infinity : this.moduleRank(owner));
+    if (!this.hooks[name].includes(fn)) {
+      this.insertHook(name, fn, owner === undefined ? Infinity : this.moduleRank(owner));
+    }
   }
 
   /**
@@ -814,7 +873,9 @@ export class Server implements DbHost {
     // Date.now() is floored to the ms, so the true offset lies in [sample, sample + 1): keep
     // the precise one from performance.timeOrigin unless the wall clock really stepped.
     const sample = now - performance.now();
-    if (this.epochOffset < sample || this.epochOffset >= sample + 1) this.epochOffset = sample + 0.5;
+    if (this.epochOffset < sample || this.epochOffset >= sample + 1) {
+      this.epochOffset = sample + 0.5;
+    }
     if (now - this.opsSample.at >= 1000) {
       const n = this.stats.totalCommands - this.opsSample.commands;
       this.stats.instantaneousOps = Math.round((n * 1000) / (now - this.opsSample.at));

@@ -110,6 +110,21 @@ export interface ArgSpec {
 }
 
 /**
+ * Propagation targets (Redis's PROPAGATE_AOF / PROPAGATE_REPL, and the values of Lua's
+ * redis.REPL_AOF / REPL_REPLICA): a write goes to the AOF, to replicas, or both.
+ *
+ * @example
+ * ```ts
+ * ctx.propagate(argv, PROPAGATE_REPL); // replicas only (PUBLISH)
+ * ```
+ */
+export const PROPAGATE_AOF = 1;
+/** Propagate to replicas (see PROPAGATE_AOF). @example `ctx.propagate(argv, PROPAGATE_REPL)` */
+export const PROPAGATE_REPL = 2;
+/** Propagate everywhere, the default (see PROPAGATE_AOF). @example `server.propagate(0, argv, PROPAGATE_ALL)` */
+export const PROPAGATE_ALL = 3;
+
+/**
  * What a command handler receives: the calling client's state, its selected database, the
  * reply writer and the side-effect announcements core expects from every write.
  */
@@ -122,8 +137,11 @@ export interface CommandContext {
   readonly db: Db;
   /** Where the reply goes; exactly one top-level reply per command. */
   readonly reply: ReplyWriter;
-  /** Replace the verbatim propagation of this command (AOF, replicas) with `argv`. */
-  propagate(argv: string[]): void;
+  /**
+   * Replace the verbatim propagation of this command with `argv`, sent to `targets`
+   * (PROPAGATE_AOF | PROPAGATE_REPL; default both). PUBLISH, for one, goes to replicas only.
+   */
+  propagate(argv: string[], targets?: number): void;
   /** Whether this command may block (false inside MULTI/EXEC, scripts and embedded calls). */
   readonly canBlock: boolean;
   /**
@@ -364,7 +382,13 @@ export interface ModuleHooks {
    */
   beforeKeyWrite?(db: Db, key: string): void;
   /** A keyspace event (Redis's notifyKeyspaceEvent). */
-  keyspaceEvent?(cls: EventClass, event: string, key: string, dbIndex: number, server: ServerApi): void;
+  keyspaceEvent?(
+    cls: EventClass,
+    event: string,
+    key: string,
+    dbIndex: number,
+    server: ServerApi,
+  ): void;
   /** A database was flushed (-1 = all); runs once the data is gone. */
   flushed?(dbIndex: number, server: ServerApi): void;
   /** Two databases exchanged their contents (SWAPDB); runs once they are swapped. */
@@ -373,8 +397,10 @@ export interface ModuleHooks {
    * A write to propagate to AOF / replicas, in the db it applies to. Writes made by one
    * execution unit (a command with everything it runs: EXEC, scripts, lazy expiry) arrive
    * together once it ends; more than one arrive wrapped in MULTI ... EXEC, as in Redis 7.
+   * `targets` says who should apply it (PROPAGATE_AOF, PROPAGATE_REPL bits): the AOF skips
+   * what is for replicas only.
    */
-  propagated?(dbIndex: number, argv: string[], server: ServerApi): void;
+  propagated?(dbIndex: number, argv: string[], server: ServerApi, targets: number): void;
   clientConnected?(client: ClientState): void;
   clientDisconnected?(client: ClientState): void;
   /** RESET ran for this client: drop per-client state (subscriptions, MULTI, tracking...). */

@@ -29,7 +29,7 @@
 
 import type { ServerApi } from "../../core/server.ts";
 import type { FileHandle } from "../../core/net/transport.ts";
-import type { ReplyWriter, Value } from "../../core/spec.ts";
+import { PROPAGATE_AOF, type ReplyWriter, type Value } from "../../core/spec.ts";
 import { bytesToLatin1, FormatError, latin1ToBytes } from "./format/bytes.ts";
 import { AofCommandParser, encodeCommand, formCommands } from "./format/aof_commands.ts";
 import { type AofFileInfo, formatManifest, parseManifest } from "./format/aof_manifest.ts";
@@ -131,7 +131,10 @@ export class Aof {
   rewrites = 0;
   /** True while replaying: nothing is appended. */
   loading = false;
-  private readonly hook = (db: number, argv: string[]) => this.feed(db, argv);
+  /** The `propagated` hook: what is for replicas only (PUBLISH, set_repl) is not logged. */
+  private readonly hook = (db: number, argv: string[], _server: unknown, targets: number) => {
+    if ((targets & PROPAGATE_AOF) !== 0) this.feed(db, argv);
+  };
 
   constructor(private readonly server: ServerApi) {}
 

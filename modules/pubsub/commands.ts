@@ -15,6 +15,7 @@ import type {
   CommandSpec,
   KeySpec,
 } from "../../core/spec.ts";
+import { PROPAGATE_REPL } from "../../core/spec.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { globMatch } from "../../core/glob.ts";
 import { replyHelp } from "../server/state.ts";
@@ -125,8 +126,9 @@ export const pubsubCommands: CommandSpec[] = [
     arguments: [{ name: "channel", type: "string" }, { name: "message", type: "string" }],
     handler(ctx, argv) {
       ctx.reply.int(publish(ctx.server, "channel", argv[1], argv[2]));
-      // Replicas and the AOF see PUBLISH, like Redis (it changes no data).
-      ctx.propagate(argv);
+      // Replicas see PUBLISH (their subscribers get it too); the AOF does not: it changes no
+      // data. As in Redis.
+      ctx.propagate(argv, PROPAGATE_REPL);
     },
   },
   {
@@ -141,7 +143,7 @@ export const pubsubCommands: CommandSpec[] = [
     arguments: [{ name: "shardchannel", type: "string" }, { name: "message", type: "string" }],
     handler(ctx, argv) {
       ctx.reply.int(publish(ctx.server, "shard", argv[1], argv[2]));
-      ctx.propagate(argv);
+      ctx.propagate(argv, PROPAGATE_REPL);
     },
   },
   {

@@ -26,6 +26,7 @@
 import type { ClientState } from "../../core/client.ts";
 import { arityOk } from "../../core/commands.ts";
 import type { ServerApi } from "../../core/server.ts";
+import { PROPAGATE_ALL } from "../../core/spec.ts";
 import {
   createState,
   direct,
@@ -272,7 +273,17 @@ export class LuaEnv {
     if (e!.isWrite) run!.writeDirty = true;
     this.L.rt.B.n -= CALL_TICKS;
     const builder = this.builder;
-    server.call(this.client, e!, argv);
+    const repl = run!.replFlags;
+    if (repl === PROPAGATE_ALL) server.call(this.client, e!, argv);
+    else {
+      // redis.set_repl narrowed where this script's writes go.
+      server.propagationMask = repl;
+      try {
+        server.call(this.client, e!, argv);
+      } finally {
+        server.propagationMask = PROPAGATE_ALL;
+      }
+    }
     const v = builder.take();
     if (builder.isError) {
       builder.isError = false;

@@ -34,6 +34,63 @@ describe("scripting module", () => {
     await m.close();
   });
 
+  test("redis.set_repl picks where the following writes propagate", async () => {
+    const m = await server();
+    const seen: string[] = [];
+    await m.server.loadModule({
+      name: "rec",
+      hooks: { propagated: (_db, argv, _s, targets) => seen.push(`${targets}:${argv.join(" ")}`) },
+    });
+    await m.call(
+      "EVAL",
+      `redis.call('SET', 'a', '1')
+       redis.set_repl(redis.REPL_NONE) redis.call('SET', 'b', '2')
+       redis.set_repl(redis.REPL_AOF) redis.call('SET', 'c', '3')
+       redis.set_repl(redis.REPL_REPLICA) redis.call('SET', 'd', '4')
+       redis.set_repl(redis.REPL_ALL) redis.call('SET', 'e', '5')`,
+      0,
+    );
+    expect(seen).toEqual(["3:MULTI", "3:SET a 1", "1:SET c 3", "2:SET d 4", "3:SET e 5", "3:EXEC"]);
+    expect(await m.call("MGET", "a", "b", "c", "d", "e")).toEqual(["1", "2", "3", "4", "5"]);
+    // The next script starts with REPL_ALL again.
+    seen.length = 0;
+    await m.call("EVAL", "redis.call('SET', 'f', '6')", 0);
+    expect(seen).toEqual(["3:SET f 6"]);
+    await expect(m.call("EVAL", "redis.set_repl(12)", 0)).rejects.toThrow(
+      "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.",
+    );
+    await m.close();
+  });
+
+  test("the AOF skips what a script sends to replicas only, and PUBLISH", async () => {
+    const dir = new TextDecoder().decode(Bun.spawnSync(["mktemp", "-d"]).stdout).trim();
+    const config = { dir, save: "", appendonly: "yes" };
+    const m = createServer({ log: false, config });
+    await m.ready;
+    const rewriting = async () =>
+      String(await m.call("INFO", "persistence")).includes("aof_rewrite_in_progress:1");
+    for (let i = 0; i < 200 && await rewriting(); i++) await Bun.sleep(5);
+    await m.call(
+      "EVAL",
+      `redis.call('SET', 'all', '1')
+       redis.set_repl(redis.REPL_REPLICA) redis.call('SET', 'replica', '2')
+       redis.set_repl(redis.REPL_AOF) redis.call('SET', 'aof', '3')`,
+      0,
+    );
+    await m.call("PUBLISH", "news", "hello");
+    await m.close();
+    const logged = Bun.spawnSync(["sh", "-c", `cat ${dir}/appendonlydir/*.incr.aof`]).stdout;
+    const text = new TextDecoder().decode(logged);
+    expect(text).toContain("aof");
+    expect(text).not.toContain("replica");
+    expect(text).not.toContain("PUBLISH");
+    const m2 = createServer({ log: false, config });
+    await m2.ready;
+    expect(await m2.call("MGET", "all", "replica", "aof")).toEqual(["1", null, "3"]);
+    await m2.close();
+    Bun.spawnSync(["rm", "-rf", dir]);
+  });
+
   test("reply builder: RESP2 and RESP3 shapes", () => {
     const b = new LuaReplyBuilder();
     b.map(1);
