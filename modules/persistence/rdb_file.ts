@@ -145,9 +145,9 @@ export class RdbSink implements KeySink {
     this.writer.key(key, toForm(value), this.meta);
   }
 
-  /** Bytes produced since the last call. */
+  /** Bytes produced since the last call, valid until the next key (see Encoder). */
   take(): Uint8Array {
-    return this.writer.take();
+    return this.writer.takeView();
   }
 
   /** The EOF marker and checksum. */

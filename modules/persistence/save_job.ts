@@ -29,6 +29,7 @@ import { RdbVersionTooLow } from "./rdb_file.ts";
 
 /** A KeySink whose bytes can be taken as they accumulate, and ended. */
 export interface Encoder extends KeySink {
+  /** The bytes accumulated since the last call; valid until the encoder writes again. */
   take(): Uint8Array;
   end(): Uint8Array;
   /** For RDB encoders: the highest RDB version the values written so far need. */

@@ -210,6 +210,17 @@ export class ByteWriter {
     return this.#buf.slice(0, this.#len);
   }
 
+  /**
+   * Everything written, without a copy, then the writer is empty again: the view is only
+   * valid until the next write (for a consumer that copies at once, like a synchronous
+   * file write). @example `file.write(w.drainView())`
+   */
+  drainView(): Uint8Array {
+    const out = this.#buf.subarray(0, this.#len);
+    this.#len = 0;
+    return out;
+  }
+
   /** A copy of everything written, then the writer is empty again. @example `sink(w.drain())` */
   drain(): Uint8Array {
     const out = this.#buf.slice(0, this.#len);

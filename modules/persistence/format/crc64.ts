@@ -7,12 +7,15 @@
  * 64-bit register is kept as two 32-bit halves and the input is consumed 8 bytes at a time
  * with slicing-by-8 tables (8 × 256 entries per half, built once at load with BigInt). A
  * `Crc64` object carries the running state so files can be checksummed while they stream.
+ * The tables are Int32Arrays, not Uint32Arrays: the xors only need the bits, and on Bun
+ * (JavaScriptCore) an element above 2^31 read from a Uint32Array is a double, which made
+ * the loop 35x slower (1 ms per 32 KB, a third of a BGSAVE's time).
  */
 
 const POLY_REFLECTED = 0x95ac9329ac4bc9b5n; // bit-reversal of 0xad93d23594c935a9
 
-const LO = new Uint32Array(8 * 256);
-const HI = new Uint32Array(8 * 256);
+const LO = new Int32Array(8 * 256);
+const HI = new Int32Array(8 * 256);
 
 (function buildTables() {
   for (let i = 0; i < 256; i++) {
