@@ -15,7 +15,8 @@
  * - EXEC of a queue holding a command the gate would refuse (EXECABORT ... OOM ...);
  * - EVAL / EVALSHA of a script declaring flags (a `#!lua` shebang) without allow-oom or
  *   no-writes, and FCALL of such a function; scripts without a shebang run in Redis's
- *   compatibility mode and are not refused up front.
+ *   compatibility mode and are not refused up front: the scripting module is told, and the
+ *   script's first denyoom command is refused instead (if it has not written yet).
  */
 
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
@@ -23,7 +24,7 @@ import type { ServerApi } from "../../core/server.ts";
 import type { ClientState } from "../../core/client.ts";
 import type { CommandEntry } from "../../core/commands.ts";
 import { parseScriptHeader, type ScriptFlag } from "../scripting/shebang.ts";
-import { scriptingOf } from "../scripting/state.ts";
+import { scriptingOf, scriptsStartOutOfMemory } from "../scripting/state.ts";
 import { performEvictions } from "./evict.ts";
 
 /** Redis's error for commands refused over the limit. */
@@ -60,8 +61,12 @@ function usesMemory(server: ServerApi, c: ClientState, cmd: CommandSpec, argv: s
       return queuedOf(c).some((q) => usesMemory(server, c, q.entry.spec, q.argv));
     case "eval":
     case "evalsha":
-    case "fcall":
-      return scriptUsesMemory(server, cmd.name, argv);
+    case "fcall": {
+      if (scriptUsesMemory(server, cmd.name, argv)) return true;
+      // Let it run; its first denyoom redis.call will be refused (compatibility mode).
+      scriptsStartOutOfMemory(server, argv);
+      return false;
+    }
     default:
       return false;
   }

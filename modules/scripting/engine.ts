@@ -68,6 +68,7 @@ const SLICE_MS = G.Bun !== undefined ? 10 : 25;
 export class ScriptRun implements RunState {
   writeDirty = false;
   replFlags = 3;
+  oomAtStart = false;
   killed = false;
   timedOut = false;
   unit: HeldUnit | null = null;
@@ -102,6 +103,8 @@ export interface RunRequest {
   fn: LuaValue;
   args: LuaValue[];
   readOnly: boolean;
+  /** The script declared allow-oom (it may write over `maxmemory`). */
+  allowOom: boolean;
 }
 
 const runners = new WeakMap<ServerApi, ScriptRunner>();
@@ -126,13 +129,17 @@ export function busyGate(ctx: CommandContext, cmd: CommandSpec, argv: string[]):
  * @example
  * ```ts
  * const scripts = new ScriptRunner(server);
- * scripts.run(ctx.client, argv, { kind: "eval", name: sha, env, fn, args: [], readOnly: false });
+ * scripts.run(ctx.client, argv, {
+ *   kind: "eval", name: sha, env, fn, args: [], readOnly: false, allowOom: false,
+ * });
  * ```
  */
 export class ScriptRunner implements ScriptHost {
   /** The running (possibly paused) script. */
   running: ScriptRun | null = null;
   private parked: { client: ClientState; argv: string[] }[] = [];
+  /** See `scriptsStartOutOfMemory`: the command (by its argv) that starts over `maxmemory`. */
+  oomCommand: string[] | null = null;
   /** Made once: `finish` runs per script. */
   private readonly uncount = (msg: string) => uncountError(this.server, msg);
 
@@ -165,6 +172,10 @@ export class ScriptRunner implements ScriptHost {
       env,
       env.L.start(req.fn, req.args),
     );
+    if (this.oomCommand !== null) {
+      run.oomAtStart = this.oomCommand === argv && !req.allowOom;
+      this.oomCommand = null;
+    }
     this.running = run;
     let r: RunResult;
     const deadline = run.start + SYNC_MS;

@@ -74,6 +74,7 @@ function evalGeneric(ctx: CommandContext, argv: string[], bySha: boolean, ro: bo
     fn: script.fn,
     args: [],
     readOnly: ro || (!h.compat && h.flags.has("no-writes")),
+    allowOom: !h.compat && h.flags.has("allow-oom"),
   });
 }
 

@@ -39,6 +39,7 @@ function fcall(ctx: CommandContext, argv: string[], ro: boolean): void {
     fn: f.fn,
     args: [argTable(argv, 3, 3 + numkeys), argTable(argv, 3 + numkeys, argv.length)],
     readOnly: ro || f.flags.has("no-writes"),
+    allowOom: f.flags.has("allow-oom"),
   });
 }
 

@@ -51,7 +51,15 @@ export interface RunState {
   writeDirty: boolean;
   /** Propagation flags set by redis.set_repl (REPL_ALL by default). */
   replFlags: number;
+  /**
+   * Memory was over `maxmemory` when the script started and it may not ignore that (no
+   * allow-oom flag): its first denyoom command is refused unless it already wrote.
+   */
+  oomAtStart: boolean;
 }
+
+/** Redis's error for a write refused over `maxmemory`. */
+const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /** What the environment needs from the scripting module. */
 export interface ScriptHost {
@@ -263,10 +271,13 @@ export class LuaEnv {
     else if (run === null) refusal = "redis.call() can only be used while a script runs";
     else if (run.readOnly && (e.isWrite || e.flags.has("may_replicate"))) {
       refusal = "Write commands are not allowed from read-only scripts.";
+    } else if (run.oomAtStart && !run.writeDirty && e.flags.has("denyoom")) {
+      // Redis refuses it only before the first write: a script is never stopped half-way.
+      refusal = "-" + OOM_ERROR;
     }
     if (refusal !== null) {
       // Rejected like a command refused before running: counted once, here.
-      server.countError("ERR " + refusal);
+      server.countError(refusal.startsWith("-") ? refusal.slice(1) : "ERR " + refusal);
       if (e) e.rejectedCalls++;
       return this.fail(errorTable(refusal, true), raise);
     }

@@ -91,6 +91,33 @@ describe("scripting module", () => {
     Bun.spawnSync(["rm", "-rf", dir]);
   });
 
+  test("over maxmemory, a script without a shebang has its first denyoom call refused", async () => {
+    const m = await server();
+    await m.call("SET", "x", "123");
+    await m.call("CONFIG", "SET", "maxmemory", "1");
+    await m.call("CONFIG", "RESETSTAT");
+    const oom = "OOM command not allowed when used memory > 'maxmemory'.";
+    await expect(m.call("EVAL", "redis.call('set', 'x', 1) return 1", 1, "x")).rejects.toThrow(
+      oom + " script: ",
+    );
+    const info = String(await m.call("INFO", "all"));
+    expect(info).toContain("errorstat_OOM:count=1");
+    expect(info).toContain("total_error_replies:1");
+    expect(info).toMatch(/cmdstat_set:calls=0,.*rejected_calls=1,failed_calls=0/);
+    expect(info).toMatch(/cmdstat_eval:calls=1,.*rejected_calls=0,failed_calls=1/);
+    expect(await m.call("EVAL", "return redis.call('get', 'x')", 1, "x")).toBe("123");
+    expect(
+      await m.call("EVAL", "local t = redis.pcall('set', 'x', 'y') return t['err']", 1, "x"),
+    ).toBe(oom);
+    expect(
+      await m.call("EVAL", "#!lua flags=allow-oom\nredis.call('set', 'x', 1) return 1", 1, "x"),
+    )
+      .toBe(1);
+    await m.call("CONFIG", "SET", "maxmemory", "0");
+    expect(await m.call("EVAL", "return redis.call('set', 'x', 2)", 1, "x")).toBe("OK");
+    await m.close();
+  });
+
   test("reply builder: RESP2 and RESP3 shapes", () => {
     const b = new LuaReplyBuilder();
     b.map(1);

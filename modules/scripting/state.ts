@@ -177,3 +177,19 @@ export function scriptingOf(server: ServerApi): Scripting {
   if (st === undefined) states.set(server, st = new Scripting(server));
   return st;
 }
+
+/**
+ * Tell the scripting module that the command `argv` (EVAL, EVALSHA, FCALL...) is about to
+ * run with memory over `maxmemory` after evictions (Redis's pre_command_oom_state). The
+ * script it starts then refuses its first denyoom command (unless it declared allow-oom or
+ * already wrote) with Redis's OOM error. The eviction module's gate calls this; any plugin
+ * limiting memory can.
+ *
+ * @example
+ * ```ts
+ * if (performEvictions(server) === "fail") scriptsStartOutOfMemory(server, argv);
+ * ```
+ */
+export function scriptsStartOutOfMemory(server: ServerApi, argv: string[]): void {
+  if (server.modules.has("scripting")) scriptingOf(server).runner.oomCommand = argv;
+}
