@@ -202,6 +202,7 @@ export function bunHost(): Host {
     },
     openFile: bunFile,
     renameFile: (from, to) => proc.getBuiltinModule("fs").renameSync(from, to),
+    linkFile: (existing, newPath) => proc.getBuiltinModule("fs").linkSync(existing, newPath),
     fileSize(path) {
       try {
         return proc.getBuiltinModule("fs").statSync(path).size;

@@ -240,6 +240,7 @@ export function denoHost(): Host {
     },
     openFile: denoFile,
     renameFile: (from, to) => Deno.renameSync(from, to),
+    linkFile: (existing, newPath) => Deno.linkSync(existing, newPath),
     fileSize(path) {
       try {
         return Deno.statSync(path).size;

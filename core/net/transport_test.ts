@@ -11,7 +11,7 @@ describe("Host", () => {
     expect(keep.length).toBe(20000);
   });
 
-  test("files: write, fsync off the event loop, read back", async () => {
+  test("files: write, fsync off the event loop, read back, link, remove", async () => {
     const host = await detectHost();
     const path = `/tmp/modis-host-${host.pid}-${Math.floor(Math.random() * 1e9)}.bin`;
     const f = host.openFile(path, "write");
@@ -25,7 +25,12 @@ describe("Host", () => {
     const buf = new Uint8Array(8);
     expect(r.read(buf)).toBe(3);
     r.close();
+    // A second name keeps the data when the first goes (how saves defer freeing old files).
+    host.linkFile(path, `${path}.old`);
     await host.removeFile(path);
     expect(host.fileSize(path)).toBe(-1);
+    expect(host.fileSize(`${path}.old`)).toBe(3);
+    await host.removeFile(`${path}.old`);
+    expect(() => host.linkFile(path, `${path}.old`)).toThrow();
   });
 });
