@@ -344,6 +344,14 @@ export class Server implements DbHost {
   }
 
   /**
+   * totalErrorReplies when the running command (or the last command it ran) started or
+   * ended: errors counted after it are the running command's (Redis's prev_err_count). A
+   * module refusing a nested command itself moves it too; one that takes back an error it
+   * counted twice moves it back, so the command still shows as failed.
+   */
+  errorMark = 0;
+
+  /**
    * Targets the commands run from now on may propagate to (ANDed with each command's own):
    * a script's redis.set_repl narrows it around the commands it runs. Expiry deletions
    * ignore it, as in Redis.
@@ -504,7 +512,7 @@ export class Server implements DbHost {
     const prevClient = this.currentClient;
     this.currentClient = c;
     const dirtyBefore = this.dirty;
-    const errorsBefore = this.stats.totalErrorReplies;
+    this.errorMark = this.stats.totalErrorReplies;
     // A command run by another (EXEC, scripts) must not leave its propagation override or
     // argv on the client for the outer command to pick up.
     const outerPropagation = c.propagation;
@@ -548,7 +556,10 @@ export class Server implements DbHost {
       e.calls++;
       this.stats.totalCommands++;
     }
-    if (this.stats.totalErrorReplies !== errorsBefore) e.failedCalls++;
+    // Failed: it answered an error since the last mark. A nested command (redis.call, EXEC's
+    // queue) moves the mark when it ends, so its errors are its own, not its caller's.
+    if (this.stats.totalErrorReplies !== this.errorMark) e.failedCalls++;
+    this.errorMark = this.stats.totalErrorReplies;
     c.lastCommand = e.fullName;
     if (
       c.propagation !== null &&

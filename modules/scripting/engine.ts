@@ -333,10 +333,14 @@ export function scriptErrorMessage(
   return { msg: msg.replace(/[\r\n]+/g, " "), counted };
 }
 
-/** Undo the errorstats count of an error that was already counted once. */
+/**
+ * Undo the errorstats count of an error that was already counted once (by the redis.call
+ * that raised it). The script's command still failed: the error mark moves back with it.
+ */
 function uncountError(server: ServerApi, msg: string): void {
   const stats = server.stats;
   stats.totalErrorReplies--;
+  server.errorMark--;
   const space = msg.indexOf(" ");
   const code = space > 0 && space < 32 ? msg.slice(0, space) : "ERR";
   const n = stats.errors.get(code) ?? 0;

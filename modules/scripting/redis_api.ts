@@ -279,6 +279,7 @@ export class LuaEnv {
       // Rejected like a command refused before running: counted once, here.
       server.countError(refusal.startsWith("-") ? refusal.slice(1) : "ERR " + refusal);
       if (e) e.rejectedCalls++;
+      server.errorMark = server.stats.totalErrorReplies;
       return this.fail(errorTable(refusal, true), raise);
     }
     if (e!.isWrite) run!.writeDirty = true;

@@ -106,9 +106,23 @@ describe("scripting module", () => {
     expect(info).toMatch(/cmdstat_set:calls=0,.*rejected_calls=1,failed_calls=0/);
     expect(info).toMatch(/cmdstat_eval:calls=1,.*rejected_calls=0,failed_calls=1/);
     expect(await m.call("EVAL", "return redis.call('get', 'x')", 1, "x")).toBe("123");
+    // A refusal caught by pcall is the refused command's failure, not the script's.
+    await m.call("CONFIG", "RESETSTAT");
     expect(
       await m.call("EVAL", "local t = redis.pcall('set', 'x', 'y') return t['err']", 1, "x"),
     ).toBe(oom);
+    let stats = String(await m.call("INFO", "all"));
+    expect(stats).toMatch(/cmdstat_set:calls=0,.*rejected_calls=1,failed_calls=0/);
+    expect(stats).toMatch(/cmdstat_eval:calls=1,.*rejected_calls=0,failed_calls=0/);
+    // Returned as the script's reply, it is the script's failure (counted once).
+    await m.call("CONFIG", "RESETSTAT");
+    await expect(m.call("EVAL", "return redis.pcall('set', 'x', 'y')", 1, "x")).rejects.toThrow(
+      oom,
+    );
+    stats = String(await m.call("INFO", "all"));
+    expect(stats).toContain("errorstat_OOM:count=1");
+    expect(stats).toContain("total_error_replies:1");
+    expect(stats).toMatch(/cmdstat_eval:calls=1,.*rejected_calls=0,failed_calls=1/);
     expect(
       await m.call("EVAL", "#!lua flags=allow-oom\nredis.call('set', 'x', 1) return 1", 1, "x"),
     )
