@@ -78,6 +78,8 @@ export abstract class ExprCompiler {
   protected fs!: FuncState;
   /** What this pass found (the first pass's result drives the second). */
   readonly found: Analysis = { captured: new Set(), free: [] };
+  /** Chunk-level cache slots of `cachedField` sites ("c1 = undefined, c1t = null, c1w = -1"). */
+  readonly slots: string[] = [];
   private decls = 0;
 
   /**
@@ -234,11 +236,19 @@ export abstract class ExprCompiler {
         const local = this.resolve(e.name);
         if (local !== undefined) return ref(local);
         const k = JSON.stringify(e.name);
-        return `(($v = G.gs(${k})) !== undefined ? $v : yield* idx(G, ${k}, ""))`;
+        return `(($v = ${this.cachedField("G", k)}) !== undefined ? $v : yield* idx(G, ${k}, ""))`;
       }
       case "index": {
         const o = this.tmp();
-        return `(${o} = ${this.expr(e.obj)}, ${this.index(o, e.key, this.describeName(e.obj))})`;
+        const obj = e.obj;
+        if (obj.k === "name" && e.key.k === "str" && this.resolve(obj.name) === undefined) {
+          // A field of a global (redis.call, math.floor, cjson.decode): cached per site.
+          const k = JSON.stringify(e.key.v);
+          return `(${o} = ${this.expr(obj)}, ${o} instanceof T && ($v = ${
+            this.cachedField(o, k)
+          }) !== undefined ? $v : ${this.indexSlow(o, k, JSON.stringify(this.describeName(obj)))})`;
+        }
+        return `(${o} = ${this.expr(obj)}, ${this.index(o, e.key, this.describeName(obj))})`;
       }
       case "call":
       case "method":
@@ -252,14 +262,30 @@ export abstract class ExprCompiler {
     }
   }
 
+  /**
+   * The raw value of string key `k` in table `t` (a JS expression naming a LuaTable),
+   * cached in a chunk-level slot while the same table is read and its hash part has not
+   * been written since: global and library reads then skip the Map lookup.
+   */
+  protected cachedField(t: string, k: string): string {
+    const s = `c${this.slots.length}`;
+    if (t === "G") {
+      // The chunk's globals table never changes identity.
+      this.slots.push(`${s} = undefined, ${s}w = -1`);
+      return `(G.w === ${s}w ? ${s} : (${s}w = G.w, ${s} = G.gs(${k})))`;
+    }
+    this.slots.push(`${s} = undefined, ${s}t = null, ${s}w = -1`);
+    return `(${t} === ${s}t && ${t}.w === ${s}w ? ${s} : (${s}t = ${t}, ${s}w = ${t}.w, ${s} = ${t}.gs(${k})))`;
+  }
+
   /** Index the JS value in variable `o` by key expression `key`. */
   protected index(o: string, key: Expr, desc: string): string {
     const d = JSON.stringify(desc);
     if (key.k === "str") {
       const k = JSON.stringify(key.v);
-      // iget walks __index tables without a generator; functions fall back to idx.
-      return `(${o} instanceof T && ($v = ${o}.gs(${k})) !== undefined ? $v : ` +
-        `($v = iget(${o}, ${k})) !== NOFAST ? $v : yield* idx(${o}, ${k}, ${d}))`;
+      return `(${o} instanceof T && ($v = ${o}.gs(${k})) !== undefined ? $v : ${
+        this.indexSlow(o, k, d)
+      })`;
     }
     if (key.k === "num" && Number.isInteger(key.v) && key.v > 0) {
       const k = numLit(key.v);
@@ -269,6 +295,12 @@ export abstract class ExprCompiler {
     return `(${k} = ${
       this.expr(key)
     }, ${o} instanceof T && ($v = ${o}.get(${k})) !== undefined ? $v : yield* idx(${o}, ${k}, ${d}))`;
+  }
+
+  /** A string-key read that missed the raw fast path: __index tables, then metamethods. */
+  private indexSlow(o: string, k: string, d: string): string {
+    // iget walks __index tables without a generator; functions fall back to idx.
+    return `(($v = iget(${o}, ${k})) !== NOFAST ? $v : yield* idx(${o}, ${k}, ${d}))`;
   }
 
   protected table(e: Expr & { k: "table" }): string {

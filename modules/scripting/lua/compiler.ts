@@ -115,7 +115,8 @@ export function compile(main: FuncBody, chunk: string, source: string): string {
   first.func(main, null); // analysis pass: which locals are captured, by whom
   const c = new Compiler(ch, src, first.found);
   const mainFn = c.func(main, null);
-  return c.hoisted.join("\n") + `\nreturn ${mainFn};`;
+  const slots = c.slots.length > 0 ? `let ${c.slots.join(", ")};\n` : "";
+  return slots + c.hoisted.join("\n") + `\nreturn ${mainFn};`;
 }
 
 class Compiler extends ExprCompiler {

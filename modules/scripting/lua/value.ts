@@ -138,6 +138,11 @@ export class LuaTable {
   meta: LuaTable | null = null;
   /** Redis's read-only tables: raw writes raise "Attempt to modify a readonly table". */
   readonly = false;
+  /**
+   * Count of writes to the hash part: compiled code caches `t.name` reads of library and
+   * global tables per site and revalidates with it (see ExprCompiler.cachedField).
+   */
+  w = 0;
   // Cached hash iterator so that next(t, k) after next(t, ...) returned k is O(1).
   private iter: Iterator<[LuaValue, LuaValue]> | null = null;
   private iterKey: LuaValue = undefined;
@@ -162,6 +167,7 @@ export class LuaTable {
   reset(arr: LuaValue[]): void {
     this.arr = arr;
     this.hash = null;
+    this.w++;
     this.meta = null;
     this.iter = null;
     this.iterKey = undefined;
@@ -221,6 +227,7 @@ export class LuaTable {
 
   /** Raw set of a non-sequence key straight into the hash part. */
   ss(k: LuaValue, v: LuaValue): void {
+    this.w++;
     let h = this.hash;
     if (v === undefined) {
       if (h !== null) h.delete(k);
@@ -237,6 +244,7 @@ export class LuaTable {
       const v = h.get(k);
       if (v === undefined) return;
       h.delete(k);
+      this.w++;
       a.push(v);
     }
   }
