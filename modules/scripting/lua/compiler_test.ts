@@ -99,3 +99,29 @@ describe("generated code", () => {
     ).toEqual([3]);
   });
 });
+
+describe("cached global and library-field reads", () => {
+  test("see every write: new, replaced and removed globals and fields, __index fallbacks", () => {
+    expect(runLua(`
+      local out = {}
+      local function read() return tostring(x) .. ":" .. tostring(string.foo) end
+      for i = 1, 5 do
+        if i == 2 then x = 1 string.foo = "a" end
+        if i == 3 then x = 2 string.foo = "b" end
+        if i == 4 then x = nil string.foo = nil end
+        if i == 5 then setmetatable(_G, { __index = function(_, k) return k .. "!" end }) end
+        out[i] = read()
+      end
+      return table.concat(out, ",")`)).toEqual(["nil:nil,1:a,2:b,nil:nil,x!:nil"]);
+  });
+
+  test("a site reading fields of different tables never mixes them up", () => {
+    expect(runLua(`
+      local out = {}
+      for i = 1, 4 do
+        if i % 2 == 0 then t = { k = "even" .. i } else t = { k = "odd" .. i } end
+        out[i] = t.k
+      end
+      return table.concat(out, ",")`)).toEqual(["odd1,even2,odd3,even4"]);
+  });
+});
