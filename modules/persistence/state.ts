@@ -98,6 +98,10 @@ export class Persistence {
     }
     server.dirty = 0;
     this.started = true;
+    // Build (and drop) a save's header once now, while no client waits: the first BGSAVE
+    // otherwise paid one-time setup inside the command — the scripting module creates its
+    // library store on first use — 4-7 ms measured on a fresh server, 1 ms once warm.
+    new RdbSink(server, 10, { aofBase: false }).end();
   }
 
   // ---- RDB saves -----------------------------------------------------------------------
