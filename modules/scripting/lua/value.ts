@@ -132,8 +132,16 @@ export class LuaError {
 export class LuaTable {
   /** Array part: `arr[i]` is `t[i+1]`; never ends with undefined. */
   arr: LuaValue[];
-  /** Hash part, created on first non-sequence key. */
-  hash: Map<LuaValue, LuaValue> | null = null;
+  /**
+   * Hash part while it is small: keys and values alternate (`[k0, v0, k1, v1, ...]`) and
+   * are found by a linear scan. A Map costs ~3x more to create and fill than this for the
+   * few fields most script tables have (decoded JSON objects, {ok=...}, option tables). A
+   * removed key keeps its slot with an undefined value until the next insertion compacts
+   * (so `next` can go on from a key cleared during a traversal, as Lua allows).
+   */
+  private small: LuaValue[] | null = null;
+  /** Hash part past SMALL_MAX keys (insertion order is the traversal order). */
+  private hash: Map<LuaValue, LuaValue> | null = null;
   /** The metatable, or null. */
   meta: LuaTable | null = null;
   /** Redis's read-only tables: raw writes raise "Attempt to modify a readonly table". */
@@ -166,6 +174,7 @@ export class LuaTable {
    */
   reset(arr: LuaValue[]): void {
     this.arr = arr;
+    this.small = null;
     this.hash = null;
     this.w++;
     this.meta = null;
@@ -178,24 +187,29 @@ export class LuaTable {
     if (typeof k === "number") {
       const a = this.arr;
       if (k >= 1 && k <= a.length && (k | 0) === k) return a[k - 1];
-    } else if (typeof k === "string") {
-      const h = this.hash;
-      return h === null ? undefined : h.get(k);
     }
-    const h = this.hash;
-    return h === null ? undefined : h.get(k);
+    return this.hget(k);
   }
 
   /** Raw get of a string key (the compiler uses it for `t.name`). */
   gs(k: string): LuaValue {
-    const h = this.hash;
-    return h === null ? undefined : h.get(k);
+    return this.hget(k);
   }
 
   /** Raw get of an integer key. */
   gi(k: number): LuaValue {
     const a = this.arr;
     if (k >= 1 && k <= a.length) return a[k - 1];
+    return this.hget(k);
+  }
+
+  /** Raw get from the hash part. */
+  private hget(k: LuaValue): LuaValue {
+    const s = this.small;
+    if (s !== null) {
+      for (let i = 0; i < s.length; i += 2) if (s[i] === k) return s[i + 1];
+      return undefined;
+    }
     const h = this.hash;
     return h === null ? undefined : h.get(k);
   }
@@ -217,8 +231,7 @@ export class LuaTable {
       if (k === n + 1) {
         if (v === undefined) return;
         a.push(v);
-        const h = this.hash;
-        if (h !== null && h.size > 0) this.migrate(h);
+        if (this.small !== null || this.hash !== null) this.migrate();
         return;
       }
     }
@@ -228,23 +241,56 @@ export class LuaTable {
   /** Raw set of a non-sequence key straight into the hash part. */
   ss(k: LuaValue, v: LuaValue): void {
     this.w++;
-    let h = this.hash;
-    if (v === undefined) {
-      if (h !== null) h.delete(k);
+    const h = this.hash;
+    if (h !== null) {
+      if (v === undefined) h.delete(k);
+      else h.set(k, v);
       return;
     }
-    if (h === null) h = this.hash = new Map();
-    h.set(k, v);
+    let s = this.small;
+    if (s === null) {
+      if (v !== undefined) this.small = [k, v];
+      return;
+    }
+    for (let i = 0; i < s.length; i += 2) {
+      if (s[i] === k) {
+        s[i + 1] = v; // undefined leaves a tombstone (see `small`)
+        return;
+      }
+    }
+    if (v === undefined) return;
+    if (s.length >= 2 * SMALL_MAX) {
+      s = this.compactSmall();
+      if (s.length >= 2 * SMALL_MAX) {
+        const m = new Map<LuaValue, LuaValue>();
+        for (let i = 0; i < s.length; i += 2) m.set(s[i], s[i + 1]);
+        m.set(k, v);
+        this.hash = m;
+        this.small = null;
+        this.iter = null;
+        return;
+      }
+    }
+    s.push(k, v);
   }
 
-  private migrate(h: Map<LuaValue, LuaValue>): void {
+  /** Drop the tombstones of the small hash part (an insertion may reorder a traversal). */
+  private compactSmall(): LuaValue[] {
+    const s = this.small!;
+    const live: LuaValue[] = [];
+    for (let i = 0; i < s.length; i += 2) if (s[i + 1] !== undefined) live.push(s[i], s[i + 1]);
+    this.small = live;
+    return live;
+  }
+
+  /** The array part grew: move the keys that now continue it out of the hash part. */
+  private migrate(): void {
     const a = this.arr;
     for (;;) {
       const k = a.length + 1;
-      const v = h.get(k);
+      const v = this.hget(k);
       if (v === undefined) return;
-      h.delete(k);
-      this.w++;
+      this.ss(k, undefined);
       a.push(v);
     }
   }
@@ -252,6 +298,23 @@ export class LuaTable {
   /** Lua's `#t` (raw: Lua 5.1 ignores __len for tables). */
   length(): number {
     return this.arr.length;
+  }
+
+  /**
+   * Visit the hash part's entries in traversal order (not the array part) until `fn`
+   * returns true. For hosts walking a table without `next`'s per-entry arrays.
+   */
+  someHash(fn: (k: LuaValue, v: LuaValue) => boolean | void): boolean {
+    const s = this.small;
+    if (s !== null) {
+      for (let i = 0; i < s.length; i += 2) {
+        if (s[i + 1] !== undefined && fn(s[i], s[i + 1]) === true) return true;
+      }
+      return false;
+    }
+    const h = this.hash;
+    if (h !== null) { for (const [k, v] of h) if (fn(k, v) === true) return true; }
+    return false;
   }
 
   /**
@@ -265,9 +328,7 @@ export class LuaTable {
       const slot = typeof k === "number" && k >= 1 && Number.isInteger(k);
       if (slot && k <= a.length) i = k;
       else {
-        const h = this.hash;
-        const inHash = h !== null && ((this.iter !== null && sameKey(this.iterKey, k)) || h.has(k));
-        if (inHash || !slot) return this.nextHash(k);
+        if (this.inHash(k) || !slot) return this.nextHash(k);
         i = k as number; // an array slot cleared (and trimmed) during the traversal
       }
     }
@@ -277,7 +338,29 @@ export class LuaTable {
     return this.nextHash(undefined);
   }
 
+  /** Whether `k` has a slot in the hash part (a tombstone counts: see `small`). */
+  private inHash(k: LuaValue): boolean {
+    const s = this.small;
+    if (s !== null) {
+      for (let i = 0; i < s.length; i += 2) if (sameKey(s[i], k)) return true;
+      return false;
+    }
+    const h = this.hash;
+    return h !== null && ((this.iter !== null && sameKey(this.iterKey, k)) || h.has(k));
+  }
+
   private nextHash(k: LuaValue): [LuaValue, LuaValue] | null {
+    const s = this.small;
+    if (s !== null) {
+      let i = 0;
+      if (k !== undefined) {
+        while (i < s.length && !sameKey(s[i], k)) i += 2;
+        if (i === s.length) throw new LuaError("invalid key to 'next'", 1);
+        i += 2;
+      }
+      for (; i < s.length; i += 2) if (s[i + 1] !== undefined) return [s[i], s[i + 1]];
+      return null;
+    }
     const h = this.hash;
     if (h === null) {
       if (k === undefined) return null;
@@ -308,12 +391,15 @@ export class LuaTable {
   /** Largest positive numeric key (table.maxn). */
   maxn(): number {
     let m = this.arr.length;
-    if (this.hash !== null) {
-      for (const k of this.hash.keys()) if (typeof k === "number" && k > m) m = k;
-    }
+    this.someHash((k) => {
+      if (typeof k === "number" && k > m) m = k;
+    });
     return m;
   }
 }
+
+/** Hash-part size past which a table switches from the scanned array to a Map. */
+const SMALL_MAX = 8;
 
 function sameKey(a: LuaValue, b: LuaValue): boolean {
   return a === b || (a !== a && b !== b);

@@ -28,6 +28,49 @@ describe("LuaTable", () => {
     expect(t.next(undefined)).toBeNull();
   });
 
+  test("the hash part: small (scanned) up to 8 keys, then a Map, same answers and order", () => {
+    for (const n of [3, 8, 9, 40]) {
+      const t = new LuaTable();
+      const keys = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? i + 0.5 : `k${i}`));
+      keys.forEach((k, i) => t.set(k, i));
+      expect(keys.map((k) => t.get(k))).toEqual(keys.map((_, i) => i));
+      const order: unknown[] = [];
+      for (let e = t.next(undefined); e !== null; e = t.next(e[0])) order.push(e[0]);
+      expect(order).toEqual(keys);
+      expect(() => t.next("absent")).toThrow("invalid key to 'next'");
+      // Clearing every other key during a traversal, then re-adding one.
+      const visited: unknown[] = [];
+      let i = 0;
+      for (let e = t.next(undefined); e !== null; e = t.next(e[0]), i++) {
+        visited.push(e[0]);
+        if (i % 2 === 0) t.set(e[0], undefined);
+      }
+      expect(visited).toEqual(keys);
+      expect(keys.filter((k) => t.get(k) !== undefined)).toEqual(
+        keys.filter((_, j) => j % 2 === 1),
+      );
+      t.set(keys[0], "back");
+      expect(t.get(keys[0])).toBe("back");
+      let live = 0;
+      t.someHash(() => void live++);
+      expect(live).toBe(Math.floor(n / 2) + 1);
+    }
+  });
+
+  test("many keys added and removed leave only the live ones", () => {
+    const t = new LuaTable();
+    for (let round = 0; round < 50; round++) {
+      t.set(`a${round}`, round);
+      t.set(`a${round}`, undefined);
+    }
+    t.set("kept", 1);
+    let live = 0;
+    t.someHash(() => void live++);
+    expect(live).toBe(1);
+    expect(t.get("kept")).toBe(1);
+    expect(t.get("a49")).toBeUndefined();
+  });
+
   test("numbers are normalised: 1 and 1.0 are the same key, -0 is 0", () => {
     const t = new LuaTable();
     t.set(2 ** 53, "big");

@@ -103,14 +103,12 @@ function arrayLength(t: LuaTable, cfg: Config): number {
   let max = arr.length;
   let items = 0;
   for (let i = 0; i < arr.length; i++) if (arr[i] !== undefined) items++;
-  const h = t.hash;
-  if (h !== null) {
-    for (const k of h.keys()) {
-      if (typeof k !== "number" || !(k >= 1) || Math.floor(k) !== k) return -1;
-      if (k > max) max = k;
-      items++;
-    }
-  }
+  const notArray = t.someHash((k) => {
+    if (typeof k !== "number" || !(k >= 1) || Math.floor(k) !== k) return true;
+    if (k > max) max = k;
+    items++;
+  });
+  if (notArray) return -1;
   if (cfg.sparseRatio > 0 && max > items * cfg.sparseRatio && max > cfg.sparseSafe) {
     if (!cfg.sparseConvert) encodeError(t, "excessively sparse array");
     return -1;
@@ -150,16 +148,13 @@ function encode(v: LuaValue, cfg: Config, depth: number): string {
     if (out.length > 1) out += ",";
     out += '"' + encodeNumber(i + 1, cfg) + '":' + encode(arr[i], cfg, depth);
   }
-  const h = v.hash;
-  if (h !== null) {
-    for (const [k, value] of h) {
-      if (out.length > 1) out += ",";
-      if (typeof k === "number") out += '"' + encodeNumber(k, cfg) + '":';
-      else if (typeof k === "string") out += encodeString(k) + ":";
-      else encodeError(k, "table key must be a number or string");
-      out += encode(value, cfg, depth);
-    }
-  }
+  v.someHash((k, value) => {
+    if (out.length > 1) out += ",";
+    if (typeof k === "number") out += '"' + encodeNumber(k, cfg) + '":';
+    else if (typeof k === "string") out += encodeString(k) + ":";
+    else encodeError(k, "table key must be a number or string");
+    out += encode(value, cfg, depth);
+  });
   return out + "}";
 }
 
