@@ -192,23 +192,47 @@ const SINGLE: Record<string, TokType> = {
 const NUMBER =
   /[+-]?(?:0[xX][0-9a-fA-F]+|inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)/iy;
 
+/** The keyword tokens. */
+const LITERALS = [
+  ["true", "T_BOOLEAN", true],
+  ["false", "T_BOOLEAN", false],
+  ["null", "T_NULL", JSON_NULL],
+] as const;
+
+/** Token types of the one-character tokens, by character code. */
+const SINGLE_BY_CODE: (TokType | undefined)[] = [];
+for (const [ch, type] of Object.entries(SINGLE)) SINGLE_BY_CODE[ch.charCodeAt(0)] = type;
+
 class Decoder {
   pos = 0;
   depth = 0;
+  /**
+   * The current token, reused for every token (a decode reads one token at a time and
+   * never holds one across `next`): an object per token was a fifth of decoding.
+   */
+  private readonly tok: Tok = { type: "T_END", index: 0, value: undefined };
   constructor(private readonly s: string, private readonly maxDepth: number) {}
+
+  private token(type: TokType, index: number, value?: LuaValue): Tok {
+    const t = this.tok;
+    t.type = type;
+    t.index = index;
+    t.value = value;
+    return t;
+  }
 
   next(): Tok {
     const s = this.s;
     let c = s.charCodeAt(this.pos);
     while (c === 32 || c === 9 || c === 10 || c === 13) c = s.charCodeAt(++this.pos);
     const index = this.pos;
-    if (this.pos >= s.length || c === 0) return { type: "T_END", index };
-    const ch = s[this.pos];
-    const single = SINGLE[ch];
+    if (this.pos >= s.length || c === 0) return this.token("T_END", index);
+    const single = SINGLE_BY_CODE[c];
     if (single !== undefined) {
       this.pos++;
-      return { type: single, index };
+      return this.token(single, index);
     }
+    const ch = s[this.pos];
     if (ch === '"') return this.string();
     if (
       ch === "-" || ch === "+" || (c >= 48 && c <= 57) ||
@@ -218,18 +242,12 @@ class Decoder {
       const m = NUMBER.exec(s);
       if (m === null) return { type: "T_ERROR", index, error: "invalid number" };
       this.pos = index + m[0].length;
-      return { type: "T_NUMBER", index, value: stringToNumber(m[0]) };
+      return this.token("T_NUMBER", index, stringToNumber(m[0]));
     }
-    for (
-      const [word, type, value] of [["true", "T_BOOLEAN", true], ["false", "T_BOOLEAN", false], [
-        "null",
-        "T_NULL",
-        JSON_NULL,
-      ]] as const
-    ) {
+    for (const [word, type, value] of LITERALS) {
       if (s.startsWith(word, index)) {
         this.pos += word.length;
-        return { type, index, value };
+        return this.token(type, index, value);
       }
     }
     return { type: "T_ERROR", index, error: "invalid token" };
@@ -289,7 +307,7 @@ class Decoder {
       this.pos += 2;
     }
     this.pos++;
-    return { type: "T_STRING", index, value: out };
+    return this.token("T_STRING", index, out);
   }
 
   private tokError(error: string): Tok {
