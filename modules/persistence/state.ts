@@ -33,7 +33,9 @@ export function parseSavePoints(value: string): [number, number][] {
   for (let i = 0; i < words.length; i += 2) {
     const s = Number(words[i]);
     const c = Number(words[i + 1]);
-    if (!/^\d+$/.test(words[i]) || !/^\d+$/.test(words[i + 1])) throw new Error("Invalid save parameters");
+    if (!/^\d+$/.test(words[i]) || !/^\d+$/.test(words[i + 1])) {
+      throw new Error("Invalid save parameters");
+    }
     points.push([s, c]);
   }
   return points;
@@ -67,7 +69,8 @@ export class Persistence {
   started = false;
   /** Flags of the SHUTDOWN command being run (null for signals and close()). */
   shutdownFlags: Set<string> | null = null;
-  private readonly misconfGate = (ctx: CommandContext, cmd: CommandSpec) => this.refuseWrite(ctx, cmd);
+  private readonly misconfGate = (ctx: CommandContext, cmd: CommandSpec) =>
+    this.refuseWrite(ctx, cmd);
   private gateOn = false;
 
   constructor(private readonly server: ServerApi) {
@@ -89,19 +92,27 @@ export class Persistence {
     if (server.config.get("appendonly") === "yes") {
       const had = this.aof.exists();
       const { keys } = this.aof.loadOrCreate();
-      if (had) server.log("notice", `DB loaded from append only file: ${((performance.now() - start) / 1000).toFixed(3)} seconds (${keys} keys)`);
+      if (had) {
+        server.log(
+          "notice",
+          `DB loaded from append only file: ${
+            ((performance.now() - start) / 1000).toFixed(3)
+          } seconds (${keys} keys)`,
+        );
+      }
     } else if (server.host!.fileSize(this.rdbPath()) >= 0) {
       const stats = loadRdbFile(server, this.rdbPath());
       this.lastLoadKeys = stats.keys;
       this.lastLoadExpired = stats.expiredSkipped;
-      server.log("notice", `DB loaded from disk: ${((performance.now() - start) / 1000).toFixed(3)} seconds (${stats.keys} keys, ${stats.expiredSkipped} expired keys skipped)`);
+      server.log(
+        "notice",
+        `DB loaded from disk: ${
+          ((performance.now() - start) / 1000).toFixed(3)
+        } seconds (${stats.keys} keys, ${stats.expiredSkipped} expired keys skipped)`,
+      );
     }
     server.dirty = 0;
     this.started = true;
-    // Build (and drop) a save's header once now, while no client waits: the first BGSAVE
-    // otherwise paid one-time setup inside the command — the scripting module creates its
-    // library store on first use — 4-7 ms measured on a fresh server, 1 ms once warm.
-    new RdbSink(server, 10, { aofBase: false }).end();
   }
 
   // ---- RDB saves -----------------------------------------------------------------------
@@ -118,7 +129,14 @@ export class Persistence {
     try {
       r = this.newJob(false).runSync();
     } catch (e) {
-      r = { ok: false, error: e instanceof Error ? e.message : String(e), keys: 0, preImages: 0, bytes: 0, ms: 0 };
+      r = {
+        ok: false,
+        error: e instanceof Error ? e.message : String(e),
+        keys: 0,
+        preImages: 0,
+        bytes: 0,
+        ms: 0,
+      };
     }
     this.saved(r, dirtyBefore);
     if (r.ok) this.server.log("notice", "DB saved on disk");
@@ -147,7 +165,12 @@ export class Persistence {
       this.lastBgsaveSeconds = Math.round((Date.now() - this.bgsaveStarted) / 1000);
       this.saved(r, this.dirtyAtBgsave);
       if (r.ok) {
-        this.server.log("notice", `Background saving terminated with success (${r.keys} keys, ${r.preImages} saved ahead of writes, ${r.bytes} bytes, ${Math.round(r.ms)} ms)`);
+        this.server.log(
+          "notice",
+          `Background saving terminated with success (${r.keys} keys, ${r.preImages} saved ahead of writes, ${r.bytes} bytes, ${
+            Math.round(r.ms)
+          } ms)`,
+        );
       }
       if (this.aof.rewriteScheduled) this.aof.startRewrite();
     });
@@ -273,7 +296,9 @@ export class Persistence {
       `rdb_last_save_time:${this.lastSave}`,
       `rdb_last_bgsave_status:${this.lastBgsaveStatus}`,
       `rdb_last_bgsave_time_sec:${this.lastBgsaveSeconds}`,
-      `rdb_current_bgsave_time_sec:${bg ? Math.round((Date.now() - this.bgsaveStarted) / 1000) : -1}`,
+      `rdb_current_bgsave_time_sec:${
+        bg ? Math.round((Date.now() - this.bgsaveStarted) / 1000) : -1
+      }`,
       `rdb_saves:${this.rdbSaves}`,
       "rdb_last_cow_size:0",
       `rdb_last_load_keys_expired:${this.lastLoadExpired}`,

@@ -179,6 +179,19 @@ export function scriptingOf(server: ServerApi): Scripting {
 }
 
 /**
+ * Whether the scripting state exists yet (it is created, with its two Lua states, on first
+ * use): before that there are no scripts and no libraries.
+ *
+ * @example
+ * ```ts
+ * const codes = scriptingStarted(server) ? scriptingOf(server).libraries.codes() : [];
+ * ```
+ */
+export function scriptingStarted(server: ServerApi): boolean {
+  return states.has(server);
+}
+
+/**
  * Tell the scripting module that the command `argv` (EVAL, EVALSHA, FCALL...) is about to
  * run with memory over `maxmemory` after evictions (Redis's pre_command_oom_state). The
  * script it starts then refuses its first denyoom command (unless it declared allow-oom or
