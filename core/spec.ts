@@ -233,8 +233,12 @@ export interface ReplyWriter {
   set(n: number): void;
   /** RESP3 push; RESP2 array. */
   push(n: number): void;
-  /** RESP3 double; RESP2 bulk string formatted like Redis. */
-  double(d: number): void;
+  /**
+   * RESP3 double; RESP2 bulk string formatted like Redis. `text` is Redis's rendering when a
+   * command prints the number its own way (GEO coordinates: 17 decimals); writers that
+   * produce values rather than bytes use `d`.
+   */
+  double(d: number, text?: string): void;
   /** RESP3 boolean; RESP2 integer 1/0. */
   bool(b: boolean): void;
   /** RESP3 verbatim string (format "txt"); RESP2 bulk. */

@@ -126,7 +126,7 @@ export class RespEncoder implements ReplyWriter {
   int(n: number | bigint): void {
     if (typeof n === "number" && Number.isSafeInteger(n)) {
       if (n >= 0 && n < 64) this.out.raw(SMALL_INTS[n]);
-      else this.out.line(58 /* ':' */, n);
+      else this.out.line(58, /* ':' */ n);
     } else this.out.ascii(":" + n + "\r\n");
   }
 
@@ -136,7 +136,7 @@ export class RespEncoder implements ReplyWriter {
       return;
     }
     const out = this.out;
-    out.line(36 /* '$' */, s.length);
+    out.line(36, /* '$' */ s.length);
     out.reserve(s.length + 2);
     const b = out.bytes;
     let p = out.length;
@@ -155,7 +155,7 @@ export class RespEncoder implements ReplyWriter {
   }
 
   array(n: number): void {
-    this.out.line(42 /* '*' */, n);
+    this.out.line(42, /* '*' */ n);
   }
 
   map(n: number): void {
@@ -170,8 +170,8 @@ export class RespEncoder implements ReplyWriter {
     this.out.ascii((this.resp === 3 ? ">" : "*") + n + "\r\n");
   }
 
-  double(d: number): void {
-    const s = formatDouble(d);
+  double(d: number, text?: string): void {
+    const s = text ?? formatDouble(d);
     if (this.resp === 3) this.out.ascii("," + s + "\r\n");
     else this.out.ascii("$" + s.length + "\r\n" + s + "\r\n");
   }

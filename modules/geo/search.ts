@@ -15,8 +15,8 @@
  * so equal distances keep scan order.
  *
  * Replies: distances as bulk strings with 4 decimals (Redis 7.4's fixed-point rounding),
- * hashes as integers, coordinates in Redis's "%.17Lf without trailing zeros" text in RESP2
- * and as doubles in RESP3 (same value; the writer has no raw-double form). Stored results
+ * hashes as integers, coordinates in Redis's "%.17Lf without trailing zeros" text (a bulk
+ * string in RESP2, a double in RESP3). Stored results
  * are a sorted set scored by geohash, or by distance in the request's unit (STOREDIST).
  */
 
@@ -294,7 +294,7 @@ export function formatCoord(d: number): string {
 }
 
 /**
- * Reply with one coordinate: Redis's text in RESP2, a double in RESP3.
+ * Reply with one coordinate: a double (a bulk string in RESP2) in Redis's 17-decimal text.
  *
  * @example
  * ```ts
@@ -302,6 +302,5 @@ export function formatCoord(d: number): string {
  * ```
  */
 export function coordReply(r: ReplyWriter, d: number): void {
-  if (r.resp === 2) r.bulk(formatCoord(d));
-  else r.double(d);
+  r.double(d, formatCoord(d));
 }

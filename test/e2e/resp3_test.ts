@@ -105,5 +105,20 @@ for (const kind of kindsWithRedis()) {
         await c.send("DEL", "resp3:f");
       },
     );
+
+    test.skipIf(kind !== "redis" && !modisHas("geoadd", "geopos"))(
+      "GEO coordinates: Redis's 17-decimal text, as a bulk string (RESP2) or a double (RESP3)",
+      async () => {
+        const c = await server().client();
+        await c.send("GEOADD", "resp3:geo", "13.361389", "38.115556", "Palermo");
+        const text = ["13.36138933897018433", "38.11555639549629859"];
+        expect(await c.send("GEOPOS", "resp3:geo", "Palermo")).toEqual([text]);
+        await c.send("HELLO", "3");
+        expect(await c.send("GEOPOS", "resp3:geo", "Palermo")).toEqual([
+          text.map((t) => ({ double: t })),
+        ]);
+        await c.send("DEL", "resp3:geo");
+      },
+    );
   });
 }
