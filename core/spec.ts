@@ -193,6 +193,12 @@ export interface CommandSpec {
   keys?: KeySpec[];
   /** For commands whose keys no key spec can describe (Redis's getkeys_proc). */
   getKeys?(argv: string[]): number[];
+  /**
+   * For key specs flagged `variable_flags`: the flags the key at argv position `pos` really
+   * gets with these arguments (SET is OW without GET, RW with it), as COMMAND
+   * GETKEYSANDFLAGS reports them.
+   */
+  variableKeyFlags?(argv: string[], pos: number): KeySpecFlag[];
   arguments?: ArgSpec[];
   tips?: string[];
   history?: [string, string][];

@@ -12,7 +12,14 @@
  * subcommands — only the fields a command has, in that order.
  */
 
-import type { ArgSpec, CommandContext, CommandFlag, CommandSpec, KeySpec, ReplyWriter } from "../../core/spec.ts";
+import type {
+  ArgSpec,
+  CommandContext,
+  CommandFlag,
+  CommandSpec,
+  KeySpec,
+  ReplyWriter,
+} from "../../core/spec.ts";
 import { arityOk, type CommandEntry, commandKeys } from "../../core/commands.ts";
 import type { ServerApi } from "../../core/server.ts";
 import { globMatch } from "../../core/glob.ts";
@@ -72,7 +79,9 @@ const CATEGORY_ORDER = [
 /** Whether a command's keys can move (Redis's movablekeys): not all plain index+range specs. */
 function isMovable(spec: CommandSpec): boolean {
   if (spec.getKeys) return true;
-  return (spec.keys ?? []).some((k) => typeof k.begin !== "number" || (k.find !== undefined && !("lastKey" in k.find)));
+  return (spec.keys ?? []).some((k) =>
+    typeof k.begin !== "number" || (k.find !== undefined && !("lastKey" in k.find))
+  );
 }
 
 function flagsOf(e: CommandEntry): string[] {
@@ -176,7 +185,11 @@ function replyArgs(r: ReplyWriter, args: ArgSpec[]): void {
   r.array(args.length);
   for (const a of args) {
     const nested = a.type === "oneof" || a.type === "block";
-    const flags = [a.optional && "optional", a.multiple && "multiple", a.multipleToken && "multiple_token"]
+    const flags = [
+      a.optional && "optional",
+      a.multiple && "multiple",
+      a.multipleToken && "multiple_token",
+    ]
       .filter((f): f is string => !!f);
     const fields: [string, () => void][] = [
       ["name", () => r.bulk(a.name)],
@@ -187,7 +200,9 @@ function replyArgs(r: ReplyWriter, args: ArgSpec[]): void {
     if (a.token !== undefined) fields.push(["token", () => r.bulk(a.token!)]);
     if (a.summary !== undefined) fields.push(["summary", () => r.bulk(a.summary!)]);
     if (a.since !== undefined) fields.push(["since", () => r.bulk(a.since!)]);
-    if (a.deprecatedSince !== undefined) fields.push(["deprecated_since", () => r.bulk(a.deprecatedSince!)]);
+    if (a.deprecatedSince !== undefined) {
+      fields.push(["deprecated_since", () => r.bulk(a.deprecatedSince!)]);
+    }
     if (flags.length > 0) {
       fields.push(["flags", () => {
         r.set(flags.length);
@@ -257,8 +272,12 @@ function getKeys(ctx: CommandContext, argv: string[], withFlags: boolean): void 
   const e = ctx.server.commands.lookup(cmdArgv);
   if (!e) throw new ReplyError("ERR Invalid command specified");
   const spec = e.spec;
-  if (!spec.getKeys && !(spec.keys?.length)) throw new ReplyError("ERR The command has no key arguments");
-  if (!arityOk(e, cmdArgv.length)) throw new ReplyError("ERR Invalid number of arguments specified for command");
+  if (!spec.getKeys && !(spec.keys?.length)) {
+    throw new ReplyError("ERR The command has no key arguments");
+  }
+  if (!arityOk(e, cmdArgv.length)) {
+    throw new ReplyError("ERR Invalid number of arguments specified for command");
+  }
   const positions = commandKeys(spec, cmdArgv);
   if (positions === null || positions.length === 0) {
     if (e.flags.has("no_mandatory_keys")) {
@@ -278,7 +297,8 @@ function getKeys(ctx: CommandContext, argv: string[], withFlags: boolean): void 
     r.bulk(cmdArgv[pos]);
     // A getKeys function reports positions only; like Redis's getkeys procs, report the
     // matching key spec's access flags without "incomplete".
-    const flags = keySpecFlagsAt(spec, cmdArgv, pos).filter((f) => !spec.getKeys || f !== "incomplete");
+    const flags = spec.variableKeyFlags?.(cmdArgv, pos) ??
+      keySpecFlagsAt(spec, cmdArgv, pos).filter((f) => !spec.getKeys || f !== "incomplete");
     r.set(flags.length);
     for (const f of flags) r.simple(f);
   }
@@ -295,7 +315,10 @@ function keySpecFlagsAt(spec: CommandSpec, argv: string[], pos: number): string[
 
 const containerFlags: CommandFlag[] = ["loading", "stale"];
 
-function sub(name: string, extra: Partial<CommandSpec> & Pick<CommandSpec, "arity" | "handler" | "summary" | "since">): CommandSpec {
+function sub(
+  name: string,
+  extra: Partial<CommandSpec> & Pick<CommandSpec, "arity" | "handler" | "summary" | "since">,
+): CommandSpec {
   return { name, group: "server", flags: containerFlags, aclCategories: ["connection"], ...extra };
 }
 
@@ -362,7 +385,9 @@ export const commandCommand: CommandSpec = {
       handler(ctx, argv) {
         const entries = argv.length === 2
           ? [...ctx.server.commands.all()]
-          : argv.slice(2).map((n) => lookupByFullName(ctx.server, n)).filter((e): e is CommandEntry => !!e);
+          : argv.slice(2).map((n) => lookupByFullName(ctx.server, n)).filter((
+            e,
+          ): e is CommandEntry => !!e);
         ctx.reply.map(entries.length);
         for (const e of entries) {
           ctx.reply.bulk(e.fullName);
@@ -390,7 +415,9 @@ export const commandCommand: CommandSpec = {
       handler(ctx, argv) {
         let filter: (e: CommandEntry) => boolean = () => true;
         if (argv.length !== 2) {
-          if (argv.length !== 5 || argv[2].toLowerCase() !== "filterby") throw new ReplyError(SYNTAX_ERR);
+          if (argv.length !== 5 || argv[2].toLowerCase() !== "filterby") {
+            throw new ReplyError(SYNTAX_ERR);
+          }
           const kind = argv[3].toLowerCase();
           const arg = argv[4];
           if (kind === "module") filter = (e) => e.module === arg;

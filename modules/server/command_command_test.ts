@@ -3,6 +3,7 @@ import { createServer } from "../../mod.ts";
 import type { CommandSpec } from "../../core/spec.ts";
 import { connectionModule } from "../connection/mod.ts";
 import { serverModule } from "./mod.ts";
+import { stringsModule } from "../strings/mod.ts";
 
 const mset: CommandSpec = {
   name: "mset",
@@ -48,7 +49,11 @@ describe("COMMAND", () => {
   test("INFO shape: name, arity, flags, key range, categories, tips, key specs, subcommands", async () => {
     const m = server();
     const [info] = (await m.call("COMMAND", "INFO", "mset")) as unknown[][];
-    expect(info.slice(0, 8)).toEqual(["mset", -3, ["write", "denyoom"], 1, -1, 2, ["@write", "@string", "@slow"], []]);
+    expect(info.slice(0, 8)).toEqual(["mset", -3, ["write", "denyoom"], 1, -1, 2, [
+      "@write",
+      "@string",
+      "@slow",
+    ], []]);
     const ks = info[8] as unknown[];
     // Embedded call() speaks RESP2: maps arrive as flat [key, value, ...] arrays.
     expect(ks[0]).toEqual([
@@ -64,7 +69,11 @@ describe("COMMAND", () => {
     expect(z[2]).toEqual(["write", "denyoom", "movablekeys"]);
     const [cfg] = (await m.call("COMMAND", "INFO", "config")) as unknown[][];
     expect((cfg[9] as unknown[][]).map((s) => s[0])).toContain("config|get");
-    expect(await m.call("COMMAND", "INFO", "get|key", "config|get|x", "nope")).toEqual([null, null, null]);
+    expect(await m.call("COMMAND", "INFO", "get|key", "config|get|x", "nope")).toEqual([
+      null,
+      null,
+      null,
+    ]);
     await m.close();
   });
 
@@ -79,8 +88,13 @@ describe("COMMAND", () => {
       "config|rewrite",
     ]);
     expect(await m.call("COMMAND", "LIST", "FILTERBY", "ACLCAT", "nonexisting")).toEqual([]);
-    expect(await m.call("COMMAND", "LIST", "FILTERBY", "MODULE", "doubles")).toEqual(["mset", "zunionstore"]);
-    await expect(m.call("COMMAND", "LIST", "FILTERBY", "bad", "x")).rejects.toThrow("ERR syntax error");
+    expect(await m.call("COMMAND", "LIST", "FILTERBY", "MODULE", "doubles")).toEqual([
+      "mset",
+      "zunionstore",
+    ]);
+    await expect(m.call("COMMAND", "LIST", "FILTERBY", "bad", "x")).rejects.toThrow(
+      "ERR syntax error",
+    );
     await expect(m.call("COMMAND", "LIST", "bad")).rejects.toThrow("ERR syntax error");
     const docs = (await m.call("COMMAND", "DOCS", "config", "nope")) as unknown[];
     expect(docs[0]).toBe("config");
@@ -88,29 +102,67 @@ describe("COMMAND", () => {
     const cfg = asMap(docs[1]);
     expect([...cfg.keys()]).toEqual(["summary", "since", "group", "complexity", "subcommands"]);
     const get = asMap(asMap(cfg.get("subcommands")).get("config|get"));
-    expect(get.get("history")).toEqual([["7.0.0", "Added the ability to pass multiple pattern parameters in one call"]]);
-    expect(get.get("arguments")).toEqual([["name", "parameter", "type", "string", "display_text", "parameter", "flags", [
-      "multiple",
-    ]]]);
+    expect(get.get("history")).toEqual([[
+      "7.0.0",
+      "Added the ability to pass multiple pattern parameters in one call",
+    ]]);
+    expect(get.get("arguments")).toEqual([[
+      "name",
+      "parameter",
+      "type",
+      "string",
+      "display_text",
+      "parameter",
+      "flags",
+      [
+        "multiple",
+      ],
+    ]]);
     await m.close();
   });
 
   test("GETKEYS and GETKEYSANDFLAGS", async () => {
     const m = server();
     expect(await m.call("COMMAND", "GETKEYS", "mset", "a", "1", "b", "2")).toEqual(["a", "b"]);
-    expect(await m.call("COMMAND", "GETKEYSANDFLAGS", "zunionstore", "dst", "2", "a", "b")).toEqual([
-      ["dst", ["OW", "update"]],
-      ["a", ["RO", "access"]],
-      ["b", ["RO", "access"]],
-    ]);
-    await expect(m.call("COMMAND", "GETKEYS", "nope", "x")).rejects.toThrow("ERR Invalid command specified");
-    await expect(m.call("COMMAND", "GETKEYS", "ping", "x")).rejects.toThrow("ERR The command has no key arguments");
+    expect(await m.call("COMMAND", "GETKEYSANDFLAGS", "zunionstore", "dst", "2", "a", "b")).toEqual(
+      [
+        ["dst", ["OW", "update"]],
+        ["a", ["RO", "access"]],
+        ["b", ["RO", "access"]],
+      ],
+    );
+    await expect(m.call("COMMAND", "GETKEYS", "nope", "x")).rejects.toThrow(
+      "ERR Invalid command specified",
+    );
+    await expect(m.call("COMMAND", "GETKEYS", "ping", "x")).rejects.toThrow(
+      "ERR The command has no key arguments",
+    );
     await expect(m.call("COMMAND", "GETKEYS", "mset", "a")).rejects.toThrow(
       "ERR Invalid number of arguments specified for command",
     );
     await expect(m.call("COMMAND", "GETKEYS", "zunionstore", "d", "9", "a")).rejects.toThrow(
       "ERR Invalid arguments specified for command",
     );
+    await m.close();
+  });
+
+  test("GETKEYSANDFLAGS of variable_flags keys (SET, BITFIELD) follows the arguments", async () => {
+    const m = createServer({
+      builtins: [connectionModule, serverModule, stringsModule],
+      log: false,
+    });
+    // variable_flags: what SET and BITFIELD really do to the key with these arguments.
+    const flagsOf = async (...argv: string[]) =>
+      ((await m.call("COMMAND", "GETKEYSANDFLAGS", ...argv)) as [string, string[]][])[0][1];
+    expect(await flagsOf("set", "k", "v")).toEqual(["OW", "update"]);
+    expect(await flagsOf("set", "k", "v", "EX", "10", "get")).toEqual(["RW", "access", "update"]);
+    expect(await flagsOf("bitfield", "k", "GET", "u8", "0")).toEqual(["RO", "access"]);
+    expect(await flagsOf("bitfield", "k", "GET", "u8", "0", "INCRBY", "u8", "0", "1")).toEqual([
+      "RW",
+      "access",
+      "update",
+    ]);
+    expect(await flagsOf("bitfield", "k", "GET", "u8")).toEqual(["RW", "access", "update"]);
     await m.close();
   });
 

@@ -237,6 +237,22 @@ const ENCODING_OFFSET: ArgSpec[] = [
 ];
 
 /**
+ * Whether BITFIELD's arguments only read (GET and OVERFLOW, well-formed): the key is then
+ * RO, as Redis's getkeys procedure tells it; anything else (SET, INCRBY, a syntax error)
+ * counts as a write.
+ */
+function bitfieldReadsOnly(argv: string[]): boolean {
+  for (let i = 2; i < argv.length; i++) {
+    const rest = argv.length - i - 1;
+    const op = argv[i].toLowerCase();
+    if (op === "get" && rest >= 2) i += 2;
+    else if (op === "overflow" && rest >= 1) i += 1;
+    else return false;
+  }
+  return true;
+}
+
+/**
  * The commands of this family.
  *
  * @example
@@ -258,6 +274,8 @@ export const bitfieldCommands: CommandSpec[] = [
       flags: ["RW", "update", "access", "variable_flags"],
       begin: 1,
     }],
+    variableKeyFlags: (argv) =>
+      bitfieldReadsOnly(argv) ? ["RO", "access"] : ["RW", "access", "update"],
     arguments: [KEY_ARG, {
       name: "operation",
       type: "oneof",

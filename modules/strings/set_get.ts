@@ -245,6 +245,11 @@ export const setGetCommands: CommandSpec[] = [
       flags: ["RW", "access", "update", "variable_flags"],
       begin: 1,
     }],
+    // Without GET the old value is never read: the key is only overwritten.
+    variableKeyFlags: (argv) =>
+      argv.some((a, i) => i >= 3 && a.toLowerCase() === "get")
+        ? ["RW", "access", "update"]
+        : ["OW", "update"],
     history: [
       ["2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."],
       ["6.0.0", "Added the `KEEPTTL` option."],
