@@ -68,6 +68,12 @@ export class ClientState implements CommandContext {
   propagationTargets = PROPAGATE_ALL;
   /** Set while commands must not block (EXEC, scripts, embedded calls). */
   denyBlocking = false;
+  /**
+   * The client that runs a script's commands (Redis's CLIENT_SCRIPT): a command whose reply
+   * would otherwise follow hash order (SORT BY a constant of a set) sorts it, so a script
+   * sees the same reply on every server.
+   */
+  fromScript = false;
   /** The argv of the running command (so that a blocking command can be run again). */
   currentArgv: string[] = [];
 

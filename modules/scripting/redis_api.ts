@@ -164,6 +164,7 @@ export class LuaEnv {
     this.builder.onError = (msg) => server.countError(msg);
     this.client = server.createClient(this.builder);
     this.client.denyBlocking = true;
+    this.client.fromScript = true;
     this.client.name = "";
     const redis = this.redis;
     // The hot path: plain natives (no hostFunction wrapper, one argument array).

@@ -132,6 +132,23 @@ describe("scripting module", () => {
     await m.close();
   });
 
+  test("SORT BY a constant of a set is sorted for scripts (not hash order)", async () => {
+    const m = await server();
+    const members = ["z", "a", "azz", "b", "aa", "c", "aaa"];
+    await m.call("SADD", "s", ...members);
+    expect(await m.call("EVAL", "return redis.call('SORT', KEYS[1], 'BY', '_')", 1, "s"))
+      .toEqual([...members].sort());
+    expect(
+      await m.call(
+        "EVAL",
+        "return redis.call('SORT', KEYS[1], 'BY', '_', 'GET', '#', 'GET', '_:*')",
+        1,
+        "s",
+      ),
+    ).toEqual([...members].sort().flatMap((x) => [x, null]));
+    await m.close();
+  });
+
   test("reply builder: RESP2 and RESP3 shapes", () => {
     const b = new LuaReplyBuilder();
     b.map(1);

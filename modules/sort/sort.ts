@@ -182,8 +182,12 @@ function sortGeneric(ctx: CommandContext, argv: string[], readonly: boolean): vo
     if (t !== listType && t !== setType && t !== zsetType) throw new ReplyError(WRONGTYPE);
   }
   const value = v as ListValue | SetValue | ZSet | undefined;
-  if (req.dontSort && value !== undefined && value.type === setType && req.store !== null) {
-    // Storing a set "unsorted" would store hash order: sort it by bytes instead.
+  if (
+    req.dontSort && value !== undefined && value.type === setType &&
+    (req.store !== null || ctx.client.fromScript)
+  ) {
+    // Storing a set "unsorted", or handing it to a script, would expose hash order: sort it
+    // by bytes instead, as Redis does.
     req.dontSort = false;
     req.alpha = true;
     req.by = null;
