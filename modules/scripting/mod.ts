@@ -33,6 +33,7 @@ import { evalCommands } from "./eval_commands.ts";
 import { functionCommands } from "./function_commands.ts";
 import { scriptingOf, scriptingStarted } from "./state.ts";
 import { provideFunctionLibraries } from "../persistence/functions.ts";
+import { bytesToHuman } from "../server/info.ts";
 
 export { scriptingOf } from "./state.ts";
 export { dumpFunctions, restoreCodes } from "./function_dump.ts";
@@ -61,16 +62,36 @@ export const scriptingModule: ModuleSpec = {
     });
   },
   hooks: {
+    // Redis reports scripts in INFO memory and stats; these fields replace the server
+    // module's idle values. The Lua heap itself is part of the process's and not told apart.
     info: {
-      scripting: (server) => {
+      memory: (server) => {
+        if (!scriptingStarted(server)) return [];
         const st = scriptingOf(server);
+        let evalBytes = 0;
+        for (const s of st.scripts.values()) {
+          evalBytes += s.sha.length + s.body.length + SCRIPT_OVERHEAD;
+        }
+        let functionBytes = 0;
+        for (const lib of st.libraries.libraries.values()) {
+          functionBytes += lib.name.length + lib.code.length + SCRIPT_OVERHEAD;
+        }
+        const total = evalBytes + functionBytes;
         return [
+          `used_memory_scripts_eval:${evalBytes}`,
           `number_of_cached_scripts:${st.scripts.size}`,
           `number_of_functions:${st.libraries.functions.size}`,
           `number_of_libraries:${st.libraries.libraries.size}`,
-          `evicted_scripts:${st.evictedScripts}`,
+          `used_memory_functions:${functionBytes}`,
+          `used_memory_scripts:${total}`,
+          `used_memory_scripts_human:${bytesToHuman(total)}`,
         ];
       },
+      stats: (server) =>
+        scriptingStarted(server) ? [`evicted_scripts:${scriptingOf(server).evictedScripts}`] : [],
     },
   },
 };
+
+/** Bookkeeping per cached script or library beyond its text (entry, compiled function). */
+const SCRIPT_OVERHEAD = 64;

@@ -201,6 +201,12 @@ describe("scripting module", () => {
     const st = scriptingOf(m.server);
     expect(st.evictedScripts).toBe(10);
     expect(await m.call("SCRIPT", "EXISTS", loaded as string)).toEqual([1]);
+    // INFO reports them where Redis does: memory (counts, sizes) and stats (evictions).
+    const memory = String(await m.call("INFO", "memory"));
+    expect(memory).toContain("number_of_cached_scripts:501\r\n");
+    expect(memory).toMatch(/used_memory_scripts_eval:[1-9]\d*\r\n/);
+    expect(String(await m.call("INFO", "stats"))).toContain("evicted_scripts:10\r\n");
+    expect(String(await m.call("INFO", "everything"))).not.toContain("# scripting");
     await m.close();
   });
 
