@@ -60,7 +60,9 @@ export interface BlockingHost {
  */
 export function parseTimeoutSeconds(arg: string, now: number): number {
   const secs = parseDouble(arg);
-  if (secs === null || !Number.isFinite(secs)) throw new ReplyError("ERR timeout is not a float or out of range");
+  if (secs === null || !Number.isFinite(secs)) {
+    throw new ReplyError("ERR timeout is not a float or out of range");
+  }
   const ms = Math.ceil(secs * 1000);
   if (ms < 0) throw new ReplyError("ERR timeout is negative");
   if (ms > 9.2e18 - now) throw new ReplyError("ERR timeout is out of range");
@@ -76,7 +78,9 @@ export function parseTimeoutSeconds(arg: string, now: number): number {
  * ```
  */
 export function parseTimeoutMillis(arg: string, now: number): number {
-  if (!/^-?\d+$/.test(arg) || arg.length > 19) throw new ReplyError("ERR timeout is not an integer or out of range");
+  if (!/^-?\d+$/.test(arg) || arg.length > 19) {
+    throw new ReplyError("ERR timeout is not an integer or out of range");
+  }
   const ms = Number(arg);
   if (ms < 0) throw new ReplyError("ERR timeout is negative");
   if (ms > 9.2e18 - now) throw new ReplyError("ERR timeout is out of range");
@@ -109,6 +113,13 @@ export class BlockingService {
     return this.states.size;
   }
 
+  /** Blocked clients that have a timeout (INFO clients_in_timeout_table). */
+  get timeoutCount(): number {
+    let n = 0;
+    for (const st of this.states.values()) if (st.deadline > 0) n++;
+    return n;
+  }
+
   /** Number of distinct keys with waiters (INFO total_blocking_keys). */
   get blockedKeyCount(): number {
     let n = 0;
@@ -134,9 +145,17 @@ export class BlockingService {
   block(client: ClientState, db: Db, keys: string[], argv: string[], options: BlockOptions): void {
     const previous = this.reexecuting?.client === client ? this.reexecuting : null;
     const deadline = previous ? previous.deadline : options.deadline;
-    const state: BlockState = { client, db, keys: [...new Set(keys)], options, argv, timer: null, deadline };
+    const state: BlockState = {
+      client,
+      db,
+      keys: [...new Set(keys)],
+      options,
+      argv,
+      timer: null,
+      deadline,
+    };
     let perDb = this.waiting.get(db.index);
-    if (!perDb) this.waiting.set(db.index, (perDb = new Map()));
+    if (!perDb) this.waiting.set(db.index, perDb = new Map());
     for (const key of state.keys) {
       const q = perDb.get(key);
       if (q) q.push(state);
@@ -190,7 +209,9 @@ export class BlockingService {
       if (!this.states.has(state.client) || this.states.get(state.client) !== state) continue;
       const value = db.peek(key);
       const wanted = state.options.type;
-      const fits = value !== undefined ? !wanted || typeOf(value) === wanted : !!state.options.unblockOnNoKey;
+      const fits = value !== undefined
+        ? !wanted || typeOf(value) === wanted
+        : !!state.options.unblockOnNoKey;
       if (!fits) continue;
       this.remove(state);
       this.reexecuting = state;

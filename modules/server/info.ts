@@ -107,7 +107,7 @@ function clientsSection(server: ServerApi): string[] {
     `tracking_clients:${tracking}`,
     `pubsub_clients:${pubsub}`,
     `watching_clients:${watching}`,
-    "clients_in_timeout_table:0",
+    `clients_in_timeout_table:${server.blocking.timeoutCount}`,
     "total_watched_keys:0",
     `total_blocking_keys:${server.blocking.blockedKeyCount}`,
     `total_blocking_keys_on_nokey:${server.blocking.blockedKeyOnNoKeyCount}`,
@@ -313,7 +313,9 @@ function cpuSection(server: ServerApi): string[] {
 
 function modulesSection(server: ServerApi): string[] {
   return pluginModules(server).map((m) =>
-    `module:name=${m.spec.name},ver=${m.spec.version ?? 0},api=1,filters=0,usedby=[],using=[],options=[]`
+    `module:name=${m.spec.name},ver=${
+      m.spec.version ?? 0
+    },api=1,filters=0,usedby=[],using=[],options=[]`
   );
 }
 
@@ -340,7 +342,9 @@ function commandstatsSection(server: ServerApi): string[] {
     const usec = Math.round(e.usec);
     const perCall = e.calls === 0 ? 0 : e.usec / e.calls;
     out.push(
-      `cmdstat_${safeName(e.fullName)}:calls=${e.calls},usec=${usec},usec_per_call=${perCall.toFixed(2)},rejected_calls=${e.rejectedCalls},failed_calls=${e.failedCalls}`,
+      `cmdstat_${safeName(e.fullName)}:calls=${e.calls},usec=${usec},usec_per_call=${
+        perCall.toFixed(2)
+      },rejected_calls=${e.rejectedCalls},failed_calls=${e.failedCalls}`,
     );
   }
   return out;
@@ -354,7 +358,9 @@ function errorstatsSection(server: ServerApi): string[] {
 
 /** Percentile labels as Redis prints them: "50", "99.9". */
 function percentileList(server: ServerApi): number[] {
-  return server.config.get("latency-tracking-info-percentiles").split(/\s+/).filter(Boolean).map(Number)
+  return server.config.get("latency-tracking-info-percentiles").split(/\s+/).filter(Boolean).map(
+    Number,
+  )
     .filter((p) => Number.isFinite(p));
 }
 
@@ -380,7 +386,11 @@ function keyspaceSection(server: ServerApi): string[] {
   const out: string[] = [];
   for (const db of server.dbs) {
     if (db.size === 0 && db.volatileCount === 0) continue;
-    out.push(`db${db.index}:keys=${db.size},expires=${db.volatileCount},avg_ttl=${Math.round(db.avgTtl)},subexpiry=0`);
+    out.push(
+      `db${db.index}:keys=${db.size},expires=${db.volatileCount},avg_ttl=${
+        Math.round(db.avgTtl)
+      },subexpiry=0`,
+    );
   }
   return out;
 }

@@ -31,6 +31,10 @@ for (const kind of kindsWithRedis()) {
         w.write(`XREADGROUP GROUP workers w${i} COUNT 1 BLOCK 5000 STREAMS jobs >\r\n`)
       );
       await waitBlocked(admin, 3);
+      // All three wait with a timeout (BLOCK 5000): the timeout table holds them.
+      expect(String(await admin.send("INFO", "clients"))).toContain(
+        "clients_in_timeout_table:3\r\n",
+      );
       await admin.send("XADD", "jobs", "1-1", "job", "a");
       await admin.send("XADD", "jobs", "1-2", "job", "b");
       await admin.send("XADD", "jobs", "1-3", "job", "c");

@@ -39,6 +39,7 @@ import {
   touchKey,
   touchSwapped,
   unwatchAll,
+  watchedKeyCount,
   watchedKeyExpired,
   type Watcher,
   watchKey,
@@ -314,6 +315,7 @@ export const transactionsModule: ModuleSpec = {
       touchSwapped(server.db(b), server.db(a), markDirty);
     },
     clientDisconnected: forget,
+    info: { clients: (server) => [`total_watched_keys:${watchedKeyCount(server.dbs)}`] },
   },
   setup(server: ServerApi) {
     server.rejectListeners.push(onReject);

@@ -14,6 +14,11 @@ describe("transactions (in-process)", () => {
     await m.call("MULTI");
     await m.call("GET", "a");
     expect(await m.call("EXEC")).toBeNull();
+    // INFO counts distinct watched keys while they are watched.
+    await m.call("WATCH", "a", "b", "a");
+    expect(String(await m.call("INFO", "clients"))).toContain("total_watched_keys:2\r\n");
+    await m.call("UNWATCH");
+    expect(String(await m.call("INFO", "clients"))).toContain("total_watched_keys:0\r\n");
     await m.call("MULTI");
     await expect(m.call("NOSUCH")).rejects.toThrow("unknown command");
     await expect(m.call("EXEC")).rejects.toThrow(

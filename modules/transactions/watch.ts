@@ -66,6 +66,21 @@ export function watchKey(client: ClientState, w: Watcher, db: Db, key: string): 
 }
 
 /**
+ * How many distinct keys of these databases are watched (INFO total_watched_keys).
+ *
+ * @example
+ * ```ts
+ * watchedKeyCount(server.dbs); // 3
+ * ```
+ */
+export function watchedKeyCount(dbs: readonly Db[]): number {
+  if (watchedTotal === 0) return 0;
+  let n = 0;
+  for (const db of dbs) n += byDb.get(db)?.size ?? 0;
+  return n;
+}
+
+/**
  * Forget every key a client watches.
  *
  * @example
