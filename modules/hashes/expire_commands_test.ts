@@ -217,3 +217,21 @@ describe("active field expiry", () => {
     expect(await h.run("HLEN", "k")).toBe(n - 1000);
   });
 });
+
+describe("INFO", () => {
+  test("keyspace subexpiry counts volatile hashes per db; stats expired_subkeys counts fields", async () => {
+    const { createServer } = await import("../../mod.ts");
+    const m = createServer({ log: false });
+    await m.call("HSET", "h1", "a", "1", "b", "2");
+    await m.call("HSET", "h2", "a", "1");
+    await m.call("HPEXPIRE", "h1", "100000", "FIELDS", "1", "b");
+    await m.call("HPEXPIRE", "h1", "1", "FIELDS", "1", "a");
+    await sleep(5);
+    expect(await m.call("HGET", "h1", "a")).toBeNull();
+    expect(String(await m.call("INFO", "keyspace"))).toContain(
+      "db0:keys=2,expires=0,avg_ttl=0,subexpiry=1\r\n",
+    );
+    expect(String(await m.call("INFO", "stats"))).toContain("expired_subkeys:1\r\n");
+    await m.close();
+  });
+});

@@ -110,6 +110,23 @@ export function volatileHashCount(server: ServerApi, dbIndex: number): number {
   return n;
 }
 
+/**
+ * INFO keyspace's subexpiry for every database with volatile hashes, in one pass over the
+ * index: lines `db<N>:subexpiry=<count>` that INFO merges into its keyspace lines.
+ *
+ * @example
+ * ```ts
+ * subexpiryInfo(server); // ["db0:subexpiry=1"]
+ * ```
+ */
+export function subexpiryInfo(server: ServerApi): string[] {
+  const counts = new Map<number, number>();
+  visitLive(stateOf(server), server, (e) => {
+    if (server.dbs[e.db].main.get(e.key) === e.hash) counts.set(e.db, (counts.get(e.db) ?? 0) + 1);
+  });
+  return [...counts].map(([db, n]) => `db${db}:subexpiry=${n}`);
+}
+
 function visitLive(s: ExpiryState, server: ServerApi, fn: (e: IndexEntry) => void): void {
   // Copy first: the callback must not see a heap being rebuilt.
   const live: IndexEntry[] = [];

@@ -38,7 +38,7 @@ import { hashConfigs } from "./config.ts";
 import { fieldCommands } from "./field_commands.ts";
 import { randomScanCommands } from "./random_scan.ts";
 import { expireCommands } from "./expire_commands.ts";
-import { activeExpireFields, noteFlush } from "./field_expiry.ts";
+import { activeExpireFields, expiredFieldCount, noteFlush, subexpiryInfo } from "./field_expiry.ts";
 
 export { hashType, HashValue } from "./hash_value.ts";
 export { hashLimits } from "./config.ts";
@@ -61,5 +61,9 @@ export const hashesModule: ModuleSpec = {
   hooks: {
     cron: activeExpireFields,
     flushed: noteFlush,
+    info: {
+      stats: (server) => [`expired_subkeys:${expiredFieldCount(server)}`],
+      keyspace: subexpiryInfo,
+    },
   },
 };

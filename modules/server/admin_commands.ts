@@ -132,7 +132,8 @@ export const shutdownCommand: CommandSpec = {
   group: "server",
   summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
   since: "1.0.0",
-  complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+  complexity:
+    "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
   arity: -1,
   flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
   history: [["7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."]],
@@ -154,7 +155,9 @@ export const shutdownCommand: CommandSpec = {
     const opts = new Set<string>();
     for (const a of argv.slice(1)) {
       const w = a.toLowerCase();
-      if (!["nosave", "save", "now", "force", "abort"].includes(w)) throw new ReplyError(SYNTAX_ERR);
+      if (!["nosave", "save", "now", "force", "abort"].includes(w)) {
+        throw new ReplyError(SYNTAX_ERR);
+      }
       opts.add(w);
     }
     if ((opts.has("abort") && opts.size > 1) || (opts.has("save") && opts.has("nosave"))) {
@@ -171,7 +174,10 @@ export const shutdownCommand: CommandSpec = {
       ctx.client.kill();
       server.exitProcess?.(0);
     }, (err) => {
-      server.log("warning", `Errors trying to shut down: ${err instanceof Error ? err.message : err}`);
+      server.log(
+        "warning",
+        `Errors trying to shut down: ${err instanceof Error ? err.message : err}`,
+      );
     });
   },
 };
@@ -196,10 +202,14 @@ export const lolwutCommand: CommandSpec = {
     const rows: string[] = [];
     for (let y = 0; y < 6; y++) {
       let row = "";
-      for (let x = 0; x < 32; x++) row += (x * 7 + y * 13) % 5 < 2 ? "." : (x + y) % 3 === 0 ? "#" : " ";
+      for (let x = 0; x < 32; x++) {
+        row += (x * 7 + y * 13) % 5 < 2 ? "." : (x + y) % 3 === 0 ? "#" : " ";
+      }
       rows.push(row);
     }
     const art = rows.join("\n");
-    ctx.reply.verbatim(`${art}\n\nModis ver. ${ctx.server.modisVersion} (Redis ${ctx.server.version} compatible)\n`);
+    ctx.reply.verbatim(
+      `${art}\n\nModis ver. ${ctx.server.modisVersion} (Redis ${ctx.server.version} compatible)\n`,
+    );
   },
 };

@@ -24,7 +24,9 @@ import { rewriteConfigText } from "./config_rewrite.ts";
 const PROTECTED = new Set(["dir", "dbfilename"]);
 
 function setFailed(arg: string, reason: string): ReplyError {
-  return new ReplyError(`ERR CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`);
+  return new ReplyError(
+    `ERR CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`,
+  );
 }
 
 function configSet(ctx: CommandContext, argv: string[]): void {
@@ -43,12 +45,17 @@ function configSet(ctx: CommandContext, argv: string[]): void {
     if (unknown !== null || refused !== null) continue;
     if (entry.spec.immutable) refused = setFailed(argv[i], "can't set immutable config");
     else if (
-      PROTECTED.has(entry.spec.name) && allowProtected !== "yes" && !(allowProtected === "local" && ctx.client.isLocal)
+      PROTECTED.has(entry.spec.name) && allowProtected !== "yes" &&
+      !(allowProtected === "local" && ctx.client.isLocal)
     ) refused = setFailed(argv[i], "can't set protected config");
-    else if (pairs.some((p) => p.entry === entry)) refused = setFailed(argv[i], "duplicate parameter");
+    else if (pairs.some((p) => p.entry === entry)) {
+      refused = setFailed(argv[i], "duplicate parameter");
+    }
     pairs.push({ arg: argv[i], entry, raw: argv[i + 1] });
   }
-  if (unknown !== null) throw new ReplyError(`ERR Unknown option or number of arguments for CONFIG SET - '${unknown}'`);
+  if (unknown !== null) {
+    throw new ReplyError(`ERR Unknown option or number of arguments for CONFIG SET - '${unknown}'`);
+  }
   if (refused) throw refused;
   for (const p of pairs) {
     try {
@@ -84,7 +91,9 @@ function configGet(ctx: CommandContext, argv: string[]): void {
   const reg = ctx.server.config;
   const found = new Map<string, string>();
   for (const pattern of argv.slice(2)) {
-    for (const [name, e] of reg.match(pattern)) if (!found.has(name)) found.set(name, reg.display(e));
+    for (const [name, e] of reg.match(pattern)) {
+      if (!found.has(name)) found.set(name, reg.display(e));
+    }
   }
   const r = ctx.reply;
   r.map(found.size);
@@ -108,7 +117,11 @@ export function resetStats(server: ServerApi): void {
   server.stats.errors.clear();
   const walk = (entries: Iterable<import("../../core/commands.ts").CommandEntry>) => {
     for (const e of entries) {
-      e.calls = e.usec = e.rejectedCalls = e.failedCalls = 0;
+      e.calls =
+        e.usec =
+        e.rejectedCalls =
+        e.failedCalls =
+          0;
       if (e.subcommands) walk(e.subcommands.values());
     }
   };
@@ -165,7 +178,11 @@ export function replyRewrite(ctx: CommandContext, force: boolean): void {
   if (!ctx.server.configFile || !ctx.server.host) {
     throw new ReplyError("ERR The server is running without a config file");
   }
-  replyAfter(ctx, () => rewriteConfigFile(ctx.server, force), (err) => err instanceof Error ? err.message : String(err));
+  replyAfter(
+    ctx,
+    () => rewriteConfigFile(ctx.server, force),
+    (err) => err instanceof Error ? err.message : String(err),
+  );
 }
 
 const adminFlags: CommandSpec["flags"] = ["admin", "noscript", "loading", "stale"];

@@ -61,18 +61,24 @@ describe("CONFIG GET / SET", () => {
     await expect(m.call("CONFIG", "SET", "daemonize", "yes")).rejects.toThrow(
       "ERR CONFIG SET failed (possibly related to argument 'daemonize') - can't set immutable config",
     );
-    await expect(m.call("CONFIG", "SET", "dir", "/tmp")).rejects.toThrow("can't set protected config");
+    await expect(m.call("CONFIG", "SET", "dir", "/tmp")).rejects.toThrow(
+      "can't set protected config",
+    );
     await expect(m.call("CONFIG", "SET", "nope", "1", "hz", "5")).rejects.toThrow(
       "ERR Unknown option or number of arguments for CONFIG SET - 'nope'",
     );
-    await expect(m.call("CONFIG", "SET", "hz", "5", "maxmemory")).rejects.toThrow("ERR syntax error");
+    await expect(m.call("CONFIG", "SET", "hz", "5", "maxmemory")).rejects.toThrow(
+      "ERR syntax error",
+    );
     expect(await m.call("CONFIG", "GET", "hz")).toEqual(["hz", "10"]);
     await m.close();
   });
 
   test("REWRITE without a config file", async () => {
     const m = server();
-    await expect(m.call("CONFIG", "REWRITE")).rejects.toThrow("ERR The server is running without a config file");
+    await expect(m.call("CONFIG", "REWRITE")).rejects.toThrow(
+      "ERR The server is running without a config file",
+    );
     await m.close();
   });
 });
@@ -92,7 +98,13 @@ describe("config file rewriting", () => {
   ];
   const input = (force = false) => ({
     entries,
-    primaryName: (n: string) => (n === "slave-read-only" ? "replica-read-only" : entries.some(([e]) => e === n) ? n : undefined),
+    primaryName: (
+      n: string,
+    ) => (n === "slave-read-only"
+      ? "replica-read-only"
+      : entries.some(([e]) => e === n)
+      ? n
+      : undefined),
     extraDirectives: new Map([["loadmodule", ["loadmodule /p/hello.ts Hi"]]]),
     force,
   });

@@ -98,7 +98,11 @@ export function rewriteConfigText(old: string, input: RewriteInput): string {
     }
     const words = splitArgs(line);
     const word = words?.[0]?.toLowerCase();
-    const primary = word === undefined ? undefined : FILE_ONLY.has(word) ? word : input.primaryName(word);
+    const primary = word === undefined
+      ? undefined
+      : FILE_ONLY.has(word)
+      ? word
+      : input.primaryName(word);
     if (primary === undefined) {
       lines.push("# ??? " + line);
       continue;

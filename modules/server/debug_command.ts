@@ -17,7 +17,14 @@ import { typeOf } from "../../core/keyspace.ts";
 import { parseMemory } from "../../core/config.ts";
 import { NO_SUCH_KEY, ReplyError } from "../../core/errors.ts";
 import { parseDouble } from "../../core/numbers.ts";
-import { checkProtected, intArg, randomHex40, replyHelp, stateOf, subcommandSyntaxError } from "./state.ts";
+import {
+  checkProtected,
+  intArg,
+  randomHex40,
+  replyHelp,
+  stateOf,
+  subcommandSyntaxError,
+} from "./state.ts";
 import { datasetDigest, valueDigest } from "./digest.ts";
 import { replyRewrite } from "./config_command.ts";
 
@@ -94,7 +101,11 @@ function populate(ctx: CommandContext, argv: string[]): void {
     const key = `${prefix}:${j}`;
     if (db.peek(key) !== undefined) continue;
     let value = `value:${j}`;
-    if (size > 0) value = value.length >= size ? value.slice(0, size) : value + "\0".repeat(size - value.length);
+    if (size > 0) {
+      value = value.length >= size
+        ? value.slice(0, size)
+        : value + "\0".repeat(size - value.length);
+    }
     db.add(key, value);
     db.modified(key);
   }
@@ -107,14 +118,18 @@ function objectInfo(ctx: CommandContext, key: string): string {
   const idle = Math.max(0, ctx.db.idleSeconds(key));
   const lru = (Math.floor(ctx.server.now() / 1000) - idle) & 0xffffff;
   const size = t.memoryUsage?.(value) ?? (typeof value === "string" ? value.length : 0);
-  return `Value at:0x${(key.length * 2654435761 >>> 0).toString(16)} refcount:1 encoding:${t.encoding(value)} ` +
+  return `Value at:0x${(key.length * 2654435761 >>> 0).toString(16)} refcount:1 encoding:${
+    t.encoding(value)
+  } ` +
     `serializedlength:${size} lru:${lru} lru_seconds_idle:${idle}`;
 }
 
 function encodingCheck(ctx: CommandContext, key: string, want: string, article: string): void {
   const value = lookupOrFail(ctx, key);
   if (typeOf(value).encoding(value) !== want) {
-    throw new ReplyError(`ERR The value stored at the specified key is not represented using ${article} ${want}`);
+    throw new ReplyError(
+      `ERR The value stored at the specified key is not represented using ${article} ${want}`,
+    );
   }
   ctx.server.log("notice", `DEBUG ${want.toUpperCase()} ${key}: ${want} encoding`);
   ctx.reply.simple(`${want[0].toUpperCase()}${want.slice(1)} structure printed on stdout`);
@@ -191,7 +206,9 @@ function debugHandler(ctx: CommandContext, argv: string[]): void {
     ctx.reply.array(argc - 2);
     for (const key of argv.slice(2)) {
       const v = ctx.db.main.get(key);
-      ctx.reply.simple(v === undefined ? "0".repeat(40) : valueDigest(key, v, ctx.db.getExpire(key)));
+      ctx.reply.simple(
+        v === undefined ? "0".repeat(40) : valueDigest(key, v, ctx.db.getExpire(key)),
+      );
     }
     return;
   }
@@ -205,16 +222,22 @@ function debugHandler(ctx: CommandContext, argv: string[]): void {
   }
   if (sub === "config-rewrite-force-all" && argc === 2) return replyRewrite(ctx, true);
   if (sub === "listpack" && argc === 3) return encodingCheck(ctx, argv[2], "listpack", "an");
-  if (sub === "quicklist" && (argc === 3 || argc === 4)) return encodingCheck(ctx, argv[2], "quicklist", "a");
+  if (sub === "quicklist" && (argc === 3 || argc === 4)) {
+    return encodingCheck(ctx, argv[2], "quicklist", "a");
+  }
   if (sub === "quicklist-packed-threshold" && argc === 3) {
     const n = parseMemory(argv[2]);
     if (n === null || n < 1 || n >= 4 * 1024 ** 3) {
-      throw new ReplyError("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
+      throw new ReplyError(
+        "ERR argument must be a memory value bigger than 1 and smaller than 4gb",
+      );
     }
     return ctx.reply.ok();
   }
   if (sub === "reload" || sub === "loadaof") {
-    throw new ReplyError(`ERR DEBUG ${sub.toUpperCase()} is not supported yet: it needs a save/load service from persistence`);
+    throw new ReplyError(
+      `ERR DEBUG ${sub.toUpperCase()} is not supported yet: it needs a save/load service from persistence`,
+    );
   }
   if (NO_OPS.has(sub) && argc >= 2) return ctx.reply.ok();
   throw subcommandSyntaxError(argv);

@@ -37,7 +37,9 @@ function lanes(text: string): number[] {
 
 function canonical(v: unknown, seen: WeakSet<object>): string {
   if (typeof v === "string") return `s${v.length}:${v}`;
-  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return `n${String(v)};`;
+  if (typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") {
+    return `n${String(v)};`;
+  }
   if (v === null || v === undefined || typeof v === "function") return "_";
   const o = v as object;
   if (seen.has(o)) return "^";
@@ -46,13 +48,18 @@ function canonical(v: unknown, seen: WeakSet<object>): string {
   if (Array.isArray(o) || ArrayBuffer.isView(o)) {
     out = "[" + Array.from(o as ArrayLike<unknown>, (x) => canonical(x, seen)).join(",") + "]";
   } else if (o instanceof Map) {
-    out = "{" + [...o].map(([k, x]) => canonical(k, seen) + "=" + canonical(x, seen)).sort().join(",") + "}";
+    out = "{" + [...o].map(([k, x]) =>
+      canonical(k, seen) + "=" + canonical(x, seen)
+    ).sort().join(",") + "}";
   } else if (o instanceof Set) {
     out = "<" + [...o].map((x) => canonical(x, seen)).sort().join(",") + ">";
   } else {
     const rec = o as Record<string, unknown>;
-    out = "(" + Object.keys(rec).filter((k) => k !== "type").sort().map((k) => k + "=" + canonical(rec[k], seen))
-      .join(",") + ")";
+    out = "(" + Object.keys(rec).filter((k) =>
+      k !== "type"
+    ).sort().map((k) => k + "=" + canonical(rec[k], seen))
+      .join(",") +
+      ")";
   }
   seen.delete(o);
   return out;
@@ -71,7 +78,9 @@ function hex(words: number[]): string {
  * ```
  */
 export function valueDigest(key: string, value: Value, expireAt: number): string {
-  return hex(lanes(canonical(key, new WeakSet()) + "|" + canonical(value, new WeakSet()) + "|" + expireAt));
+  return hex(
+    lanes(canonical(key, new WeakSet()) + "|" + canonical(value, new WeakSet()) + "|" + expireAt),
+  );
 }
 
 /**
@@ -86,7 +95,10 @@ export function datasetDigest(server: ServerApi): string {
   const acc = [0, 0, 0, 0, 0];
   for (const db of server.dbs) {
     db.main.forEach((value, key) => {
-      const l = lanes(`${db.index}|` + canonical(key, new WeakSet()) + "|" + canonical(value, new WeakSet()) + "|" + db.getExpire(key));
+      const l = lanes(
+        `${db.index}|` + canonical(key, new WeakSet()) + "|" + canonical(value, new WeakSet()) +
+          "|" + db.getExpire(key),
+      );
       for (let i = 0; i < 5; i++) acc[i] = (acc[i] ^ l[i]) >>> 0;
     });
   }

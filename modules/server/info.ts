@@ -426,17 +426,41 @@ const DEFAULT_SECTIONS = [
   "keyspace",
 ];
 
-/** Merge a module's lines into a built-in section: same field → module's value; new → appended. */
+/**
+ * Merge a module's lines into a built-in section: same field → module's value; new →
+ * appended. Values that are `name=value,...` lists (keyspace's db lines) merge by name the
+ * same way, so a module can supply one figure of a line (subexpiry) and core the others.
+ */
 function mergeLines(base: string[], extra: string[]): string[] {
-  const field = (l: string) => l.slice(0, l.indexOf(":"));
-  const overrides = new Map(extra.map((l) => [field(l), l]));
-  const out = base.map((l) => {
-    const o = overrides.get(field(l));
-    if (o === undefined) return l;
-    overrides.delete(field(l));
-    return o;
+  return overlay(base, extra, ":", (line, update) => {
+    const at = line.indexOf(":") + 1;
+    const value = line.slice(at);
+    const newValue = update.slice(at);
+    if (!value.includes("=") || !newValue.includes("=")) return update;
+    return line.slice(0, at) +
+      overlay(value.split(","), newValue.split(","), "=", (_, u) => u).join(",");
   });
-  return [...out, ...overrides.values()];
+}
+
+/**
+ * `base` with each entry replaced by `merge(entry, update)` where `extra` has an entry of the
+ * same name (the text before `sep`), then the unmatched entries of `extra` appended.
+ */
+function overlay(
+  base: string[],
+  extra: string[],
+  sep: string,
+  merge: (entry: string, update: string) => string,
+): string[] {
+  const name = (e: string) => e.slice(0, e.indexOf(sep));
+  const updates = new Map(extra.map((e) => [name(e), e]));
+  const out = base.map((e) => {
+    const u = updates.get(name(e));
+    if (u === undefined) return e;
+    updates.delete(name(e));
+    return merge(e, u);
+  });
+  return [...out, ...updates.values()];
 }
 
 /**

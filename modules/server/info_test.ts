@@ -36,7 +36,10 @@ describe("INFO", () => {
       "Keyspace",
     ]);
     expect(sections((await m.call("INFO", "all")) as string)).toContain("Commandstats");
-    expect(sections((await m.call("INFO", "CPU", "memory", "cpu")) as string)).toEqual(["Memory", "CPU"]);
+    expect(sections((await m.call("INFO", "CPU", "memory", "cpu")) as string)).toEqual([
+      "Memory",
+      "CPU",
+    ]);
     expect(sections((await m.call("INFO", "cpu", "default")) as string)).toEqual(sections(def));
     expect(await m.call("INFO", "nosuchsection")).toBe("");
     const f = fields(def);
@@ -57,7 +60,9 @@ describe("INFO", () => {
     await expect(m.call("NOSUCHCOMMAND")).rejects.toThrow();
     await expect(m.call("GET")).rejects.toThrow();
     const f = fields((await m.call("INFO", "commandstats", "errorstats", "keyspace")) as string);
-    expect(f.get("cmdstat_set")).toMatch(/^calls=2,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0$/);
+    expect(f.get("cmdstat_set")).toMatch(
+      /^calls=2,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=0,failed_calls=0$/,
+    );
     expect(f.get("cmdstat_get")).toMatch(/^calls=1,.*rejected_calls=1,failed_calls=0$/);
     expect(f.get("errorstat_ERR")).toBe("count=2");
     expect(f.get("db0")).toBe("keys=2,expires=1,avg_ttl=0,subexpiry=0");
@@ -75,10 +80,15 @@ describe("INFO", () => {
         info: {
           persistence: () => ["rdb_last_save_time:1234", "rdb_saves:7", "custom_field:1"],
           mything: () => ["answer:42"],
+          keyspace: () => ["db0:subexpiry=5,extra=1"],
         },
       },
     };
-    const m = createServer({ builtins: [connectionModule, serverModule], modules: [plugin], log: false });
+    const m = createServer({
+      builtins: [connectionModule, serverModule],
+      modules: [plugin],
+      log: false,
+    });
     const p = (await m.call("INFO", "persistence")) as string;
     const f = fields(p);
     expect(f.get("rdb_last_save_time")).toBe("1234");
@@ -89,6 +99,11 @@ describe("INFO", () => {
     expect(sections((await m.call("INFO")) as string)).not.toContain("mything");
     expect(sections((await m.call("INFO", "everything")) as string)).toContain("mything");
     expect(await m.call("INFO", "mything")).toBe("# mything\r\nanswer:42\r\n");
+    // name=value lists merge by name: the module's figures, core's others.
+    m.server.dbs[0].add("k", "v");
+    expect(await m.call("INFO", "keyspace")).toBe(
+      "# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0,subexpiry=5,extra=1\r\n",
+    );
     await m.close();
   });
 

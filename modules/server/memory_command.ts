@@ -121,7 +121,9 @@ export const memoryCommand: CommandSpec = {
       ],
       handler(ctx, argv) {
         for (let i = 3; i < argv.length; i += 2) {
-          if (argv[i].toLowerCase() !== "samples" || i + 1 >= argv.length) throw new ReplyError(SYNTAX_ERR);
+          if (argv[i].toLowerCase() !== "samples" || i + 1 >= argv.length) {
+            throw new ReplyError(SYNTAX_ERR);
+          }
           if (intArg(argv[i + 1]) < 0) throw new ReplyError(SYNTAX_ERR);
         }
         const value = ctx.db.peek(argv[2]);
@@ -167,7 +169,9 @@ export const memoryCommand: CommandSpec = {
       handler(ctx) {
         const { used, peak } = memoryFigures(ctx.server);
         const text = used > 0 && peak > used * 1.5
-          ? `Memory use is ${Math.round((used / peak) * 100)}% of its peak: the runtime keeps freed memory for reuse.\n`
+          ? `Memory use is ${
+            Math.round((used / peak) * 100)
+          }% of its peak: the runtime keeps freed memory for reuse.\n`
           : "No memory problems detected.\n";
         ctx.reply.verbatim(text);
       },
@@ -182,7 +186,11 @@ export const memoryCommand: CommandSpec = {
       flags: [],
       tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
       handler(ctx) {
-        ctx.reply.verbatim(`Stats not supported for the current allocator (${ctx.server.host?.runtime ?? "js"} heap)`);
+        ctx.reply.verbatim(
+          `Stats not supported for the current allocator (${
+            ctx.server.host?.runtime ?? "js"
+          } heap)`,
+        );
       },
     },
     {

@@ -28,12 +28,24 @@ import type { ModuleSpec } from "../../core/spec.ts";
 import { infoCommand } from "./info.ts";
 import { commandCommand } from "./command_command.ts";
 import { configCommand } from "./config_command.ts";
-import { syncMonitorHook, monitorCommand } from "./monitor.ts";
-import { batchRecorder, commandRecorder, latencyCommand, slowlogCommand, timingConfigs } from "./slowlog.ts";
+import { monitorCommand, syncMonitorHook } from "./monitor.ts";
+import {
+  batchRecorder,
+  commandRecorder,
+  latencyCommand,
+  slowlogCommand,
+  timingConfigs,
+} from "./slowlog.ts";
 import { debugCommand } from "./debug_command.ts";
 import { moduleCommand } from "./module_command.ts";
 import { memoryCommand } from "./memory_command.ts";
-import { lastsaveCommand, lolwutCommand, roleCommand, shutdownCommand, timeCommand } from "./admin_commands.ts";
+import {
+  lastsaveCommand,
+  lolwutCommand,
+  roleCommand,
+  shutdownCommand,
+  timeCommand,
+} from "./admin_commands.ts";
 import { stateOf } from "./state.ts";
 import { pauseSubcommands } from "./pause.ts";
 

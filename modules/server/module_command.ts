@@ -59,7 +59,12 @@ function parseLoadex(rest: string[]): { configs: [string, string][]; args: strin
   return { configs, args: [] };
 }
 
-function load(ctx: CommandContext, path: string, args: string[], configs: [string, string][]): void {
+function load(
+  ctx: CommandContext,
+  path: string,
+  args: string[],
+  configs: [string, string][],
+): void {
   const server = ctx.server;
   replyAfter(ctx, async () => {
     const spec = await server.loadModuleFile(path, args);
@@ -71,7 +76,10 @@ function load(ctx: CommandContext, path: string, args: string[], configs: [strin
     }
     server.log("notice", `Module '${spec.name}' loaded from ${path}`);
   }, (err) => {
-    server.log("warning", `Module ${path} failed to load: ${err instanceof Error ? err.message : err}`);
+    server.log(
+      "warning",
+      `Module ${path} failed to load: ${err instanceof Error ? err.message : err}`,
+    );
     return LOAD_FAILED;
   });
 }
@@ -79,7 +87,8 @@ function load(ctx: CommandContext, path: string, args: string[], configs: [strin
 const UNLOAD_REASONS: Record<string, string> = {
   MODULE_NOT_LOADED: "no such module with that name",
   MODULE_HAS_TYPES: "the module exports one or more module-side data types, can't unload",
-  MODULE_REQUIRED: "the module exports APIs used by other modules. Please unload them first and try again",
+  MODULE_REQUIRED:
+    "the module exports APIs used by other modules. Please unload them first and try again",
 };
 
 /**

@@ -122,7 +122,9 @@ function feedMonitors(ctx: CommandContext, cmd: CommandSpec, argv: string[]): vo
 function monitorLine(ctx: CommandContext, argv: string[]): string {
   const now = Math.floor((performance.timeOrigin + performance.now()) * 1000);
   const stamp = `${Math.floor(now / 1e6)}.${String(now % 1e6).padStart(6, "0")}`;
-  return `${stamp} [${ctx.client.db.index} ${peerName(ctx.server, ctx.client)}] ${redactArgv(argv).map(reprArg).join(" ")}`;
+  return `${stamp} [${ctx.client.db.index} ${peerName(ctx.server, ctx.client)}] ${
+    redactArgv(argv).map(reprArg).join(" ")
+  }`;
 }
 
 /**
@@ -143,7 +145,9 @@ export const monitorCommand: CommandSpec = {
   handler(ctx) {
     const c = ctx.client;
     const st = stateOf(ctx.server);
-    if (!(c instanceof NetworkClient) || c.denyBlocking) throw new ReplyError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    if (!(c instanceof NetworkClient) || c.denyBlocking) {
+      throw new ReplyError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    }
     // A second MONITOR (or one from a replica link) is ignored without a reply, as in Redis.
     if (st.monitors.has(c) || c.kind === "replica") return;
     st.monitors.add(c);

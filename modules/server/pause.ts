@@ -88,12 +88,18 @@ export const pauseSubcommands: CommandSpec[] = [
         type: "oneof",
         optional: true,
         since: "6.2.0",
-        arguments: [{ name: "write", type: "pure-token", token: "WRITE" }, { name: "all", type: "pure-token", token: "ALL" }],
+        arguments: [{ name: "write", type: "pure-token", token: "WRITE" }, {
+          name: "all",
+          type: "pure-token",
+          token: "ALL",
+        }],
       },
     ],
     handler(ctx, argv) {
       if (argv.length > 4) {
-        throw new ReplyError("ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.");
+        throw new ReplyError(
+          "ERR unknown subcommand or wrong number of arguments for 'pause'. Try CLIENT HELP.",
+        );
       }
       let all = true;
       if (argv.length === 4) {

@@ -15,7 +15,11 @@ describe("server module over TCP", () => {
   beforeAll(async () => {
     await Bun.write(conf, "# my settings\nhz 10\n\n");
   });
-  const server = useModis({ runtime: "bun", configFile: conf, args: ["--enable-debug-command", "yes"] });
+  const server = useModis({
+    runtime: "bun",
+    configFile: conf,
+    args: ["--enable-debug-command", "yes"],
+  });
 
   test("MONITOR streams executed commands, hides admin commands and passwords", async () => {
     const mon = await server().client();
@@ -27,7 +31,9 @@ describe("server module over TCP", () => {
     await c.send("SELECT", "3");
     await c.send("PING");
     const echo = (await mon.read()) as { simple: string };
-    expect(echo.simple).toMatch(/^\d{10}\.\d{6} \[0 127\.0\.0\.1:\d+\] "ECHO" "a \\"quoted\\"\\nvalue"$/);
+    expect(echo.simple).toMatch(
+      /^\d{10}\.\d{6} \[0 127\.0\.0\.1:\d+\] "ECHO" "a \\"quoted\\"\\nvalue"$/,
+    );
     expect(((await mon.read()) as { simple: string }).simple).toMatch(/\] "AUTH" "\(redacted\)"$/);
     // Like Redis, the line shows the db after the command ran.
     expect(((await mon.read()) as { simple: string }).simple).toMatch(/\[3 [^\]]+\] "SELECT" "3"$/);
@@ -48,16 +54,24 @@ describe("server module over TCP", () => {
       /^id=\d+ addr=127\.0\.0\.1:\d+ laddr=127\.0\.0\.1:\d+ fd=-1 name= age=\d+ idle=\d+ flags=e db=0 sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=26 qbuf-free=0 argv-mem=10 multi-mem=0 rbs=\d+ rbp=\d+ obl=0 oll=0 omem=0 tot-mem=\d+ events=r cmd=client\|info user=default redir=-1 resp=2 lib-name=tester lib-ver=\n$/,
     );
     const bid = await b.send("CLIENT", "ID");
-    expect(await a.send("CLIENT", "LIST", "ID", String(bid))).toMatch(new RegExp(`^id=${bid} .* name=victim .*cmd=client\\|id `));
-    expect(await a.send("CLIENT", "LIST", "TYPE", "bogus")).toEqual({ error: "ERR Unknown client type 'bogus'" });
-    expect(await a.send("CLIENT", "KILL", "ID", "0")).toEqual({ error: "ERR client-id should be greater than 0" });
+    expect(await a.send("CLIENT", "LIST", "ID", String(bid))).toMatch(
+      new RegExp(`^id=${bid} .* name=victim .*cmd=client\\|id `),
+    );
+    expect(await a.send("CLIENT", "LIST", "TYPE", "bogus")).toEqual({
+      error: "ERR Unknown client type 'bogus'",
+    });
+    expect(await a.send("CLIENT", "KILL", "ID", "0")).toEqual({
+      error: "ERR client-id should be greater than 0",
+    });
     expect(await a.send("CLIENT", "KILL", "1.2.3.4:5")).toEqual({ error: "ERR No such client" });
     expect(await a.send("CLIENT", "KILL", "ID", String(bid))).toBe(1);
     await b.waitClosed();
     expect(await a.send("CLIENT", "SETINFO", "lib-ver", "1 2")).toEqual({
       error: "ERR lib-ver cannot contain spaces, newlines or special characters.",
     });
-    expect(await a.send("CLIENT", "SETINFO", "badger", "x")).toEqual({ error: "ERR Unrecognized option 'badger'" });
+    expect(await a.send("CLIENT", "SETINFO", "badger", "x")).toEqual({
+      error: "ERR Unrecognized option 'badger'",
+    });
   });
 
   test("CLIENT REPLY OFF / SKIP / ON", async () => {
@@ -76,7 +90,11 @@ describe("server module over TCP", () => {
     const b = await server().client();
     const id = await b.send("CLIENT", "ID");
     b.write("*3\r\n$5\r\nBLPOP\r\n$7\r\nnolist1\r\n$1\r\n0\r\n");
-    for (let i = 0; i < 50 && !String(await a.send("CLIENT", "LIST", "ID", String(id))).includes("flags=b"); i++) {
+    for (
+      let i = 0;
+      i < 50 && !String(await a.send("CLIENT", "LIST", "ID", String(id))).includes("flags=b");
+      i++
+    ) {
       await Bun.sleep(10);
     }
     expect(await a.send("CLIENT", "UNBLOCK", String(id), "ERROR")).toBe(1);
@@ -87,9 +105,13 @@ describe("server module over TCP", () => {
   test("CLIENT PAUSE holds commands until the timeout; WRITE mode only writes; UNPAUSE", async () => {
     const a = await server().client();
     const b = await server().client();
-    expect(await a.send("CLIENT", "PAUSE", "abc")).toEqual({ error: "ERR timeout is not an integer or out of range" });
+    expect(await a.send("CLIENT", "PAUSE", "abc")).toEqual({
+      error: "ERR timeout is not an integer or out of range",
+    });
     expect(await a.send("CLIENT", "PAUSE", "-1")).toEqual({ error: "ERR timeout is negative" });
-    expect(await a.send("CLIENT", "PAUSE", "10", "SOME")).toEqual({ error: "ERR CLIENT PAUSE mode must be WRITE or ALL" });
+    expect(await a.send("CLIENT", "PAUSE", "10", "SOME")).toEqual({
+      error: "ERR CLIENT PAUSE mode must be WRITE or ALL",
+    });
     expect(await a.send("CLIENT", "PAUSE", "150")).toEqual({ simple: "OK" });
     const t0 = performance.now();
     expect(await b.pipeline([["ECHO", "1"], ["ECHO", "2"]])).toEqual(["1", "2"]);
@@ -107,7 +129,9 @@ describe("server module over TCP", () => {
     const c = await server().client();
     const info = (await c.send("INFO", "server")) as string;
     expect(info).toContain(`config_file:${conf}`);
-    expect(await c.send("CONFIG", "SET", "hz", "20", "maxmemory", "64mb")).toEqual({ simple: "OK" });
+    expect(await c.send("CONFIG", "SET", "hz", "20", "maxmemory", "64mb")).toEqual({
+      simple: "OK",
+    });
     expect(await c.send("CONFIG", "REWRITE")).toEqual({ simple: "OK" });
     const text = await Bun.file(conf).text();
     expect(text.startsWith("# my settings\nhz 20\n")).toBe(true);
@@ -129,7 +153,9 @@ describe("server module over TCP", () => {
     const digest = ((await c.send("DEBUG", "DIGEST")) as { simple: string }).simple;
     expect(digest).toMatch(/^[0-9a-f]{40}$/);
     expect(digest).not.toBe("0".repeat(40));
-    const [v0, missing] = (await c.send("DEBUG", "DIGEST-VALUE", "dbg:0", "nope")) as { simple: string }[];
+    const [v0, missing] = (await c.send("DEBUG", "DIGEST-VALUE", "dbg:0", "nope")) as {
+      simple: string;
+    }[];
     expect(v0.simple).toMatch(/^[0-9a-f]{40}$/);
     expect(missing.simple).toBe("0".repeat(40));
     expect(((await c.send("DEBUG", "OBJECT", "dbg:1")) as { simple: string }).simple).toMatch(
@@ -142,10 +168,15 @@ describe("server module over TCP", () => {
     });
     expect(await c.send("DEBUG", "ERROR", "BOOM custom")).toEqual({ error: "BOOM custom" });
     await c.send("HELLO", "3");
-    expect(await c.send("DEBUG", "PROTOCOL", "map")).toEqual({ map: [[0, false], [1, true], [2, false]] });
+    expect(await c.send("DEBUG", "PROTOCOL", "map")).toEqual({
+      map: [[0, false], [1, true], [2, false]],
+    });
     expect(await c.send("DEBUG", "PROTOCOL", "set")).toEqual({ set: [0, 1, 2] });
     expect(await c.send("DEBUG", "PROTOCOL", "double")).toEqual({ double: "3.141" });
-    expect(await c.send("DEBUG", "PROTOCOL", "verbatim")).toEqual({ verbatim: "This is a verbatim\nstring", format: "txt" });
+    expect(await c.send("DEBUG", "PROTOCOL", "verbatim")).toEqual({
+      verbatim: "This is a verbatim\nstring",
+      format: "txt",
+    });
     expect(await c.send("DEBUG", "PROTOCOL", "push")).toEqual({ push: ["server-cpu-usage", 42] });
     expect(await c.read()).toBe("Some real reply following the push reply");
     const i3 = (await c.send("INFO", "cluster")) as { verbatim: string };
@@ -164,7 +195,9 @@ describe("server module over TCP", () => {
     expect(entry[4]).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(entry[5]).toBe("slowpoke");
     expect(await c.send("SLOWLOG", "LEN")).toBeGreaterThanOrEqual(2);
-    expect(await c.send("SLOWLOG", "GET", "-2")).toEqual({ error: "ERR count should be greater than or equal to -1" });
+    expect(await c.send("SLOWLOG", "GET", "-2")).toEqual({
+      error: "ERR count should be greater than or equal to -1",
+    });
     await c.send("CONFIG", "SET", "slowlog-log-slower-than", "10000");
     expect(await c.send("SLOWLOG", "RESET")).toEqual({ simple: "OK" });
     expect(await c.send("SLOWLOG", "LEN")).toBe(0);

@@ -116,7 +116,10 @@ export function commandRecorder(server: ServerApi): NonNullable<ModuleHooks["aft
       if (!h) st.histograms.set(e, h = new LatencyHistogram());
       h.record(usec);
     }
-    if (cfg.slowerThan >= 0 && usec >= cfg.slowerThan && cfg.maxLen > 0 && !e.flags.has("skip_slowlog")) {
+    if (
+      cfg.slowerThan >= 0 && usec >= cfg.slowerThan && cfg.maxLen > 0 &&
+      !e.flags.has("skip_slowlog")
+    ) {
       st.slowlog.unshift({
         id: st.slowlogNextId++,
         time: Math.floor(Date.now() / 1000),
@@ -128,7 +131,11 @@ export function commandRecorder(server: ServerApi): NonNullable<ModuleHooks["aft
       if (st.slowlog.length > cfg.maxLen) st.slowlog.length = cfg.maxLen;
     }
     if (cfg.monitorThresholdMs > 0 && usec / 1000 >= cfg.monitorThresholdMs) {
-      addLatencyEvent(server, e.flags.has("fast") ? "fast-command" : "command", Math.round(usec / 1000));
+      addLatencyEvent(
+        server,
+        e.flags.has("fast") ? "fast-command" : "command",
+        Math.round(usec / 1000),
+      );
     }
   };
 }
@@ -236,7 +243,9 @@ export const slowlogCommand: CommandSpec = {
       history: [["4.0.0", "Added client IP address, port and name to the reply."]],
       arguments: [{ name: "count", type: "integer", optional: true }],
       handler(ctx, argv) {
-        if (argv.length > 3) throw new ReplyError("ERR wrong number of arguments for 'slowlog|get' command");
+        if (argv.length > 3) {
+          throw new ReplyError("ERR wrong number of arguments for 'slowlog|get' command");
+        }
         const log = stateOf(ctx.server).slowlog;
         let count = 10;
         if (argv.length === 3) {
@@ -334,15 +343,23 @@ function histogramReply(ctx: CommandContext, names: string[]): void {
 function latencyGraph(event: string, samples: [number, number][], max: number): string {
   const now = Math.floor(Date.now() / 1000);
   const bars = " _.-'\"^";
-  const line = samples.map(([, ms]) => bars[Math.min(bars.length - 1, Math.ceil((ms / Math.max(max, 1)) * (bars.length - 1)))])
+  const line = samples.map(([, ms]) =>
+    bars[Math.min(bars.length - 1, Math.ceil((ms / Math.max(max, 1)) * (bars.length - 1)))]
+  )
     .join("");
   const ages = samples.map(([t]) => String(now - t)).join(" ");
-  return `${event} - high ${max} ms, low ${Math.min(...samples.map(([, ms]) => ms))} ms (all time high ${max} ms)\n` +
+  return `${event} - high ${max} ms, low ${
+    Math.min(...samples.map(([, ms]) => ms))
+  } ms (all time high ${max} ms)\n` +
     "-".repeat(80) + "\n" + line + "\n\nseconds ago: " + ages + "\n";
 }
 
 const latencyFlags: CommandSpec["flags"] = ["admin", "noscript", "loading", "stale"];
-const latencyTips = ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"];
+const latencyTips = [
+  "nondeterministic_output",
+  "request_policy:all_nodes",
+  "response_policy:special",
+];
 
 /**
  * The LATENCY container command.
@@ -434,7 +451,8 @@ export const latencyCommand: CommandSpec = {
         const threshold = settingsOf(ctx.server).monitorThresholdMs;
         let text: string;
         if (threshold === 0) {
-          text = "Latency monitoring is disabled in this Modis instance: set latency-monitor-threshold " +
+          text =
+            "Latency monitoring is disabled in this Modis instance: set latency-monitor-threshold " +
             "(CONFIG SET latency-monitor-threshold <milliseconds>) to collect latency events.\n";
         } else if (events.size === 0) {
           text = "No latency spikes were observed above the configured threshold.\n";
@@ -472,7 +490,8 @@ export const latencyCommand: CommandSpec = {
       group: "server",
       summary: "Returns the cumulative distribution of latencies of a subset or all commands.",
       since: "7.0.0",
-      complexity: "O(N) where N is the number of commands with latency information being retrieved.",
+      complexity:
+        "O(N) where N is the number of commands with latency information being retrieved.",
       arity: -2,
       flags: latencyFlags,
       tips: latencyTips,

@@ -60,7 +60,10 @@ const states = new WeakMap<ServerApi, ServerModuleState>();
 
 /** 40 random hex digits (run ids, replication ids). */
 export function randomHex40(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return Array.from(
+    crypto.getRandomValues(new Uint8Array(20)),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
 }
 
 /**
@@ -120,7 +123,9 @@ export function replyHelp(ctx: CommandContext, command: string, lines: string[])
  */
 export function subcommandSyntaxError(argv: string[]): ReplyError {
   return new ReplyError(
-    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`,
+    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try ${
+      argv[0].toUpperCase()
+    } HELP.`,
   );
 }
 
@@ -134,7 +139,12 @@ export function subcommandSyntaxError(argv: string[]): ReplyError {
  * checkProtected(ctx, "DEBUG", ctx.server.settings.enableDebugCommand, "enable-debug-command");
  * ```
  */
-export function checkProtected(ctx: CommandContext, what: string, value: string, option: string): void {
+export function checkProtected(
+  ctx: CommandContext,
+  what: string,
+  value: string,
+  option: string,
+): void {
   if (value === "yes" || (value === "local" && ctx.client.isLocal)) return;
   throw new ReplyError(
     `ERR ${what} command not allowed. If the ${option} option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.`,
@@ -150,7 +160,11 @@ export function checkProtected(ctx: CommandContext, what: string, value: string,
  * moduleInfoField(server, "persistence", "rdb_last_save_time"); // "1700000000" once persistence is loaded
  * ```
  */
-export function moduleInfoField(server: ServerApi, section: string, field: string): string | undefined {
+export function moduleInfoField(
+  server: ServerApi,
+  section: string,
+  field: string,
+): string | undefined {
   const render = server.infoSections.get(section);
   if (!render) return undefined;
   const prefix = field + ":";
@@ -173,7 +187,6 @@ export function intArg(s: string, message = "ERR value is not an integer or out 
   return n;
 }
 
-
 /**
  * Reply to a command whose work is asynchronous (loading a plugin file, rewriting the
  * config file) while handlers are synchronous: the connection is suspended, so commands it
@@ -185,10 +198,16 @@ export function intArg(s: string, message = "ERR value is not an integer or out 
  * replyAfter(ctx, () => server.loadModuleFile(path).then(() => {}), () => "ERR failed");
  * ```
  */
-export function replyAfter(ctx: CommandContext, work: () => Promise<void>, onError: (err: unknown) => string): void {
+export function replyAfter(
+  ctx: CommandContext,
+  work: () => Promise<void>,
+  onError: (err: unknown) => string,
+): void {
   const c = ctx.client;
   if (!(c instanceof NetworkClient)) {
-    throw new ReplyError("ERR this command needs a network connection (embedders: use the server API)");
+    throw new ReplyError(
+      "ERR this command needs a network connection (embedders: use the server API)",
+    );
   }
   c.suspend();
   work().then(
