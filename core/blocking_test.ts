@@ -10,24 +10,38 @@ interface Bag {
   type: TypeSpec<Bag>;
   items: string[];
 }
-const bagType: TypeSpec<Bag> = { name: "bag", encoding: () => "bag", copy: (v) => ({ ...v, items: [...v.items] }) };
+const bagType: TypeSpec<Bag> = {
+  name: "bag",
+  encoding: () => "bag",
+  copy: (v) => ({ ...v, items: [...v.items] }),
+};
 
 const testModule: ModuleSpec = {
   name: "bag",
   types: [bagType],
   commands: [
     {
-      name: "bagpush", group: "module", summary: "", since: "0", arity: -3, flags: ["write"],
+      name: "bagpush",
+      group: "module",
+      summary: "",
+      since: "0",
+      arity: -3,
+      flags: ["write"],
       handler(ctx, argv) {
         let bag = ctx.db.lookupWrite(argv[1], bagType);
-        if (!bag) ctx.db.add(argv[1], (bag = { type: bagType, items: [] }));
+        if (!bag) ctx.db.add(argv[1], bag = { type: bagType, items: [] });
         bag.items.push(...argv.slice(2));
         ctx.db.modified(argv[1]);
         ctx.reply.int(bag.items.length);
       },
     },
     {
-      name: "bagbpop", group: "module", summary: "", since: "0", arity: -3, flags: ["write", "blocking"],
+      name: "bagbpop",
+      group: "module",
+      summary: "",
+      since: "0",
+      arity: -3,
+      flags: ["write", "blocking"],
       handler(ctx, argv) {
         const deadline = parseTimeoutSeconds(argv[argv.length - 1], ctx.server.now());
         const keys = argv.slice(1, -1);
@@ -142,6 +156,9 @@ describe("BlockingService", () => {
     const a = client();
     a.run("bagbpop", "k", "-1");
     a.run("bagbpop", "k", "abc");
-    expect(a.out.takeAll().map(String)).toEqual(["Error: ERR timeout is negative", "Error: ERR timeout is not a float or out of range"]);
+    expect(a.out.takeAll().map(String)).toEqual([
+      "Error: ERR timeout is negative",
+      "Error: ERR timeout is not a float or out of range",
+    ]);
   });
 });

@@ -33,7 +33,9 @@ const SHORT_DECODERS: ((b: Uint8Array, s: number) => string)[] = Array.from(
     new Function(
       "b",
       "s",
-      `return String.fromCharCode(${Array.from({ length: n }, (_, i) => `b[s + ${i}]`).join(", ")});`,
+      `return String.fromCharCode(${
+        Array.from({ length: n }, (_, i) => `b[s + ${i}]`).join(", ")
+      });`,
     ) as (b: Uint8Array, s: number) => string,
 );
 

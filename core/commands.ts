@@ -55,7 +55,8 @@ const GROUP_CATEGORY: Record<string, string> = {
 
 function deriveCategories(spec: CommandSpec): string[] {
   const cats = new Set<string>();
-  const explicit = spec.aclCategories ?? (GROUP_CATEGORY[spec.group] ? [GROUP_CATEGORY[spec.group]] : []);
+  const explicit = spec.aclCategories ??
+    (GROUP_CATEGORY[spec.group] ? [GROUP_CATEGORY[spec.group]] : []);
   for (const c of explicit) cats.add(c.toLowerCase());
   const f = new Set(spec.flags);
   if (f.has("write")) cats.add("write");
@@ -113,9 +114,13 @@ export class CommandTable {
   register(spec: CommandSpec, module: string): CommandEntry {
     const name = spec.name.toLowerCase();
     const bar = name.indexOf("|");
-    if (bar >= 0) return this.registerSubcommand(name.slice(0, bar), name.slice(bar + 1), spec, module);
+    if (bar >= 0) {
+      return this.registerSubcommand(name.slice(0, bar), name.slice(bar + 1), spec, module);
+    }
     if (this.commands.has(name)) {
-      throw new Error(`command '${name}' is already registered by module '${this.commands.get(name)!.module}'`);
+      throw new Error(
+        `command '${name}' is already registered by module '${this.commands.get(name)!.module}'`,
+      );
     }
     const entry = makeEntry(spec, module, null);
     this.commands.set(name, entry);
@@ -123,13 +128,24 @@ export class CommandTable {
     return entry;
   }
 
-  private registerSubcommand(parentName: string, child: string, spec: CommandSpec, module: string): CommandEntry {
+  private registerSubcommand(
+    parentName: string,
+    child: string,
+    spec: CommandSpec,
+    module: string,
+  ): CommandEntry {
     const parent = this.commands.get(parentName);
     if (!parent?.subcommands) {
-      throw new Error(`cannot add subcommand '${parentName}|${child}': '${parentName}' is not a registered container command`);
+      throw new Error(
+        `cannot add subcommand '${parentName}|${child}': '${parentName}' is not a registered container command`,
+      );
     }
     if (parent.subcommands.has(child)) {
-      throw new Error(`subcommand '${parentName}|${child}' is already registered by module '${parent.subcommands.get(child)!.module}'`);
+      throw new Error(
+        `subcommand '${parentName}|${child}' is already registered by module '${
+          parent.subcommands.get(child)!.module
+        }'`,
+      );
     }
     const entry = makeEntry(spec, module, parent, child);
     parent.subcommands.set(child, entry);
@@ -173,7 +189,12 @@ export class CommandTable {
   }
 }
 
-function makeEntry(spec: CommandSpec, module: string, parent: CommandEntry | null, ownName?: string): CommandEntry {
+function makeEntry(
+  spec: CommandSpec,
+  module: string,
+  parent: CommandEntry | null,
+  ownName?: string,
+): CommandEntry {
   const name = ownName ?? spec.name.toLowerCase();
   const fullName = parent ? `${parent.fullName}|${name}` : name;
   const flags = new Set(spec.flags);

@@ -73,7 +73,11 @@ export function normalizeConfigValue(spec: ConfigSpec, raw: string): string {
     }
     case "int":
     case "memory": {
-      const n = spec.kind === "memory" ? parseMemory(raw) : /^-?\d+$/.test(raw) ? Number(raw) : null;
+      const n = spec.kind === "memory"
+        ? parseMemory(raw)
+        : /^-?\d+$/.test(raw)
+        ? Number(raw)
+        : null;
       if (n === null || !Number.isFinite(n)) {
         throw new ConfigError(
           spec.kind === "memory"
@@ -89,7 +93,9 @@ export function normalizeConfigValue(spec: ConfigSpec, raw: string): string {
     case "enum": {
       const v = raw.toLowerCase();
       if (spec.values && !spec.values.includes(v)) {
-        throw new ConfigError(`argument(s) must be one of the following: ${spec.values.join(", ")}`);
+        throw new ConfigError(
+          `argument(s) must be one of the following: ${spec.values.join(", ")}`,
+        );
       }
       return v;
     }
@@ -97,7 +103,9 @@ export function normalizeConfigValue(spec: ConfigSpec, raw: string): string {
       const words = raw.toLowerCase().split(/\s+/).filter(Boolean);
       for (const w of words) {
         if (spec.values && !spec.values.includes(w)) {
-          throw new ConfigError(`argument(s) must be one of the following: ${spec.values.join(", ")}`);
+          throw new ConfigError(
+            `argument(s) must be one of the following: ${spec.values.join(", ")}`,
+          );
         }
       }
       return words.join(" ");
@@ -194,7 +202,9 @@ export class ConfigRegistry {
   set(name: string, raw: string, from: "startup" | "config-set"): boolean {
     const e = this.entry(name);
     if (!e) throw new ConfigError("Bad directive or wrong number of arguments");
-    if (from === "config-set" && e.spec.immutable) throw new ConfigError("can't set immutable config");
+    if (from === "config-set" && e.spec.immutable) {
+      throw new ConfigError("can't set immutable config");
+    }
     const value = normalizeConfigValue(e.spec, raw);
     if (e.module !== null) {
       try {
@@ -248,7 +258,9 @@ export interface Directive {
  */
 export class ConfigFileError extends Error {
   constructor(readonly directive: Directive, reason: string) {
-    super(`*** FATAL CONFIG FILE ERROR ***\nReading the configuration file, at ${directive.origin}\n>>> '${directive.line}'\n${reason}`);
+    super(
+      `*** FATAL CONFIG FILE ERROR ***\nReading the configuration file, at ${directive.origin}\n>>> '${directive.line}'\n${reason}`,
+    );
   }
 }
 
@@ -271,7 +283,10 @@ export function parseConfigText(text: string, file: string): Directive[] {
     const origin = `${file}:${i + 1}`;
     const words = splitArgs(line);
     if (words === null) {
-      throw new ConfigFileError({ name: "", args: [], origin, line }, "Unbalanced quotes in configuration line");
+      throw new ConfigFileError(
+        { name: "", args: [], origin, line },
+        "Unbalanced quotes in configuration line",
+      );
     }
     if (words.length === 0) continue;
     out.push({ name: words[0].toLowerCase(), args: words.slice(1), origin, line });

@@ -14,11 +14,21 @@ describe("ConfigRegistry", () => {
 
   test("validation with Redis's reasons", () => {
     const s = server();
-    expect(() => s.config.set("protected-mode", "maybe", "config-set")).toThrow(new ConfigError("argument must be 'yes' or 'no'"));
-    expect(() => s.config.set("hz", "abc", "config-set")).toThrow("argument couldn't be parsed into an integer");
-    expect(() => s.config.set("hz", "1000", "config-set")).toThrow("argument must be between 1 and 500 inclusive");
-    expect(() => s.config.set("loglevel", "loud", "config-set")).toThrow("argument(s) must be one of the following");
-    expect(() => s.config.set("databases", "4", "config-set")).toThrow("can't set immutable config");
+    expect(() => s.config.set("protected-mode", "maybe", "config-set")).toThrow(
+      new ConfigError("argument must be 'yes' or 'no'"),
+    );
+    expect(() => s.config.set("hz", "abc", "config-set")).toThrow(
+      "argument couldn't be parsed into an integer",
+    );
+    expect(() => s.config.set("hz", "1000", "config-set")).toThrow(
+      "argument must be between 1 and 500 inclusive",
+    );
+    expect(() => s.config.set("loglevel", "loud", "config-set")).toThrow(
+      "argument(s) must be one of the following",
+    );
+    expect(() => s.config.set("databases", "4", "config-set")).toThrow(
+      "can't set immutable config",
+    );
   });
 
   test("every Redis directive is known; unimplemented ones are stored", () => {
@@ -44,7 +54,10 @@ describe("ConfigRegistry", () => {
 
 describe("config files and command line", () => {
   test("redis.conf syntax", () => {
-    const d = parseConfigText('# comment\n\nport 6380\nsave 900 1 300 10\nrequirepass "a b"\n', "redis.conf");
+    const d = parseConfigText(
+      '# comment\n\nport 6380\nsave 900 1 300 10\nrequirepass "a b"\n',
+      "redis.conf",
+    );
     expect(d.map((x) => [x.name, x.args, x.origin])).toEqual([
       ["port", ["6380"], "redis.conf:3"],
       ["save", ["900", "1", "300", "10"], "redis.conf:4"],
@@ -53,8 +66,18 @@ describe("config files and command line", () => {
   });
 
   test("command line like redis-server", () => {
-    const { file, directives } = parseCommandLine(["/etc/redis.conf", "--port", "7000", "--save", "60", "1"]);
+    const { file, directives } = parseCommandLine([
+      "/etc/redis.conf",
+      "--port",
+      "7000",
+      "--save",
+      "60",
+      "1",
+    ]);
     expect(file).toBe("/etc/redis.conf");
-    expect(directives.map((d) => [d.name, d.args])).toEqual([["port", ["7000"]], ["save", ["60", "1"]]]);
+    expect(directives.map((d) => [d.name, d.args])).toEqual([["port", ["7000"]], ["save", [
+      "60",
+      "1",
+    ]]]);
   });
 });

@@ -87,7 +87,10 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
         } catch (err) {
           if (!(err instanceof ProtocolError)) throw err;
           this.encoder.error(err.message);
-          this.server.log("verbose", `Protocol error (${err.message}) from client: id=${this.id} addr=${this.addr}`);
+          this.server.log(
+            "verbose",
+            `Protocol error (${err.message}) from client: id=${this.id} addr=${this.addr}`,
+          );
           this.closeAfterReply = true;
           break;
         }
@@ -136,7 +139,9 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
     if (this.gone) return;
     if (this.server.currentClient === this) {
       this.deferred.push(write);
-      if (this.deferred.length === 1 && !this.processing) queueMicrotask(() => this.writeDeferred());
+      if (this.deferred.length === 1 && !this.processing) {
+        queueMicrotask(() => this.writeDeferred());
+      }
       return;
     }
     write(this.reply);
@@ -176,7 +181,10 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
       else over = now - this.softLimitSince >= limit.softSeconds * 1000;
     } else if (!over) this.softLimitSince = 0;
     if (over) {
-      this.server.log("warning", `Client id=${this.id} addr=${this.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.server.log(
+        "warning",
+        `Client id=${this.id} addr=${this.addr} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+      );
       this.server.stats.clientOutputLimitDisconnections++;
       this.kill();
     }

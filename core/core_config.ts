@@ -83,11 +83,19 @@ export function parseOutputLimits(
   current: Record<OutputClass, OutputLimit>,
 ): Record<OutputClass, OutputLimit> {
   const words = value.split(/\s+/).filter(Boolean);
-  if (words.length % 4 !== 0) throw new Error("Wrong number of arguments in buffer limit configuration.");
+  if (words.length % 4 !== 0) {
+    throw new Error("Wrong number of arguments in buffer limit configuration.");
+  }
   const out = { ...current };
   for (let i = 0; i < words.length; i += 4) {
     const name = words[i].toLowerCase();
-    const cls: OutputClass | null = name === "normal" ? "normal" : name === "replica" || name === "slave" ? "replica" : name === "pubsub" ? "pubsub" : null;
+    const cls: OutputClass | null = name === "normal"
+      ? "normal"
+      : name === "replica" || name === "slave"
+      ? "replica"
+      : name === "pubsub"
+      ? "pubsub"
+      : null;
     const hard = parseMemory(words[i + 1]);
     const soft = parseMemory(words[i + 2]);
     const secs = /^\d+$/.test(words[i + 3]) ? Number(words[i + 3]) : null;
@@ -107,7 +115,13 @@ function formatOutputLimits(l: Record<OutputClass, OutputLimit>): string {
 
 type NumericKey = "port" | "tcpKeepalive" | "timeout" | "maxclients" | "hz" | "protoMaxBulkLen";
 
-function intConfig(name: string, key: NumericKey, def: number, min: number, max: number): ConfigSpec {
+function intConfig(
+  name: string,
+  key: NumericKey,
+  def: number,
+  min: number,
+  max: number,
+): ConfigSpec {
   return {
     name,
     kind: "int",
@@ -135,14 +149,25 @@ export function coreConfigs(): ConfigSpec[] {
     intConfig("timeout", "timeout", 0, 0, 2147483647),
     intConfig("maxclients", "maxclients", 10000, 1, 2147483647),
     intConfig("hz", "hz", 10, 1, 500),
-    { ...intConfig("proto-max-bulk-len", "protoMaxBulkLen", 512 * 1024 * 1024, 1024 * 1024, Number.MAX_SAFE_INTEGER), kind: "memory" },
+    {
+      ...intConfig(
+        "proto-max-bulk-len",
+        "protoMaxBulkLen",
+        512 * 1024 * 1024,
+        1024 * 1024,
+        Number.MAX_SAFE_INTEGER,
+      ),
+      kind: "memory",
+    },
     {
       name: "bind",
       kind: "special",
       default: "127.0.0.1 -::1",
       apply: (v, server) => {
         const addrs = v.split(/\s+/).filter(Boolean);
-        if (addrs.length === 0 || addrs.length > 16) throw new Error("Too many bind addresses specified.");
+        if (addrs.length === 0 || addrs.length > 16) {
+          throw new Error("Too many bind addresses specified.");
+        }
         server.settings.bind = addrs;
       },
     },
@@ -161,7 +186,9 @@ export function coreConfigs(): ConfigSpec[] {
       default: "0",
       immutable: true,
       apply: (v, server) => {
-        if (!/^[0-7]+$/.test(v) || parseInt(v, 8) > 0o777) throw new Error("Invalid socket file permissions");
+        if (!/^[0-7]+$/.test(v) || parseInt(v, 8) > 0o777) {
+          throw new Error("Invalid socket file permissions");
+        }
         server.settings.unixsocketperm = parseInt(v, 8);
       },
     },
@@ -201,7 +228,9 @@ export function coreConfigs(): ConfigSpec[] {
       apply: (v, server: Server) => {
         server.settings.logfile = v;
         const host = server.host;
-        if (v !== "" && host) server.logger.sink = (line) => host.writeTextFileSync(v, line + "\n", true);
+        if (v !== "" && host) {
+          server.logger.sink = (line) => host.writeTextFileSync(v, line + "\n", true);
+        }
       },
     },
     {

@@ -43,7 +43,18 @@ describe("Dict", () => {
     for (let i = 0; i < 4990; i++) d.delete(String(i));
     expect(d.bucketCount).toBeLessThan(big);
     for (let i = 4990; i < 5000; i++) expect(d.get(String(i))).toBe(i);
-    expect([...d.keys()].sort()).toEqual(["4990", "4991", "4992", "4993", "4994", "4995", "4996", "4997", "4998", "4999"]);
+    expect([...d.keys()].sort()).toEqual([
+      "4990",
+      "4991",
+      "4992",
+      "4993",
+      "4994",
+      "4995",
+      "4996",
+      "4997",
+      "4998",
+      "4999",
+    ]);
   });
 
   test("full scan returns every key exactly once without changes", () => {
@@ -61,8 +72,10 @@ describe("Dict", () => {
     let next = 0;
     const seen = new Set(scanAll(d, (round) => {
       // Grow a lot early, then shrink hard: both resize directions mid-scan.
-      if (round < 20) for (let i = 0; i < 400; i++) d.set(`grow:${next++}`, i);
-      else if (round === 20) for (const k of [...d.keys()]) if (!k.startsWith("stable:")) d.delete(k);
+      if (round < 20) { for (let i = 0; i < 400; i++) d.set(`grow:${next++}`, i); }
+      else if (round === 20) {
+        for (const k of [...d.keys()]) if (!k.startsWith("stable:")) d.delete(k);
+      }
     }));
     for (let i = 0; i < 2000; i++) expect(seen.has(`stable:${i}`)).toBe(true);
   });

@@ -131,6 +131,9 @@ export class Db {
   expires = new Dict<number>(0);
   /** Average TTL estimate and expire-cycle cursor, as INFO keyspace reports them. */
   avgTtl = 0;
+  /** Keys the active cycle sampled / reclaimed since the server last read them (stale %). */
+  expireSampled = 0;
+  expireReclaimed = 0;
 
   constructor(readonly index: number, private readonly host: DbHost) {}
 
@@ -435,6 +438,8 @@ export class Db {
         }
       }
       reclaimed += expired;
+      this.expireSampled += sample;
+      this.expireReclaimed += expired;
       if (ttlCount > 0) {
         const avg = ttlSum / ttlCount;
         this.avgTtl = this.avgTtl === 0 ? avg : (this.avgTtl / 50) * 49 + avg / 50;

@@ -8,7 +8,13 @@
 export type LogLevel = "debug" | "verbose" | "notice" | "warning" | "nothing";
 
 const RANK: Record<LogLevel, number> = { debug: 0, verbose: 1, notice: 2, warning: 3, nothing: 4 };
-const MARK: Record<LogLevel, string> = { debug: ".", verbose: "-", notice: "*", warning: "#", nothing: "" };
+const MARK: Record<LogLevel, string> = {
+  debug: ".",
+  verbose: "-",
+  notice: "*",
+  warning: "#",
+  nothing: "",
+};
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 function pad(n: number, w = 2): string {

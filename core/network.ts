@@ -69,11 +69,18 @@ export async function listenAll(server: Server, host: Host): Promise<Listener[]>
         out.push(l);
       } catch (err) {
         if (optional) {
-          server.log("verbose", `Could not bind optional address ${addr}: ${err instanceof Error ? err.message : err}`);
+          server.log(
+            "verbose",
+            `Could not bind optional address ${addr}: ${err instanceof Error ? err.message : err}`,
+          );
           continue;
         }
         for (const l of out) l.close();
-        throw new Error(`Could not create server TCP listening socket ${addr}:${port}: ${err instanceof Error ? err.message : err}`);
+        throw new Error(
+          `Could not create server TCP listening socket ${addr}:${port}: ${
+            err instanceof Error ? err.message : err
+          }`,
+        );
       }
     }
     if (out.length === 0) throw new Error("Failed listening on any TCP address");

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { formatDouble, formatHumanDouble, parseDouble, parseInt64, parseInteger } from "./numbers.ts";
+import {
+  formatDouble,
+  formatHumanDouble,
+  parseDouble,
+  parseInt64,
+  parseInteger,
+} from "./numbers.ts";
 
 describe("integers", () => {
   test("canonical forms only", () => {

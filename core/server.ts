@@ -60,9 +60,14 @@ export interface ServerStats {
   /** Error counts by error code (the first word: ERR, WRONGTYPE...). */
   errors: Map<string, number>;
   instantaneousOps: number;
-  /** Longest event-loop stall seen by the cron, in ms (latency self-check). */
+  /** Network traffic over the last second, in KB/s (INFO instantaneous_*_kbps). */
+  instantaneousInputKbps: number;
+  instantaneousOutputKbps: number;
+  /** Estimated share (0..1) of keys past their TTL not reclaimed yet (INFO expired_stale_perc). */
   expiredStalePerc: number;
   expireCycleCpuMs: number;
+  /** Active expire cycles that ran out of time with keys left to reclaim. */
+  expiredTimeCapReached: number;
   /** Clients closed for exceeding client-output-buffer-limit. */
   clientOutputLimitDisconnections: number;
 }
@@ -148,8 +153,11 @@ export class Server implements DbHost {
     netOutputBytes: 0,
     errors: new Map(),
     instantaneousOps: 0,
+    instantaneousInputKbps: 0,
+    instantaneousOutputKbps: 0,
     expiredStalePerc: 0,
     expireCycleCpuMs: 0,
+    expiredTimeCapReached: 0,
     clientOutputLimitDisconnections: 0,
   };
   /** The client whose command is running (null between commands). */
@@ -231,7 +239,7 @@ export class Server implements DbHost {
   /** Wall clock minus monotonic clock, resynchronized by the cron (NTP adjustments). */
   private epochOffset = performance.timeOrigin;
   private cronTimer: ReturnType<typeof setInterval> | null = null;
-  private opsSample = { at: Date.now(), commands: 0 };
+  private opsSample = { at: Date.now(), commands: 0, input: 0, output: 0 };
   private expireDb = 0;
   private embedded: ClientState | null = null;
   private embeddedSink: ValueBuilder | null = null;
@@ -887,10 +895,19 @@ export class Server implements DbHost {
     if (this.epochOffset < sample || this.epochOffset >= sample + 1) {
       this.epochOffset = sample + 0.5;
     }
-    if (now - this.opsSample.at >= 1000) {
-      const n = this.stats.totalCommands - this.opsSample.commands;
-      this.stats.instantaneousOps = Math.round((n * 1000) / (now - this.opsSample.at));
-      this.opsSample = { at: now, commands: this.stats.totalCommands };
+    const last = this.opsSample;
+    if (now - last.at >= 1000) {
+      const st = this.stats;
+      const seconds = (now - last.at) / 1000;
+      st.instantaneousOps = Math.round((st.totalCommands - last.commands) / seconds);
+      st.instantaneousInputKbps = (st.netInputBytes - last.input) / 1024 / seconds;
+      st.instantaneousOutputKbps = (st.netOutputBytes - last.output) / 1024 / seconds;
+      this.opsSample = {
+        at: now,
+        commands: st.totalCommands,
+        input: st.netInputBytes,
+        output: st.netOutputBytes,
+      };
     }
     if (this.activeExpire && !this.isReplica) this.expireCycle();
     this.closeIdleClients(now);
@@ -918,10 +935,28 @@ export class Server implements DbHost {
       }
       const used = performance.now() - start;
       this.stats.expireCycleCpuMs += used;
+      this.noteStaleKeys();
       budget -= used;
+      if (more && budget <= 0) this.stats.expiredTimeCapReached++;
       if (more && budget > 0 && !this.shuttingDown) setTimeout(slice, 0);
     };
     slice();
+  }
+
+  /**
+   * INFO expired_stale_perc: a moving average of the share of sampled volatile keys the
+   * active cycle found expired (weights as Redis's: 5% for the newest cycle).
+   */
+  private noteStaleKeys(): void {
+    let sampled = 0;
+    let reclaimed = 0;
+    for (const db of this.dbs) {
+      sampled += db.expireSampled;
+      reclaimed += db.expireReclaimed;
+      db.expireSampled = db.expireReclaimed = 0;
+    }
+    if (sampled === 0) return;
+    this.stats.expiredStalePerc = (reclaimed / sampled) * 0.05 + this.stats.expiredStalePerc * 0.95;
   }
 
   private closeIdleClients(now: number): void {

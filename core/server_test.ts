@@ -9,14 +9,24 @@ function fixture() {
     name: "t",
     commands: [
       {
-        name: "put", group: "string", summary: "", since: "0", arity: 3, flags: ["write"],
+        name: "put",
+        group: "string",
+        summary: "",
+        since: "0",
+        arity: 3,
+        flags: ["write"],
         handler(ctx, argv) {
           ctx.db.setKey(argv[1], argv[2]);
           ctx.reply.ok();
         },
       },
       {
-        name: "rewritten", group: "string", summary: "", since: "0", arity: 1, flags: ["write"],
+        name: "rewritten",
+        group: "string",
+        summary: "",
+        since: "0",
+        arity: 1,
+        flags: ["write"],
         handler(ctx) {
           ctx.db.setKey("r", "1");
           ctx.propagate(["PUT", "r", "1"]);
@@ -24,7 +34,12 @@ function fixture() {
         },
       },
       {
-        name: "outer", group: "string", summary: "", since: "0", arity: 1, flags: [],
+        name: "outer",
+        group: "string",
+        summary: "",
+        since: "0",
+        arity: 1,
+        flags: [],
         handler(ctx) {
           const t = ctx.server.now();
           ctx.reply.array(2);
@@ -33,7 +48,12 @@ function fixture() {
         },
       },
       {
-        name: "both", group: "string", summary: "", since: "0", arity: 1, flags: [],
+        name: "both",
+        group: "string",
+        summary: "",
+        since: "0",
+        arity: 1,
+        flags: [],
         handler(ctx) {
           const e = ctx.server.commands.get("put")!;
           ctx.reply.array(2);
@@ -43,7 +63,8 @@ function fixture() {
       },
     ],
     hooks: {
-      propagated: (db, argv, server) => propagated.push(`${db}:${argv.join(" ")}:${server instanceof Server}`),
+      propagated: (db, argv, server) =>
+        propagated.push(`${db}:${argv.join(" ")}:${server instanceof Server}`),
       swapped: (a, b) => propagated.push(`swapped ${a} ${b}`),
     },
   };
@@ -86,7 +107,12 @@ describe("Server held execution units", () => {
     let unit: ReturnType<Server["holdUnit"]> | null = null;
     let snapshot = 0;
     spec.commands!.push({
-      name: "long", group: "string", summary: "", since: "0", arity: 1, flags: [],
+      name: "long",
+      group: "string",
+      summary: "",
+      since: "0",
+      arity: 1,
+      flags: [],
       handler(ctx) {
         snapshot = ctx.server.now();
         ctx.server.call(ctx.client, ctx.server.commands.get("put")!, ["put", "a", "1"]);
@@ -109,7 +135,12 @@ describe("Server held execution units", () => {
     expect(later).toBe(snapshot);
     expect(propagated.length).toBe(1);
     unit!.close();
-    expect(propagated.slice(1)).toEqual(["0:MULTI:true", "0:put a 1:true", "0:put b 2:true", "0:EXEC:true"]);
+    expect(propagated.slice(1)).toEqual([
+      "0:MULTI:true",
+      "0:put a 1:true",
+      "0:put b 2:true",
+      "0:EXEC:true",
+    ]);
   });
 });
 
@@ -117,7 +148,10 @@ describe("Server info sections", () => {
   test("modules adding to the same section are concatenated, and removed on unload", async () => {
     const server = new Server({ host: null });
     await server.loadModule({ name: "a", hooks: { info: { stats: () => ["a:1"] } } });
-    await server.loadModule({ name: "b", hooks: { info: { stats: () => ["b:2"], own: () => ["x:3"] } } });
+    await server.loadModule({
+      name: "b",
+      hooks: { info: { stats: () => ["b:2"], own: () => ["x:3"] } },
+    });
     expect(server.infoSections.get("stats")!(server)).toEqual(["a:1", "b:2"]);
     server.unloadModule("a");
     expect(server.infoSections.get("stats")!(server)).toEqual(["b:2"]);
@@ -131,7 +165,15 @@ describe("Server rejections", () => {
     const seen: string[] = [];
     await server.loadModule({
       name: "gate",
-      commands: [{ name: "g", group: "server", summary: "", since: "0", arity: 1, flags: [], handler: (ctx) => ctx.reply.ok() }],
+      commands: [{
+        name: "g",
+        group: "server",
+        summary: "",
+        since: "0",
+        arity: 1,
+        flags: [],
+        handler: (ctx) => ctx.reply.ok(),
+      }],
       hooks: {
         beforeCommand(ctx) {
           ctx.server.reject(ctx.client, null, "ERR gated");
@@ -145,7 +187,10 @@ describe("Server rejections", () => {
     });
     expect(() => server.callArgv(["G"])).toThrow("ERR replaced");
     expect(() => server.callArgv(["NOPE"])).toThrow("unknown command");
-    expect(seen).toEqual(["g: ERR gated", "?: ERR unknown command 'NOPE', with args beginning with: "]);
+    expect(seen).toEqual([
+      "g: ERR gated",
+      "?: ERR unknown command 'NOPE', with args beginning with: ",
+    ]);
   });
 });
 
@@ -159,7 +204,15 @@ describe("Server hooks", () => {
     };
     await server.loadModule({
       name: "first",
-      commands: [{ name: "p", group: "server", summary: "", since: "0", arity: 1, flags: [], handler: (ctx) => ctx.reply.ok() }],
+      commands: [{
+        name: "p",
+        group: "server",
+        summary: "",
+        since: "0",
+        arity: 1,
+        flags: [],
+        handler: (ctx) => ctx.reply.ok(),
+      }],
     });
     await server.loadModule({ name: "second", hooks: { beforeCommand: gate("second") } });
     server.addHook("beforeCommand", gate("unowned"));

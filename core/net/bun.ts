@@ -7,7 +7,14 @@
  * buffer right after every write.
  */
 
-import type { Connection, ConnectionHandler, FileHandle, Host, Listener, ListenTarget } from "./transport.ts";
+import type {
+  Connection,
+  ConnectionHandler,
+  FileHandle,
+  Host,
+  Listener,
+  ListenTarget,
+} from "./transport.ts";
 import { isLoopback } from "./transport.ts";
 import { setNativeBytes } from "../bytes.ts";
 
@@ -125,7 +132,9 @@ function bunFile(path: string, mode: "read" | "write" | "append"): FileHandle {
     // Bun has no fsync of its own (Bun.file sinks flush to the kernel, not to the disk); its
     // built-in fs runs the callback form on a worker thread.
     syncAsync: () =>
-      new Promise<void>((resolve, reject) => fs.fsync(fd, (e: Error | null) => (e ? reject(e) : resolve()))),
+      new Promise<void>((resolve, reject) =>
+        fs.fsync(fd, (e: Error | null) => (e ? reject(e) : resolve()))
+      ),
     close: () => fs.closeSync(fd),
   };
 }
@@ -148,7 +157,9 @@ export function bunHost(): Host {
     alloc: (n) => NodeBuffer.allocUnsafe(n),
     decode(buf, start, end) {
       // deno-lint-ignore no-explicit-any
-      const b: any = "latin1Slice" in buf ? buf : NodeBuffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      const b: any = "latin1Slice" in buf
+        ? buf
+        : NodeBuffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
       return b.latin1Slice(start, end);
     },
   });
@@ -158,12 +169,21 @@ export function bunHost(): Host {
     pid: proc.pid,
     listen(target: ListenTarget, onConnection): Promise<Listener> {
       if ("path" in target) {
-        const l = Bun.listen({ unix: target.path, socket: socketHandlers(onConnection, target.path) });
+        const l = Bun.listen({
+          unix: target.path,
+          socket: socketHandlers(onConnection, target.path),
+        });
         // Bun.listen has no mode option; node:fs (part of Bun's runtime) sets it.
-        if (target.permissions !== undefined) proc.getBuiltinModule("fs").chmodSync(target.path, target.permissions);
+        if (target.permissions !== undefined) {
+          proc.getBuiltinModule("fs").chmodSync(target.path, target.permissions);
+        }
         return Promise.resolve({ port: 0, address: target.path, close: () => l.stop(true) });
       }
-      const l = Bun.listen({ hostname: target.host, port: target.port, socket: socketHandlers(onConnection) });
+      const l = Bun.listen({
+        hostname: target.host,
+        port: target.port,
+        socket: socketHandlers(onConnection),
+      });
       return Promise.resolve({ port: l.port, address: target.host, close: () => l.stop(true) });
     },
     connect(target, handler): Promise<Connection> {

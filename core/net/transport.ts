@@ -77,7 +77,10 @@ export interface Host {
   readonly runtime: "bun" | "deno";
   readonly runtimeVersion: string;
   readonly pid: number;
-  listen(target: ListenTarget, onConnection: (conn: Connection) => ConnectionHandler): Promise<Listener>;
+  listen(
+    target: ListenTarget,
+    onConnection: (conn: Connection) => ConnectionHandler,
+  ): Promise<Listener>;
   connect(
     target: { host: string; port: number },
     handler: (conn: Connection) => ConnectionHandler,
@@ -123,7 +126,8 @@ export interface Host {
 
 /** True for 127.0.0.0/8, ::1 and IPv4-mapped loopback addresses. */
 export function isLoopback(ip: string): boolean {
-  return ip.startsWith("127.") || ip === "::1" || ip.startsWith("::ffff:127.") || ip === "localhost";
+  return ip.startsWith("127.") || ip === "::1" || ip.startsWith("::ffff:127.") ||
+    ip === "localhost";
 }
 
 /** Format an address as Redis does in CLIENT LIST: "ip:port", IPv6 without brackets. */

@@ -175,7 +175,9 @@ export class RequestParser {
         return null;
       }
       this.argv.push(
-        this.argv.length === 0 ? this.commandName(this.pos, this.bulkLen) : bytesToBinary(this.buf, this.pos, this.pos + this.bulkLen),
+        this.argv.length === 0
+          ? this.commandName(this.pos, this.bulkLen)
+          : bytesToBinary(this.buf, this.pos, this.pos + this.bulkLen),
       );
       this.pos += this.bulkLen + 2;
       this.bulkLen = -1;
@@ -321,7 +323,9 @@ export class RequestParser {
       for (; i < to && !isSpaceByte(buf[i]); i++) {
         if (buf[i] === 34 /* '"' */ || buf[i] === 39 /* "'" */) return null;
       }
-      words.push(words.length === 0 ? this.commandName(start, i - start) : bytesToBinary(buf, start, i));
+      words.push(
+        words.length === 0 ? this.commandName(start, i - start) : bytesToBinary(buf, start, i),
+      );
     }
   }
 
@@ -400,7 +404,9 @@ export function splitArgs(line: string): string[] | null {
       if (inDq) {
         if (i >= n) return null;
         const c = line[i];
-        if (c === "\\" && line[i + 1] === "x" && isHex(line[i + 2] ?? "") && isHex(line[i + 3] ?? "")) {
+        if (
+          c === "\\" && line[i + 1] === "x" && isHex(line[i + 2] ?? "") && isHex(line[i + 3] ?? "")
+        ) {
           cur += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
           i += 3;
         } else if (c === "\\" && i + 1 < n) {

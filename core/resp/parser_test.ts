@@ -16,14 +16,19 @@ function parseAll(p: RequestParser, ...chunks: string[]): (string[] | null)[] {
 describe("RequestParser", () => {
   test("multibulk and pipelines", () => {
     const p = new RequestParser();
-    expect(parseAll(p, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n")).toEqual([["GET", "k"], ["PING"]]);
+    expect(parseAll(p, "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*1\r\n$4\r\nPING\r\n")).toEqual([
+      ["GET", "k"],
+      ["PING"],
+    ]);
   });
 
   test("commands split at every byte boundary", () => {
     const wire = "*3\r\n$3\r\nSET\r\n$4\r\na\r\nb\r\n$0\r\n\r\nPING\r\n";
     for (let cut = 1; cut < wire.length; cut++) {
       const p = new RequestParser();
-      expect(parseAll(p, wire.slice(0, cut), wire.slice(cut))).toEqual([["SET", "a\r\nb", ""], ["PING"]]);
+      expect(parseAll(p, wire.slice(0, cut), wire.slice(cut))).toEqual([["SET", "a\r\nb", ""], [
+        "PING",
+      ]]);
     }
   });
 
@@ -35,7 +40,7 @@ describe("RequestParser", () => {
 
   test("inline commands with quotes", () => {
     const p = new RequestParser();
-    expect(parseAll(p, 'SET "a b" \'c d\'\r\nPING\n')).toEqual([["SET", "a b", "c d"], ["PING"]]);
+    expect(parseAll(p, "SET \"a b\" 'c d'\r\nPING\n")).toEqual([["SET", "a b", "c d"], ["PING"]]);
   });
 
   test("empty multibulk and empty inline lines are skipped as empty commands", () => {
@@ -59,16 +64,22 @@ describe("RequestParser", () => {
 
   test("too big inline request", () => {
     const p = new RequestParser();
-    expect(() => parseAll(p, "x".repeat(70000))).toThrow("ERR Protocol error: too big inline request");
+    expect(() => parseAll(p, "x".repeat(70000))).toThrow(
+      "ERR Protocol error: too big inline request",
+    );
   });
 
   test("unauthenticated limits", () => {
     const p = new RequestParser();
     p.authPending = true;
-    expect(() => parseAll(p, "*11\r\n")).toThrow("ERR Protocol error: unauthenticated multibulk length");
+    expect(() => parseAll(p, "*11\r\n")).toThrow(
+      "ERR Protocol error: unauthenticated multibulk length",
+    );
     const q = new RequestParser();
     q.authPending = true;
-    expect(() => parseAll(q, "*1\r\n$20000\r\n")).toThrow("ERR Protocol error: unauthenticated bulk length");
+    expect(() => parseAll(q, "*1\r\n$20000\r\n")).toThrow(
+      "ERR Protocol error: unauthenticated bulk length",
+    );
   });
 
   test("a big bulk arriving in pieces", () => {
@@ -85,7 +96,7 @@ describe("RequestParser", () => {
 
 describe("splitArgs", () => {
   test("escapes", () => {
-    expect(splitArgs('"\\x41\\n" \'it\\\'s\'')).toEqual(["A\n", "it's"]);
+    expect(splitArgs("\"\\x41\\n\" 'it\\'s'")).toEqual(["A\n", "it's"]);
   });
   test("closing quote must be followed by space", () => {
     expect(splitArgs('"a"b')).toBeNull();

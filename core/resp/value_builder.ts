@@ -92,7 +92,10 @@ export class ValueBuilder implements ReplyWriter {
     this.add(new ReplyError(msg));
   }
   int(n: number | bigint): void {
-    if (typeof n === "bigint" && n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    if (
+      typeof n === "bigint" && n >= BigInt(Number.MIN_SAFE_INTEGER) &&
+      n <= BigInt(Number.MAX_SAFE_INTEGER)
+    ) {
       this.add(Number(n));
     } else this.add(n);
   }

@@ -204,6 +204,41 @@ describe("server module over TCP", () => {
   });
 });
 
+describe("INFO stats from the cron", () => {
+  const server = useModis({ runtime: "bun", args: ["--enable-debug-command", "yes"] });
+
+  test("instantaneous kbps follow the traffic; expired_stale_perc follows the active cycle", async () => {
+    const c = await server().client();
+    // 2,000 keys that expire at once: the active cycle finds nearly every sample stale.
+    await c.send("DEBUG", "SET-ACTIVE-EXPIRE", "0");
+    for (let i = 0; i < 20; i++) {
+      const args = Array.from({ length: 100 }, (_, j) => `k${i * 100 + j}`);
+      await c.send(
+        "EVAL",
+        "for _, k in ipairs(KEYS) do redis.call('SET', k, 'v', 'PX', 1) end",
+        100,
+        ...args,
+      );
+    }
+    await Bun.sleep(10);
+    await c.send("DEBUG", "SET-ACTIVE-EXPIRE", "1");
+    const stat = async (name: string) => {
+      const line = String(await c.send("INFO", "stats")).split("\r\n").find((l) =>
+        l.startsWith(name + ":")
+      );
+      return Number(line!.split(":")[1]);
+    };
+    const big = "x".repeat(64 * 1024);
+    for (let i = 0; i < 30 && (await stat("instantaneous_input_kbps")) === 0; i++) {
+      await c.send("SET", "big", big);
+      await Bun.sleep(100);
+    }
+    expect(await stat("instantaneous_input_kbps")).toBeGreaterThan(0);
+    expect(await stat("instantaneous_output_kbps")).toBeGreaterThan(0);
+    expect(await stat("expired_stale_perc")).toBeGreaterThan(0);
+  });
+});
+
 describe("SHUTDOWN", () => {
   test("ends the process; ABORT with nothing in progress is an error", async () => {
     const s = await startServer({ runtime: "bun" });
