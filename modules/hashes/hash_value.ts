@@ -2,12 +2,13 @@
  * The hash value: field → value, with optional per-field deadlines (Redis 7.4 field expiry),
  * in one of Redis's three encodings.
  *
- *   listpack    a flat array [f0, v0, f1, v1, ...] in insertion order. Small hashes (at most
- *               hash-max-listpack-entries fields, every field and value at most
- *               hash-max-listpack-value bytes) are scanned linearly, exactly as Redis scans
- *               its listpack: for a few dozen short strings that beats hashing, and a flat
- *               array of strings is the most compact thing JS offers.
- *   listpackex  the same array plus a parallel array of deadlines (0 = none), once a field
+ *   listpack    the pairs f0, v0, f1, v1, ... in insertion order, packed into one binary
+ *               string (listpack.ts). Small hashes (at most hash-max-listpack-entries
+ *               fields, every field and value at most hash-max-listpack-value bytes) are
+ *               scanned linearly, exactly as Redis scans its listpack: for a few dozen short
+ *               strings that beats hashing, and one string is far more compact than an
+ *               array of strings (each JS string has its own header).
+ *   listpackex  the same pairs plus a parallel array of deadlines (0 = none), once a field
  *               expiry command touched the hash. Like Redis, pairs are kept ordered by
  *               deadline, volatile pairs first (earliest first) and persistent pairs after
  *               them in insertion order, so the next deadline is element 0 and expiring is
@@ -27,6 +28,18 @@
 import { Dict } from "../../core/dict.ts";
 import type { TypedValue, TypeSpec } from "../../core/spec.ts";
 import { FieldTtls } from "./time_heap.ts";
+import {
+  appendPair,
+  eachPair,
+  fieldAt,
+  fieldIndex,
+  findField,
+  movePair,
+  nextPair,
+  removePair,
+  replaceValue,
+  valueAt,
+} from "./listpack.ts";
 import { trackHash } from "./field_expiry.ts";
 
 /** The encoding thresholds (hash-max-listpack-entries / -value). */
@@ -53,8 +66,10 @@ const FAIR_TRIES = 32;
  * ```
  */
 export class HashValue implements TypedValue {
-  /** Listpack pairs; null once converted to a hashtable. */
-  private lp: string[] | null = [];
+  /** The packed listpack (listpack.ts); null once converted to a hashtable. */
+  private lp: string | null = "";
+  /** Pairs in the listpack. */
+  private pairs = 0;
   /** listpackex deadlines, one per pair (0 = none); null for a plain listpack. */
   private lpTtl: number[] | null = null;
   private dict: Dict<string> | null = null;
@@ -80,7 +95,7 @@ export class HashValue implements TypedValue {
 
   /** Number of fields, including expired ones not deleted yet (HLEN counts them too). */
   get size(): number {
-    return this.lp !== null ? this.lp.length >> 1 : this.dict!.size;
+    return this.lp !== null ? this.pairs : this.dict!.size;
   }
 
   /** Whether some field has a deadline. */
@@ -92,22 +107,22 @@ export class HashValue implements TypedValue {
   /** The value of `field`, or undefined (deadlines are not checked here). */
   get(field: string): string | undefined {
     if (this.lp !== null) {
-      const i = this.indexOf(field);
-      return i < 0 ? undefined : this.lp[i + 1];
+      const pos = findField(this.lp, field);
+      return pos < 0 ? undefined : valueAt(this.lp, pos);
     }
     return this.dict!.get(field);
   }
 
   /** Whether `field` is stored. */
   has(field: string): boolean {
-    return this.lp !== null ? this.indexOf(field) >= 0 : this.dict!.has(field);
+    return this.lp !== null ? findField(this.lp, field) >= 0 : this.dict!.has(field);
   }
 
   /** The deadline of `field` in ms, or 0 when it has none (or is absent). */
   ttlOf(field: string): number {
     if (this.lpTtl !== null) {
-      const i = this.indexOf(field);
-      return i < 0 ? 0 : this.lpTtl[i >> 1];
+      const i = fieldIndex(this.lp!, field);
+      return i < 0 ? 0 : this.lpTtl[i];
     }
     return this.ttls === null ? 0 : this.ttls.get(field);
   }
@@ -149,27 +164,30 @@ export class HashValue implements TypedValue {
       if (dict.size > this.peak) this.peak = dict.size;
       return true;
     }
-    const i = this.indexOf(field);
-    if (i >= 0) {
-      lp[i + 1] = value;
-      if (!keepTtl && this.lpTtl !== null && this.lpTtl[i >> 1] !== 0) {
-        this.moveListpackPair(i >> 1, 0);
+    const pos = findField(lp, field);
+    if (pos >= 0) {
+      this.lp = replaceValue(lp, pos, value);
+      if (!keepTtl && this.lpTtl !== null) {
+        const i = fieldIndex(this.lp, field);
+        if (this.lpTtl[i] !== 0) this.moveListpackPair(i, 0);
       }
       return false;
     }
-    lp.push(field, value);
+    this.lp = appendPair(lp, field, value);
+    this.pairs++;
     this.lpTtl?.push(0);
-    if (lp.length >> 1 > limits.maxEntries) this.toHashtable();
+    if (this.pairs > limits.maxEntries) this.toHashtable();
     return true;
   }
 
   /** Remove `field`; returns whether it was there. */
   delete(field: string): boolean {
     if (this.lp !== null) {
-      const i = this.indexOf(field);
-      if (i < 0) return false;
-      this.lp.splice(i, 2);
-      this.lpTtl?.splice(i >> 1, 1);
+      const pos = findField(this.lp, field);
+      if (pos < 0) return false;
+      if (this.lpTtl !== null) this.lpTtl.splice(fieldIndex(this.lp, field), 1);
+      this.lp = removePair(this.lp, pos);
+      this.pairs--;
       return true;
     }
     if (this.dict!.delete(field) === undefined) return false;
@@ -180,15 +198,15 @@ export class HashValue implements TypedValue {
   /** Allow deadlines: a plain listpack becomes a listpackex (Redis does this on HEXPIRE). */
   allowTtls(): void {
     if (this.lp !== null && this.lpTtl === null) {
-      this.lpTtl = new Array<number>(this.lp.length >> 1).fill(0);
+      this.lpTtl = new Array<number>(this.pairs).fill(0);
     }
   }
 
   /** Give an existing field a deadline (ms). Call `allowTtls` first on a listpack. */
   setTtl(field: string, at: number): void {
     if (this.lp !== null) {
-      const i = this.indexOf(field);
-      if (i >= 0) this.moveListpackPair(i >> 1, at);
+      const i = fieldIndex(this.lp, field);
+      if (i >= 0) this.moveListpackPair(i, at);
       return;
     }
     if (!this.dict!.has(field)) return;
@@ -198,9 +216,9 @@ export class HashValue implements TypedValue {
   /** Drop the deadline of `field`; returns whether it had one. */
   persist(field: string): boolean {
     if (this.lpTtl !== null) {
-      const i = this.indexOf(field);
-      if (i < 0 || this.lpTtl[i >> 1] === 0) return false;
-      this.moveListpackPair(i >> 1, 0);
+      const i = fieldIndex(this.lp!, field);
+      if (i < 0 || this.lpTtl[i] === 0) return false;
+      this.moveListpackPair(i, 0);
       return true;
     }
     return this.ttls !== null && this.ttls.delete(field);
@@ -215,9 +233,15 @@ export class HashValue implements TypedValue {
       const ttl = this.lpTtl;
       const lp = this.lp!;
       let n = 0;
-      while (n < ttl.length && n < max && ttl[n] !== 0 && ttl[n] <= now) onField(lp[2 * n++]);
+      let pos = 0;
+      while (n < ttl.length && n < max && ttl[n] !== 0 && ttl[n] <= now) {
+        onField(fieldAt(lp, pos));
+        pos = nextPair(lp, pos);
+        n++;
+      }
       if (n > 0) {
-        lp.splice(0, 2 * n);
+        this.lp = lp.slice(pos);
+        this.pairs -= n;
         ttl.splice(0, n);
       }
       return n;
@@ -238,16 +262,21 @@ export class HashValue implements TypedValue {
     const lp = this.lp;
     if (lp !== null) {
       const ttl = this.lpTtl;
-      for (let i = 0; i < lp.length; i += 2) fn(lp[i], lp[i + 1], ttl === null ? 0 : ttl[i >> 1]);
+      let i = 0;
+      eachPair(lp, (f, v) => fn(f, v, ttl === null ? 0 : ttl[i++]));
       return;
     }
     const ttls = this.ttls;
     this.dict!.forEach((value, field) => fn(field, value, ttls === null ? 0 : ttls.get(field)));
   }
 
-  /** The listpack pairs (read-only view), or null for a hashtable. */
-  listpackPairs(): readonly string[] | null {
-    return this.lp;
+  /** The listpack pairs as a fresh array [f0, v0, f1, v1, ...], or null for a hashtable. */
+  listpackPairs(): string[] | null {
+    const lp = this.lp;
+    if (lp === null) return null;
+    const out: string[] = [];
+    eachPair(lp, (f, v) => void out.push(f, v));
+    return out;
   }
 
   /** The Dict of a hashtable-encoded hash (read-only use), or null for a listpack. */
@@ -302,7 +331,8 @@ export class HashValue implements TypedValue {
   clone(): HashValue {
     const h = new HashValue();
     if (this.lp !== null) {
-      h.lp = this.lp.slice();
+      h.lp = this.lp; // strings are immutable: sharing is copying
+      h.pairs = this.pairs;
       h.lpTtl = this.lpTtl === null ? null : this.lpTtl.slice();
       return h;
     }
@@ -322,15 +352,19 @@ export class HashValue implements TypedValue {
     const lp = this.lp;
     if (lp === null) return;
     const dict = new Dict<string>();
-    for (let i = 0; i < lp.length; i += 2) dict.insertNew(lp[i], lp[i + 1]);
     const ttl = this.lpTtl;
-    if (ttl !== null && ttl.length > 0 && ttl[0] !== 0) {
-      this.ttls = new FieldTtls();
-      for (let p = 0; p < ttl.length && ttl[p] !== 0; p++) this.ttls.set(lp[2 * p], ttl[p]);
-    }
+    const ttls = ttl !== null && ttl.length > 0 && ttl[0] !== 0 ? new FieldTtls() : null;
+    let p = 0;
+    eachPair(lp, (f, v) => {
+      dict.insertNew(f, v);
+      if (ttls !== null && ttl![p] !== 0) ttls.set(f, ttl![p]);
+      p++;
+    });
+    this.ttls = ttls;
     this.dict = dict;
     this.peak = dict.size;
     this.lp = null;
+    this.pairs = 0;
     this.lpTtl = null;
   }
 
@@ -338,8 +372,8 @@ export class HashValue implements TypedValue {
   memoryUsage(): number {
     let bytes = 16; // the object header
     if (this.lp !== null) {
-      bytes += 7;
-      for (const s of this.lp) bytes += s.length + (s.length < 64 ? 2 : 5);
+      // The packed string holds each entry with its length; Redis adds a back-length byte.
+      bytes += 7 + this.lp.length + 2 * this.pairs;
       if (this.lpTtl !== null) bytes += 40 + this.lpTtl.length * 3;
       return bytes;
     }
@@ -350,29 +384,20 @@ export class HashValue implements TypedValue {
     return bytes;
   }
 
-  /** Index of `field` in the listpack pairs (even), or -1. */
-  private indexOf(field: string): number {
-    const lp = this.lp!;
-    for (let i = 0; i < lp.length; i += 2) if (lp[i] === field) return i;
-    return -1;
-  }
-
   /**
    * Give pair `p` of a listpackex the deadline `at` and move it to its place: volatile
    * pairs first by deadline (before any pair with an equal or later one), persistent pairs
    * appended at the end.
    */
   private moveListpackPair(p: number, at: number): void {
-    const lp = this.lp!;
     const ttl = this.lpTtl!;
-    const [field, value] = lp.splice(2 * p, 2);
     ttl.splice(p, 1);
     let q = ttl.length;
     if (at !== 0) {
       q = 0;
       while (q < ttl.length && ttl[q] !== 0 && ttl[q] < at) q++;
     }
-    lp.splice(2 * q, 0, field, value);
+    this.lp = movePair(this.lp!, p, q);
     ttl.splice(q, 0, at);
   }
 }
