@@ -8,7 +8,11 @@
  * collector run); growth / N is the cost per key, including allocator and GC overhead —
  * what an operator would see.
  *
- * Run on demand: bun run test/bench/memory.ts [--keys 1000000]
+ * `--type hash|zset|list|set` loads N small collections instead (three short elements each,
+ * like a user record or a job: HSET k name userN age A city Paris, ZADD k 1 a 2 b 3 c,
+ * RPUSH / SADD k a b c): the per-key cost of many small values.
+ *
+ * Run on demand: bun run test/bench/memory.ts [--keys 1000000] [--type string]
  */
 
 import { encodeCommands, isError } from "../helpers/mod.ts";
@@ -19,6 +23,24 @@ const proc = (globalThis as any).process;
 
 const flags = parseFlags(proc.argv.slice(2));
 const N = Number(flags.keys ?? 1_000_000);
+const TYPE = String(flags.type ?? "string");
+
+/** The command that loads key number `i`. */
+function loadCommand(i: number): string[] {
+  const key = `key:${String(i).padStart(9, "0")}`;
+  switch (TYPE) {
+    case "hash":
+      return ["HSET", key, "name", `user${i}`, "age", String(i % 90), "city", "Paris"];
+    case "zset":
+      return ["ZADD", key, "1", "a", "2", "b", "3", "c"];
+    case "list":
+      return ["RPUSH", key, "a", "b", "c"];
+    case "set":
+      return ["SADD", key, "a", "b", "c"];
+    default:
+      return ["SET", key, `v${String(i).padStart(9, "0")}`];
+  }
+}
 const BATCH = 10_000;
 
 function sleep(ms: number): Promise<void> {
@@ -51,7 +73,7 @@ try {
     for (let base = 0; base < N; base += BATCH) {
       const cmds = [];
       for (let i = base; i < Math.min(N, base + BATCH); i++) {
-        cmds.push(["SET", `key:${String(i).padStart(9, "0")}`, `v${String(i).padStart(9, "0")}`]);
+        cmds.push(loadCommand(i));
       }
       client.write(encodeCommands(cmds));
       for (let i = 0; i < cmds.length; i++) {
@@ -72,7 +94,11 @@ try {
       `${(loadMs / 1000).toFixed(1)} s`,
     ]);
   }
-  console.log(`RSS growth after ${N} SETs (13-byte keys, 10-byte values):`);
+  console.log(
+    TYPE === "string"
+      ? `RSS growth after ${N} SETs (13-byte keys, 10-byte values):`
+      : `RSS growth after ${N} small values of type ${TYPE}, 3 elements each (13-byte keys):`,
+  );
   console.log(table(rows));
 } finally {
   await stopContenders(contenders);
