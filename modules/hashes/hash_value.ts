@@ -36,6 +36,7 @@ import {
   findField,
   movePair,
   nextPair,
+  packPairs,
   removePair,
   replaceValue,
   valueAt,
@@ -316,6 +317,12 @@ export class HashValue implements TypedValue {
    */
   static fromEntries(entries: readonly HashEntry[], limits: HashLimits): HashValue {
     const h = new HashValue();
+    if (fitsPlainListpack(entries, limits)) {
+      // The common load (RDB, RESTORE): packed in one go rather than one rebuild per field.
+      h.lp = packPairs(entries);
+      h.pairs = entries.length;
+      return h;
+    }
     h.reserve(entries.length, limits);
     for (const [f, v, at] of entries) {
       h.set(f, v, limits);
@@ -400,6 +407,17 @@ export class HashValue implements TypedValue {
     this.lp = movePair(this.lp!, p, q);
     ttl.splice(q, 0, at);
   }
+}
+
+/** Whether `entries` make a plain listpack as they are: few, short, distinct, no deadlines. */
+function fitsPlainListpack(entries: readonly HashEntry[], limits: HashLimits): boolean {
+  if (entries.length > limits.maxEntries) return false;
+  const fields = new Set<string>();
+  for (const [f, v, at] of entries) {
+    if (at !== 0 || f.length > limits.maxValue || v.length > limits.maxValue) return false;
+    fields.add(f);
+  }
+  return fields.size === entries.length;
 }
 
 /**

@@ -137,4 +137,17 @@ describe("HashValue random slots", () => {
     for (let i = 1; i < 1000; i++) h.delete(`f${i}`);
     for (let i = 0; i < 50; i++) expect(h.table()!.keyOf(h.fairRandomSlot())).toBe("f0");
   });
+
+  test("fromEntries packs a plain listpack at once, same as adding the fields one by one", () => {
+    const entries: [string, string, number][] = [["b", "2", 0], ["a", "1", 0], ["\xff", "", 0]];
+    const packed = HashValue.fromEntries(entries, LIMITS);
+    const added = new HashValue();
+    for (const [f, v] of entries) added.set(f, v, LIMITS);
+    expect(packed.encoding).toBe("listpack");
+    expect(packed.entries()).toEqual(added.entries());
+    expect(packed.get("\xff")).toBe("");
+    // Duplicates (a corrupt payload) take the field-by-field path: the last value wins.
+    const dup = HashValue.fromEntries([["a", "1", 0], ["a", "2", 0]], LIMITS);
+    expect(dup.entries()).toEqual([["a", "2", 0]]);
+  });
 });

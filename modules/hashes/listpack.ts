@@ -71,6 +71,20 @@ export function appendPair(lp: string, field: string, value: string): string {
 }
 
 /**
+ * Pairs packed at once (loading a whole hash): one allocation instead of one per pair.
+ *
+ * @example
+ * ```ts
+ * packPairs([["a", "1"], ["b", "2"]]); // appendPair(appendPair("", "a", "1"), "b", "2")
+ * ```
+ */
+export function packPairs(pairs: readonly { readonly 0: string; readonly 1: string }[]): string {
+  const parts: string[] = [];
+  for (const p of pairs) parts.push(header(p[0].length), p[0], header(p[1].length), p[1]);
+  return parts.join("");
+}
+
+/**
  * Position of the pair whose field is `field`, or -1.
  *
  * @example
