@@ -24,7 +24,7 @@
 
 import { Dict } from "./dict.ts";
 import { ReplyError, WRONGTYPE } from "./errors.ts";
-import type { EventClass, TypeSpec, Value } from "./spec.ts";
+import type { AnyTypeSpec, EventClass, TypeSpec, Value } from "./spec.ts";
 import { stringType } from "./string_type.ts";
 
 /** What a Db needs from the server around it. */
@@ -111,7 +111,7 @@ export const ACCESS_MASK = CLOCK_MASK;
  * typeOf("abc").name; // "string"
  * ```
  */
-export function typeOf(value: Value): TypeSpec<any> {
+export function typeOf(value: Value): AnyTypeSpec {
   return typeof value === "string" ? stringType : value.type;
 }
 

@@ -26,12 +26,12 @@ import { Db, type DbHost, type KeyAccess } from "./keyspace.ts";
 import { ReplyError, wrongArity } from "./errors.ts";
 import { Logger, type LogLevel } from "./log.ts";
 import type {
+  AnyTypeSpec,
   CommandRun,
   EventClass,
   ModuleHooks,
   ModuleSpec,
   ReplyWriter,
-  TypeSpec,
 } from "./spec.ts";
 import { PROPAGATE_ALL } from "./spec.ts";
 import type { Host } from "./net/transport.ts";
@@ -130,7 +130,7 @@ export class Server implements DbHost {
   readonly host: Host | null;
   readonly config: ConfigRegistry;
   readonly commands = new CommandTable();
-  readonly types = new Map<string, TypeSpec<any>>();
+  readonly types = new Map<string, AnyTypeSpec>();
   readonly modules = new Map<string, LoadedModule>();
   readonly clients = new Map<number, ClientState>();
   readonly logger: Logger;

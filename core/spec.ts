@@ -169,7 +169,7 @@ export interface BlockOptions {
   /** Absolute deadline in ms, 0 = forever (parseTimeoutSeconds / parseTimeoutMillis). */
   deadline: number;
   /** Wake only when the key holds this type (default: on any change). */
-  type?: TypeSpec<any>;
+  type?: AnyTypeSpec;
   /** Also wake when the key is deleted or replaced (XREADGROUP's error on a vanished stream). */
   unblockOnNoKey?: boolean;
   /** The reply on timeout or CLIENT UNBLOCK ... TIMEOUT. */
@@ -256,6 +256,19 @@ export interface ReplyWriter {
 }
 
 /**
+ * Some TypeSpec, whatever its value type: what registries and type checks hold. TypeSpec is
+ * invariant in its value type (its callbacks take and return values), so no `unknown`
+ * instantiation accepts them all.
+ *
+ * @example
+ * ```ts
+ * const types = new Map<string, AnyTypeSpec>([["hash", hashType]]);
+ * ```
+ */
+// deno-lint-ignore no-explicit-any -- the existential "some TypeSpec" (see above)
+export type AnyTypeSpec = TypeSpec<any>;
+
+/**
  * A data type. The registered object is the type's handle: values carry it (`value.type`)
  * and lookups check against it (`db.lookupWrite(key, listType)`).
  */
@@ -305,7 +318,7 @@ export interface TypeSpec<V = unknown> {
 
 /** A value stored in the keyspace that is not a plain string. */
 export interface TypedValue {
-  readonly type: TypeSpec<any>;
+  readonly type: AnyTypeSpec;
 }
 
 /** A keyspace value: a binary string or a typed value. */
@@ -448,7 +461,7 @@ export interface ModuleSpec {
   /** Names of modules that must be loaded first. */
   requires?: string[];
   commands?: CommandSpec[];
-  types?: TypeSpec<any>[];
+  types?: AnyTypeSpec[];
   configs?: ConfigSpec[];
   hooks?: ModuleHooks;
   /** Runs once while loading, with the `--loadmodule` arguments. Throw to refuse loading. */

@@ -243,7 +243,10 @@ export class Aof {
       this.lastWriteStatus = "ok";
     } catch (e) {
       this.lastWriteStatus = "err";
-      this.server.log("warning", `Error writing to the AOF file: ${e instanceof Error ? e.message : e}`);
+      this.server.log(
+        "warning",
+        `Error writing to the AOF file: ${e instanceof Error ? e.message : e}`,
+      );
     }
   }
 
@@ -251,7 +254,9 @@ export class Aof {
   cron(): void {
     if (!this.on) return;
     const policy = this.server.config.get("appendfsync");
-    if (policy === "everysec" && this.unsynced && Date.now() - this.lastFsync >= 1000) this.flush(true);
+    if (policy === "everysec" && this.unsynced && Date.now() - this.lastFsync >= 1000) {
+      this.flush(true);
+    }
     if (this.rewriting) return;
     if (this.rewriteScheduled) {
       this.startRewrite();
@@ -262,7 +267,12 @@ export class Aof {
     if (pct > 0 && this.currentSize > min) {
       const base = this.baseSize || 1;
       if (((this.currentSize - base) * 100) / base >= pct) {
-        this.server.log("notice", `Starting automatic rewriting of AOF on ${Math.round(((this.currentSize - base) * 100) / base)}% growth`);
+        this.server.log(
+          "notice",
+          `Starting automatic rewriting of AOF on ${
+            Math.round(((this.currentSize - base) * 100) / base)
+          }% growth`,
+        );
         this.startRewrite();
       }
     }
@@ -293,11 +303,20 @@ export class Aof {
     this.rewriteScheduled = false;
     const host = this.server.host!;
     host.makeDir(this.dir);
-    const maxSeq = (type: string) => Math.max(0, ...this.files.filter((f) => f.type === type).map((f) => f.seq));
-    const incr: AofFileInfo = { name: `${this.prefix}.${maxSeq("i") + 1}.incr.aof`, seq: maxSeq("i") + 1, type: "i" };
+    const maxSeq = (type: string) =>
+      Math.max(0, ...this.files.filter((f) => f.type === type).map((f) => f.seq));
+    const incr: AofFileInfo = {
+      name: `${this.prefix}.${maxSeq("i") + 1}.incr.aof`,
+      seq: maxSeq("i") + 1,
+      type: "i",
+    };
     const preamble = this.server.config.get("aof-use-rdb-preamble") !== "no";
     const baseSeq = maxSeq("b") + 1;
-    const base: AofFileInfo = { name: `${this.prefix}.${baseSeq}.base.${preamble ? "rdb" : "aof"}`, seq: baseSeq, type: "b" };
+    const base: AofFileInfo = {
+      name: `${this.prefix}.${baseSeq}.base.${preamble ? "rdb" : "aof"}`,
+      seq: baseSeq,
+      type: "b",
+    };
     let job: SaveJob;
     try {
       if (this.on) {
@@ -310,11 +329,15 @@ export class Aof {
         if (this.files.length > 0) this.writeManifest([...this.files, incr]);
       }
       const server = this.server;
-      const encoder = (v: number) => preamble ? new RdbSink(server, v, { aofBase: true }) : new CommandSink(server);
+      const encoder = (v: number) =>
+        preamble ? new RdbSink(server, v, { aofBase: true }) : new CommandSink(server);
       job = new SaveJob(this.server, encoder, this.path(base.name), { live: true });
     } catch (e) {
       this.lastRewriteStatus = "err";
-      this.server.log("warning", `Can't rewrite append only file in background: ${e instanceof Error ? e.message : e}`);
+      this.server.log(
+        "warning",
+        `Can't rewrite append only file in background: ${e instanceof Error ? e.message : e}`,
+      );
       return true;
     }
     this.rewriting = job;
@@ -337,7 +360,10 @@ export class Aof {
       this.writeManifest(this.on ? [base, incr] : [base]);
     } catch (e) {
       this.lastRewriteStatus = "err";
-      this.server.log("warning", `Background AOF rewrite failed writing the manifest: ${e instanceof Error ? e.message : e}`);
+      this.server.log(
+        "warning",
+        `Background AOF rewrite failed writing the manifest: ${e instanceof Error ? e.message : e}`,
+      );
       return;
     }
     for (const f of old) this.server.host!.removeFile(this.path(f.name));
@@ -345,7 +371,12 @@ export class Aof {
     this.currentSize = r.bytes + (this.on ? this.server.host!.fileSize(this.path(incr.name)) : 0);
     this.lastRewriteStatus = "ok";
     this.rewrites++;
-    this.server.log("notice", `Background AOF rewrite finished successfully (${r.keys} keys, ${r.preImages} saved ahead of writes, ${r.bytes} bytes, ${Math.round(r.ms)} ms)`);
+    this.server.log(
+      "notice",
+      `Background AOF rewrite finished successfully (${r.keys} keys, ${r.preImages} saved ahead of writes, ${r.bytes} bytes, ${
+        Math.round(r.ms)
+      } ms)`,
+    );
   }
 
   // ---- loading -------------------------------------------------------------------------
@@ -374,7 +405,9 @@ export class Aof {
       }
       for (let i = 0; i < incrs.length; i++) {
         const p = this.path(incrs[i].name);
-        if (host.fileSize(p) < 0) throw new LoadError(p, 0, "file listed in the manifest does not exist");
+        if (host.fileSize(p) < 0) {
+          throw new LoadError(p, 0, "file listed in the manifest does not exist");
+        }
         const bytes = readWholeFile(host, p);
         size += this.replay(p, bytes, i === incrs.length - 1);
       }
@@ -397,7 +430,10 @@ export class Aof {
     try {
       for (let argv = parser.next(); argv !== null; argv = parser.next()) {
         if (server.commands.lookup(argv) === undefined) {
-          throw new FormatError(`unknown command '${argv[0]}' in the append only file`, parser.validUpTo);
+          throw new FormatError(
+            `unknown command '${argv[0]}' in the append only file`,
+            parser.validUpTo,
+          );
         }
         server.execute(client, argv);
       }
@@ -406,11 +442,19 @@ export class Aof {
       const truncatedTail = e.truncated && last;
       if (!truncatedTail || server.config.get("aof-load-truncated") === "no") {
         const what = e.message.replace(/ \(at offset \d+\)$/, "");
-        throw new LoadError(path, e.offset, truncatedTail ? `${what} (set aof-load-truncated yes to load the complete commands)` : what);
+        throw new LoadError(
+          path,
+          e.offset,
+          truncatedTail
+            ? `${what} (set aof-load-truncated yes to load the complete commands)`
+            : what,
+        );
       }
       server.log(
         "warning",
-        `!!! Warning: short read while loading the AOF file ${path}!!! Truncating the AOF at offset ${parser.validUpTo}, dropping ${bytes.length - parser.validUpTo} bytes of an incomplete command`,
+        `!!! Warning: short read while loading the AOF file ${path}!!! Truncating the AOF at offset ${parser.validUpTo}, dropping ${
+          bytes.length - parser.validUpTo
+        } bytes of an incomplete command`,
       );
       const tmp = `${path}.truncate.tmp`;
       const f = server.host!.openFile(tmp, "write");
@@ -430,7 +474,9 @@ export class Aof {
       `aof_rewrite_in_progress:${this.rewriting ? 1 : 0}`,
       `aof_rewrite_scheduled:${this.rewriteScheduled ? 1 : 0}`,
       `aof_last_rewrite_time_sec:${this.lastRewriteSeconds}`,
-      `aof_current_rewrite_time_sec:${this.rewriting ? Math.round((Date.now() - this.rewriteStarted) / 1000) : -1}`,
+      `aof_current_rewrite_time_sec:${
+        this.rewriting ? Math.round((Date.now() - this.rewriteStarted) / 1000) : -1
+      }`,
       `aof_last_bgrewrite_status:${this.lastRewriteStatus}`,
       `aof_rewrites:${this.rewrites}`,
       `aof_rewrites_consecutive_failures:0`,

@@ -75,12 +75,16 @@ function restore(ctx: CommandContext, argv: string[]): void {
       if (idle < 0) throw new ReplyError("ERR Invalid IDLETIME value, must be >= 0");
     } else if (opt === "freq" && more && idle === -1) {
       freq = int(argv[++j]);
-      if (freq < 0 || freq > 255) throw new ReplyError("ERR Invalid FREQ value, must be >= 0 and <= 255");
+      if (freq < 0 || freq > 255) {
+        throw new ReplyError("ERR Invalid FREQ value, must be >= 0 and <= 255");
+      }
     } else throw new ReplyError(SYNTAX_ERR);
   }
   const key = argv[1];
   const db = ctx.db;
-  if (!replace && db.peek(key) !== undefined) throw new ReplyError("BUSYKEY Target key name already exists.");
+  if (!replace && db.peek(key) !== undefined) {
+    throw new ReplyError("BUSYKEY Target key name already exists.");
+  }
   let ttl = int(argv[2]);
   if (ttl < 0) throw new ReplyError("ERR Invalid TTL value, must be >= 0");
   let value: Value;
@@ -125,7 +129,8 @@ function restoreSpec(name: string, extraFlags: "asking"[], docFlags?: ("syscmd")
     group: "generic",
     summary: "Creates a key from a DUMP payload.",
     since: name === "restore" ? "2.6.0" : "3.0.0",
-    complexity: "O(1) to create the key and O(N*M) to rebuild the value (O(N*M*log(N)) for sorted sets)",
+    complexity:
+      "O(1) to create the key and O(N*M) to rebuild the value (O(N*M*log(N)) for sorted sets)",
     arity: -4,
     flags: ["write", "denyoom", ...extraFlags],
     aclCategories: ["keyspace", "dangerous"],
@@ -200,7 +205,12 @@ function parseMigrate(argv: string[]): MigrateArgs {
 }
 
 /** Send `commands` to host:port and collect one status/error line per command. */
-function exchange(server: ServerApi, a: MigrateArgs, payload: string, count: number): Promise<string[]> {
+function exchange(
+  server: ServerApi,
+  a: MigrateArgs,
+  payload: string,
+  count: number,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
     let input = "";
     const lines: string[] = [];
@@ -214,7 +224,10 @@ function exchange(server: ServerApi, a: MigrateArgs, payload: string, count: num
       if (err) reject(new Error(err));
       else resolve(lines);
     };
-    const timer = setTimeout(() => finish("IOERR error or timeout reading to target instance"), a.timeout);
+    const timer = setTimeout(
+      () => finish("IOERR error or timeout reading to target instance"),
+      a.timeout,
+    );
     server.host!.connect({ host: a.host, port: a.port }, (c) => {
       conn = c;
       return {
@@ -226,9 +239,15 @@ function exchange(server: ServerApi, a: MigrateArgs, payload: string, count: num
           }
           if (lines.length >= count) finish(null);
         },
-        closed: () => finish(lines.length >= count ? null : "IOERR error or timeout reading to target instance"),
+        closed: () =>
+          finish(
+            lines.length >= count ? null : "IOERR error or timeout reading to target instance",
+          ),
       };
-    }).then((c) => c.write(latin1ToBytes(payload)), () => finish("IOERR error or timeout connecting to the client"));
+    }).then(
+      (c) => c.write(latin1ToBytes(payload)),
+      () => finish("IOERR error or timeout connecting to the client"),
+    );
   });
 }
 
@@ -252,7 +271,11 @@ function migrate(ctx: CommandContext, argv: string[]): void {
     sent.push([key, v]);
   }
   if (sent.length === 0) return ctx.reply.simple("NOKEY");
-  if (!ctx.canBlock) throw new ReplyError("ERR MIGRATE can't wait for the target inside MULTI, scripts or embedded calls");
+  if (!ctx.canBlock) {
+    throw new ReplyError(
+      "ERR MIGRATE can't wait for the target inside MULTI, scripts or embedded calls",
+    );
+  }
   const expected = sent.length + 1 + (a.auth ? 1 : 0);
   const client = ctx.client;
   client.suspend();
@@ -266,10 +289,17 @@ function migrate(ctx: CommandContext, argv: string[]): void {
   });
 }
 
-function finishMigrate(ctx: CommandContext, a: MigrateArgs, sent: [string, Value][], lines: string[]): void {
+function finishMigrate(
+  ctx: CommandContext,
+  a: MigrateArgs,
+  sent: [string, Value][],
+  lines: string[],
+): void {
   const replies = lines.slice(a.auth ? 1 : 0);
   const setupError = (a.auth ? [lines[0]] : []).concat(replies[0]).find((l) => l.startsWith("-"));
-  if (setupError) return ctx.reply.error(`ERR Target instance replied with error: ${setupError.slice(1)}`);
+  if (setupError) {
+    return ctx.reply.error(`ERR Target instance replied with error: ${setupError.slice(1)}`);
+  }
   let error: string | null = null;
   const deleted: string[] = [];
   sent.forEach(([key, value], i) => {
@@ -302,7 +332,11 @@ const migrateCommand: CommandSpec = {
   aclCategories: ["keyspace", "dangerous"],
   keys: [
     { flags: ["RW", "access", "delete"], begin: 3 },
-    { flags: ["RW", "access", "delete", "incomplete"], begin: { keyword: "KEYS", startFrom: -2 }, find: { lastKey: -1 } },
+    {
+      flags: ["RW", "access", "delete", "incomplete"],
+      begin: { keyword: "KEYS", startFrom: -2 },
+      find: { lastKey: -1 },
+    },
   ],
   tips: ["nondeterministic_output"],
   history: [

@@ -20,10 +20,10 @@
  */
 
 import type { ServerApi } from "../../core/server.ts";
-import type { TypeSpec, Value } from "../../core/spec.ts";
+import type { AnyTypeSpec, Value } from "../../core/spec.ts";
 import type { RdbValue } from "../../core/rdb_form.ts";
 import { stringType } from "../../core/string_type.ts";
-import { ListValue as List, listSettings } from "../lists/list_type.ts";
+import { listSettings, ListValue as List } from "../lists/list_type.ts";
 import { type HashEntry, HashValue as Hash } from "../hashes/hash_value.ts";
 import { hashLimits } from "../hashes/config.ts";
 import { setFromArray, type SetValue as Set_ } from "../sets/set_value.ts";
@@ -35,12 +35,15 @@ import { readModuleValue, writeModuleValue } from "./module_io.ts";
 
 /** A converter pair for a built-in type whose TypeSpec does not carry one yet. */
 interface Fallback {
-  toRdb(value: any): RdbValue;
+  toRdb(value: unknown): RdbValue;
   fromRdb(form: RdbValue, server: ServerApi): unknown;
-  minRdbVersion?(value: any): number;
+  minRdbVersion?(value: unknown): number;
 }
 
-function expect<K extends RdbValue["kind"]>(form: RdbValue, kind: K): Extract<RdbValue, { kind: K }> {
+function expect<K extends RdbValue["kind"]>(
+  form: RdbValue,
+  kind: K,
+): Extract<RdbValue, { kind: K }> {
   if (form.kind !== kind) throw new Error(`expected a ${kind} value, found a ${form.kind}`);
   return form as Extract<RdbValue, { kind: K }>;
 }
@@ -122,7 +125,9 @@ export function toForm(value: Value): RdbValue {
   if (type.rdbSave) return writeModuleValue(type, value);
   const fb = FALLBACK[type.name];
   if (fb) return fb.toRdb(value);
-  throw new PersistError(`type '${type.name}' cannot be saved: its TypeSpec has no toRdb or rdbSave`);
+  throw new PersistError(
+    `type '${type.name}' cannot be saved: its TypeSpec has no toRdb or rdbSave`,
+  );
 }
 
 /**
@@ -139,7 +144,7 @@ export function minRdbVersion(value: Value): number {
 }
 
 /** The TypeSpec a form's kind is stored under (built-in type names equal the kinds). */
-function typeForKind(server: ServerApi, kind: string): TypeSpec<any> | undefined {
+function typeForKind(server: ServerApi, kind: string): AnyTypeSpec | undefined {
   return kind === "string" ? stringType : server.types.get(kind);
 }
 
@@ -158,7 +163,9 @@ export function fromForm(server: ServerApi, form: RdbValue): Value {
   const type = typeForKind(server, form.kind);
   if (!type) throw new PersistError(`no loaded module provides the '${form.kind}' type`);
   const build = type.fromRdb ?? FALLBACK[type.name]?.fromRdb;
-  if (!build) throw new PersistError(`type '${type.name}' cannot be loaded: its TypeSpec has no fromRdb`);
+  if (!build) {
+    throw new PersistError(`type '${type.name}' cannot be loaded: its TypeSpec has no fromRdb`);
+  }
   try {
     return build(form, server) as Value;
   } catch (e) {
@@ -174,6 +181,6 @@ export function fromForm(server: ServerApi, form: RdbValue): Value {
  * canPersist(typeOf(value));
  * ```
  */
-export function canPersist(type: TypeSpec<any>): boolean {
+export function canPersist(type: AnyTypeSpec): boolean {
   return type === stringType || !!type.toRdb || !!type.rdbSave || type.name in FALLBACK;
 }

@@ -33,7 +33,7 @@ import { dumpCommands } from "./dump_commands.ts";
 import { saveCommands } from "./save_commands.ts";
 import { parseSavePoints, persistenceOf } from "./state.ts";
 
-export { provideFunctionLibraries, type FunctionLibraryStore } from "./functions.ts";
+export { type FunctionLibraryStore, provideFunctionLibraries } from "./functions.ts";
 export { LoadError } from "./rdb_file.ts";
 export { dumpPayload } from "./dump_commands.ts";
 export { persistenceOf } from "./state.ts";
@@ -63,9 +63,14 @@ const configs: ConfigSpec[] = [
     kind: "special",
     default: ".",
     apply(value, server) {
-      if (server.host && server.host.fileSize(value) < 0) throw new Error(`No such file or directory: ${value}`);
+      if (server.host && server.host.fileSize(value) < 0) {
+        throw new Error(`No such file or directory: ${value}`);
+      }
     },
-    format: (value, server) => value.startsWith("/") ? value : `${server.host?.cwd() ?? "."}${value === "." ? "" : "/" + value}`,
+    format: (value, server) =>
+      value.startsWith("/")
+        ? value
+        : `${server.host?.cwd() ?? "."}${value === "." ? "" : "/" + value}`,
   },
   {
     name: "dbfilename",
@@ -90,11 +95,15 @@ function debugPersistence(ctx: CommandContext, argv: string[]): boolean {
       p.reloadAof();
     } else {
       const opts = new Set(argv.slice(2).map((a) => a.toLowerCase()));
-      for (const o of opts) if (!["merge", "noflush", "nosave"].includes(o)) throw new ReplyError("ERR syntax error");
+      for (const o of opts) {
+        if (!["merge", "noflush", "nosave"].includes(o)) throw new ReplyError("ERR syntax error");
+      }
       p.reload({ save: !opts.has("nosave"), flush: !opts.has("noflush") && !opts.has("merge") });
     }
   } catch (e) {
-    const msg = e instanceof ReplyError ? e.message : `ERR Error trying to load the data: ${e instanceof Error ? e.message : e}`;
+    const msg = e instanceof ReplyError
+      ? e.message
+      : `ERR Error trying to load the data: ${e instanceof Error ? e.message : e}`;
     ctx.server.countError(msg);
     ctx.reply.error(msg);
     return true;

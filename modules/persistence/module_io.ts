@@ -11,7 +11,7 @@
  */
 
 import type { ServerApi } from "../../core/server.ts";
-import type { TypeSpec, Value } from "../../core/spec.ts";
+import type { AnyTypeSpec, Value } from "../../core/spec.ts";
 import type { ModuleValue, RdbInput, RdbOutput } from "../../core/rdb_form.ts";
 import { bytesToLatin1, latin1ToBytes } from "./format/bytes.ts";
 import { buildModuleItems, type ModuleItem, parseModuleItems } from "./format/module_value.ts";
@@ -21,7 +21,9 @@ const I64_MAX = (1n << 63n) - 1n;
 const U64_MAX = (1n << 64n) - 1n;
 
 function int(n: number | bigint, min: bigint, max: bigint, what: string): bigint {
-  if (typeof n === "number" && !Number.isSafeInteger(n)) throw new RangeError(`${what} ${n} is not a safe integer`);
+  if (typeof n === "number" && !Number.isSafeInteger(n)) {
+    throw new RangeError(`${what} ${n} is not a safe integer`);
+  }
   const v = BigInt(n);
   if (v < min || v > max) throw new RangeError(`${what} ${v} out of range`);
   return v;
@@ -54,7 +56,9 @@ class ItemInput implements RdbInput {
 
   private take(op: ModuleItem["op"]): ModuleItem["value"] {
     const item = this.items[this.at];
-    if (item === undefined) throw new Error(`module type '${this.name}' read past the end of its value`);
+    if (item === undefined) {
+      throw new Error(`module type '${this.name}' read past the end of its value`);
+    }
     if (item.op !== op) {
       throw new Error(`module type '${this.name}' read a ${op} where a ${item.op} was saved`);
     }
@@ -86,10 +90,15 @@ class ItemInput implements RdbInput {
  * writeModuleValue(counterType, value); // { kind: "module", name: "counter-M", encver: 1, body }
  * ```
  */
-export function writeModuleValue(type: TypeSpec<any>, value: Value): ModuleValue {
+export function writeModuleValue(type: AnyTypeSpec, value: Value): ModuleValue {
   const out = new ItemOutput();
   type.rdbSave!(value, out);
-  return { kind: "module", name: type.name, encver: type.encodingVersion ?? 0, body: buildModuleItems(out.items) };
+  return {
+    kind: "module",
+    name: type.name,
+    encver: type.encodingVersion ?? 0,
+    body: buildModuleItems(out.items),
+  };
 }
 
 /**
@@ -104,11 +113,15 @@ export function writeModuleValue(type: TypeSpec<any>, value: Value): ModuleValue
 export function readModuleValue(server: ServerApi, v: ModuleValue): Value {
   const type = server.types.get(v.name);
   if (!type?.rdbLoad) {
-    throw new Error(`the data holds a value of module type '${v.name}', but no loaded module provides that type`);
+    throw new Error(
+      `the data holds a value of module type '${v.name}', but no loaded module provides that type`,
+    );
   }
   const encver = type.encodingVersion ?? 0;
   if (v.encver > encver) {
-    throw new Error(`module type '${v.name}' encoding version ${v.encver} is newer than the loaded module's ${encver}`);
+    throw new Error(
+      `module type '${v.name}' encoding version ${v.encver} is newer than the loaded module's ${encver}`,
+    );
   }
   const input = new ItemInput(parseModuleItems(v.body, v.name), v.name);
   return type.rdbLoad(input, v.encver) as Value;

@@ -22,7 +22,11 @@ function tempDir(): string {
 }
 
 function open(dir: string, extra: Record<string, string> = {}, plugins = true): ModisServer {
-  return createServer({ log: false, config: { dir, save: "", ...extra }, modules: plugins ? [counterPlugin] : [] });
+  return createServer({
+    log: false,
+    config: { dir, save: "", ...extra },
+    modules: plugins ? [counterPlugin] : [],
+  });
 }
 
 /** A binary string (callRaw's replies) as bytes, so call() passes it through unchanged. */
@@ -41,7 +45,10 @@ describe("BGSAVE is a point-in-time snapshot", () => {
     await m.ready;
     const n = 30000;
     for (let i = 0; i < n; i += 1000) {
-      await m.call("MSET", ...Array.from({ length: 1000 }, (_, j) => [`k${i + j}`, `v${i + j}`]).flat());
+      await m.call(
+        "MSET",
+        ...Array.from({ length: 1000 }, (_, j) => [`k${i + j}`, `v${i + j}`]).flat(),
+      );
     }
     await m.call("RPUSH", "list", "a", "b");
     expect(await m.call("BGSAVE")).toBe("Background saving started");
@@ -189,7 +196,14 @@ describe("hash field TTLs from files and RESTORE expire actively", () => {
       await m.call("HSET", "h", "f", "1", "g", "2");
       await m.call("HSET", "big", ...Array.from({ length: 300 }, (_, i) => [`f${i}`, "v"]).flat());
       await m.call("HPEXPIRE", "h", 300, "FIELDS", 2, "f", "g");
-      await m.call("HPEXPIRE", "big", 300, "FIELDS", 300, ...Array.from({ length: 300 }, (_, i) => `f${i}`));
+      await m.call(
+        "HPEXPIRE",
+        "big",
+        300,
+        "FIELDS",
+        300,
+        ...Array.from({ length: 300 }, (_, i) => `f${i}`),
+      );
       // With AOF, the hashes must be in the base (its RDB preamble), not replayed commands.
       const aof = persistenceOf(m.server).aof;
       await until(() => aof.rewriting === null);
@@ -265,12 +279,18 @@ describe("RESTORE", () => {
     await m.call("SET", "k", "v");
     const raw = (await m.callRaw("DUMP", "k")) as string;
     const payload = bin(raw);
-    await expect(m.call("RESTORE", "k", 0, payload)).rejects.toThrow("BUSYKEY Target key name already exists.");
-    await expect(m.call("RESTORE", "n", -1, payload)).rejects.toThrow("ERR Invalid TTL value, must be >= 0");
+    await expect(m.call("RESTORE", "k", 0, payload)).rejects.toThrow(
+      "BUSYKEY Target key name already exists.",
+    );
+    await expect(m.call("RESTORE", "n", -1, payload)).rejects.toThrow(
+      "ERR Invalid TTL value, must be >= 0",
+    );
     await expect(m.call("RESTORE", "n", 0, bin(raw.slice(0, -1) + "x"))).rejects.toThrow(
       "ERR DUMP payload version or checksum are wrong",
     );
-    await expect(m.call("RESTORE", "n", 0, payload, "IDLETIME", -1)).rejects.toThrow("Invalid IDLETIME");
+    await expect(m.call("RESTORE", "n", 0, payload, "IDLETIME", -1)).rejects.toThrow(
+      "Invalid IDLETIME",
+    );
     await expect(m.call("RESTORE", "n", 0, payload, "FREQ", 256)).rejects.toThrow("Invalid FREQ");
     await expect(m.call("RESTORE", "n", 0, payload, "BOGUS")).rejects.toThrow("syntax error");
     expect(await m.call("RESTORE", "k", 5000, payload, "REPLACE")).toBe("OK");
@@ -317,16 +337,23 @@ describe.skipIf(Bun.which("redis-server") === null)("MIGRATE", () => {
     const c = await RespClient.connect({ port });
     await c.send("RPUSH", "l", "a", "b");
     await c.send("SET", "s", "v", "EX", 100);
-    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "", 0, 5000, "COPY", "KEYS", "l", "s")).toEqual({ simple: "OK" });
+    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "", 0, 5000, "COPY", "KEYS", "l", "s"))
+      .toEqual({ simple: "OK" });
     expect(await c.send("EXISTS", "l")).toBe(1);
-    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "s", 0, 5000, "REPLACE")).toEqual({ simple: "OK" });
+    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "s", 0, 5000, "REPLACE")).toEqual({
+      simple: "OK",
+    });
     expect(await c.send("EXISTS", "s")).toBe(0);
-    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "nokey", 0, 5000)).toEqual({ simple: "NOKEY" });
+    expect(await c.send("MIGRATE", "127.0.0.1", redis.port, "nokey", 0, 5000)).toEqual({
+      simple: "NOKEY",
+    });
     const rc = await redis.client();
     expect(await rc.send("LRANGE", "l", 0, -1)).toEqual(["a", "b"]);
     expect(Number(await rc.send("TTL", "s"))).toBeGreaterThan(90);
     const busy = await c.send("MIGRATE", "127.0.0.1", redis.port, "l", 0, 5000);
-    expect(busy).toEqual({ error: "ERR Target instance replied with error: BUSYKEY Target key name already exists." });
+    expect(busy).toEqual({
+      error: "ERR Target instance replied with error: BUSYKEY Target key name already exists.",
+    });
     c.close();
     await m.close();
     await redis.stop();

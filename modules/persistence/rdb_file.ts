@@ -206,12 +206,17 @@ export function loadRdbFile(server: ServerApi, path: string): LoadStats {
               break;
             }
             const db = server.dbs[rec.db];
-            if (db.main.has(rec.key)) throw new FormatError(`duplicate key '${rec.key}'`, reader.offset);
+            if (db.main.has(rec.key)) {
+              throw new FormatError(`duplicate key '${rec.key}'`, reader.offset);
+            }
             let value: Value;
             try {
               value = fromForm(server, rec.value);
             } catch (e) {
-              throw new FormatError(`key '${rec.key}': ${e instanceof Error ? e.message : e}`, reader.offset);
+              throw new FormatError(
+                `key '${rec.key}': ${e instanceof Error ? e.message : e}`,
+                reader.offset,
+              );
             }
             db.add(rec.key, value);
             if (rec.expireAt !== undefined) db.setExpire(rec.key, rec.expireAt);
@@ -232,11 +237,16 @@ export function loadRdbFile(server: ServerApi, path: string): LoadStats {
       }
       if (reader.done || n === 0) break;
     }
-    if (!reader.done) throw new FormatError("the file ends before its EOF marker", reader.offset, true);
+    if (!reader.done) {
+      throw new FormatError("the file ends before its EOF marker", reader.offset, true);
+    }
     try {
       restoreFunctionCodes(server, functions);
     } catch (e) {
-      throw new FormatError(`function libraries: ${e instanceof Error ? e.message : e}`, reader.offset);
+      throw new FormatError(
+        `function libraries: ${e instanceof Error ? e.message : e}`,
+        reader.offset,
+      );
     }
   } catch (e) {
     if (e instanceof FormatError) {

@@ -32,7 +32,13 @@ const bgsaveCommand: CommandSpec = {
   arity: -1,
   flags: ["no_async_loading", "admin", "noscript"],
   history: [["3.2.2", "Added the `SCHEDULE` option."]],
-  arguments: [{ name: "schedule", type: "pure-token", token: "SCHEDULE", optional: true, since: "3.2.2" }],
+  arguments: [{
+    name: "schedule",
+    type: "pure-token",
+    token: "SCHEDULE",
+    optional: true,
+    since: "3.2.2",
+  }],
   handler(ctx, argv) {
     let schedule = false;
     if (argv.length > 1) {
@@ -77,7 +83,11 @@ const bgrewriteaofCommand: CommandSpec = {
       return ctx.reply.simple("Background append only file rewriting scheduled");
     }
     p.aof.startRewrite();
-    if (!p.aof.rewriting) throw new ReplyError("ERR Can't execute an AOF background rewriting. Please check the server logs for more information.");
+    if (!p.aof.rewriting) {
+      throw new ReplyError(
+        "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+      );
+    }
     ctx.reply.simple("Background append only file rewriting started");
   },
 };

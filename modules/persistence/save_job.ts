@@ -24,7 +24,7 @@
 
 import type { ServerApi } from "../../core/server.ts";
 import type { FileHandle } from "../../core/net/transport.ts";
-import { Snapshot, type KeySink } from "./snapshot.ts";
+import { type KeySink, Snapshot } from "./snapshot.ts";
 import { RdbVersionTooLow } from "./rdb_file.ts";
 
 /** A KeySink whose bytes can be taken as they accumulate, and ended. */
@@ -87,7 +87,9 @@ export class SaveJob {
     this.encoder = makeEncoder(lastVersion.get(server) ?? 10);
     this.snapshot = new Snapshot(server, this.encoder, { live: this.live });
     const slash = path.lastIndexOf("/");
-    this.tmp = `${path.slice(0, slash + 1)}temp-${server.host?.pid ?? 0}-${Math.floor(Math.random() * 1e9)}.tmp`;
+    this.tmp = `${path.slice(0, slash + 1)}temp-${server.host?.pid ?? 0}-${
+      Math.floor(Math.random() * 1e9)
+    }.tmp`;
     try {
       this.file = server.host!.openFile(this.tmp, "write");
     } catch (e) {
@@ -234,7 +236,9 @@ export class SaveJob {
       if (linked) host.removeFile(old);
     }
     this.finished = true;
-    if (this.encoder.rdbVersionNeeded !== undefined) lastVersion.set(this.server, this.encoder.rdbVersionNeeded);
+    if (this.encoder.rdbVersionNeeded !== undefined) {
+      lastVersion.set(this.server, this.encoder.rdbVersionNeeded);
+    }
     return this.result(true);
   }
 

@@ -113,7 +113,11 @@ export class Snapshot {
    * Capture the databases. With `live`, writes are watched until `close()` (BGSAVE); without,
    * the caller runs the snapshot to completion before anything else runs (SAVE).
    */
-  constructor(private readonly server: ServerApi, private readonly sink: KeySink, options: { live: boolean }) {
+  constructor(
+    private readonly server: ServerApi,
+    private readonly sink: KeySink,
+    options: { live: boolean },
+  ) {
     this.live = options.live;
     this.dbs = server.dbs.map((db) => ({
       index: db.index,
@@ -162,7 +166,9 @@ export class Snapshot {
         c.touched.clear();
         this.next++;
       } else c.reached = reverseBits(c.cursor);
-      if ((++n & 15) === 0 && (performance.now() >= deadline || this.sink.pending >= flushAt)) break;
+      if ((++n & 15) === 0 && (performance.now() >= deadline || this.sink.pending >= flushAt)) {
+        break;
+      }
     }
     return this.next >= this.dbs.length;
   }

@@ -54,7 +54,9 @@ export class AofCommandParser {
     const b = this.bytes;
     let i = this.pos;
     while (i + 1 < b.length && !(b[i] === 13 && b[i + 1] === 10)) i++;
-    if (i + 1 >= b.length) throw new FormatError(`unexpected end of file reading ${what}`, this.pos, true);
+    if (i + 1 >= b.length) {
+      throw new FormatError(`unexpected end of file reading ${what}`, this.pos, true);
+    }
     const s = bytesToLatin1(b.subarray(this.pos, i));
     this.pos = i + 2;
     return s;
@@ -63,7 +65,9 @@ export class AofCommandParser {
   private count(prefix: string, what: string): number {
     const at = this.pos;
     const l = this.line(what);
-    if (l[0] !== prefix || !/^\d+$/.test(l.slice(1))) throw new FormatError(`bad ${what} '${l.slice(0, 32)}'`, at);
+    if (l[0] !== prefix || !/^\d+$/.test(l.slice(1))) {
+      throw new FormatError(`bad ${what} '${l.slice(0, 32)}'`, at);
+    }
     return Number(l.slice(1));
   }
 
@@ -80,7 +84,9 @@ export class AofCommandParser {
     const argv: string[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const len = this.count("$", "argument length");
-      if (this.pos + len + 2 > b.length) throw new FormatError("unexpected end of file reading an argument", this.pos, true);
+      if (this.pos + len + 2 > b.length) {
+        throw new FormatError("unexpected end of file reading an argument", this.pos, true);
+      }
       if (b[this.pos + len] !== 13 || b[this.pos + len + 1] !== 10) {
         throw new FormatError("argument not followed by CRLF", this.pos + len);
       }
@@ -94,7 +100,12 @@ export class AofCommandParser {
 
 const BATCH = 64;
 
-function batched(emit: (argv: string[]) => void, head: string[], items: string[], width: number): void {
+function batched(
+  emit: (argv: string[]) => void,
+  head: string[],
+  items: string[],
+  width: number,
+): void {
   for (let i = 0; i < items.length; i += BATCH * width) {
     emit([...head, ...items.slice(i, i + BATCH * width)]);
   }
@@ -133,13 +144,25 @@ export function formCommands(key: string, form: RdbValue, emit: (argv: string[])
   }
 }
 
-function streamCommands(key: string, s: Extract<RdbValue, { kind: "stream" }>, emit: (argv: string[]) => void): void {
+function streamCommands(
+  key: string,
+  s: Extract<RdbValue, { kind: "stream" }>,
+  emit: (argv: string[]) => void,
+): void {
   if (s.entries.length === 0) {
     // XADD needs an entry to create the key: add one and trim it away at once.
     emit(["XADD", key, "MAXLEN", "0", s.lastId, "x", "y"]);
   }
   for (const e of s.entries) emit(["XADD", key, e.id, ...e.fields.flat()]);
-  emit(["XSETID", key, s.lastId, "ENTRIESADDED", String(s.entriesAdded), "MAXDELETEDID", s.maxDeletedId]);
+  emit([
+    "XSETID",
+    key,
+    s.lastId,
+    "ENTRIESADDED",
+    String(s.entriesAdded),
+    "MAXDELETEDID",
+    s.maxDeletedId,
+  ]);
   for (const g of s.groups) {
     emit(["XGROUP", "CREATE", key, g.name, g.lastId, "ENTRIESREAD", String(g.entriesRead)]);
     const pel = new Map(g.pending.map((p) => [p.id, p]));
@@ -148,8 +171,18 @@ function streamCommands(key: string, s: Extract<RdbValue, { kind: "stream" }>, e
       for (const id of c.pending) {
         const p = pel.get(id);
         emit([
-          "XCLAIM", key, g.name, c.name, "0", id,
-          "TIME", String(p?.deliveryTime ?? 0), "RETRYCOUNT", String(p?.deliveryCount ?? 0), "JUSTID", "FORCE",
+          "XCLAIM",
+          key,
+          g.name,
+          c.name,
+          "0",
+          id,
+          "TIME",
+          String(p?.deliveryTime ?? 0),
+          "RETRYCOUNT",
+          String(p?.deliveryCount ?? 0),
+          "JUSTID",
+          "FORCE",
         ]);
       }
     }

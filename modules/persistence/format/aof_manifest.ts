@@ -67,16 +67,23 @@ export function parseManifest(text: string): AofFileInfo[] {
     const line = lines[n].replace(/\r$/, "").trim();
     if (line === "" || line.startsWith("#")) continue;
     const w = words(line);
-    if (w === null || w.length % 2 !== 0) throw new Error(`invalid AOF manifest line ${n + 1}: '${line}'`);
+    if (w === null || w.length % 2 !== 0) {
+      throw new Error(`invalid AOF manifest line ${n + 1}: '${line}'`);
+    }
     const kv = new Map<string, string>();
     for (let i = 0; i < w.length; i += 2) kv.set(w[i], w[i + 1]);
     const name = kv.get("file");
     const seq = Number(kv.get("seq"));
     const type = kv.get("type");
-    if (!name || !Number.isSafeInteger(seq) || seq < 0 || (type !== "b" && type !== "h" && type !== "i")) {
+    if (
+      !name || !Number.isSafeInteger(seq) || seq < 0 ||
+      (type !== "b" && type !== "h" && type !== "i")
+    ) {
       throw new Error(`invalid AOF manifest line ${n + 1}: '${line}'`);
     }
-    if (type === "b" && ++bases > 1) throw new Error(`AOF manifest line ${n + 1}: more than one base file`);
+    if (type === "b" && ++bases > 1) {
+      throw new Error(`AOF manifest line ${n + 1}: more than one base file`);
+    }
     files.push({ name, seq, type });
   }
   return files;
@@ -87,7 +94,11 @@ function quote(name: string): string {
   let q = '"';
   for (const ch of name) {
     const c = ch.charCodeAt(0);
-    q += ch === '"' || ch === "\\" ? "\\" + ch : c < 0x20 || c > 0x7e ? "\\x" + c.toString(16).padStart(2, "0") : ch;
+    q += ch === '"' || ch === "\\"
+      ? "\\" + ch
+      : c < 0x20 || c > 0x7e
+      ? "\\x" + c.toString(16).padStart(2, "0")
+      : ch;
   }
   return q + '"';
 }

@@ -78,6 +78,7 @@ ESCAPES[92] = "\\\\";
 ESCAPES[127] = "\\u007f";
 
 /** Characters encodeString escapes (ESCAPES' entries). */
+// deno-lint-ignore no-control-regex -- control characters are exactly what JSON escapes
 const NEEDS_ESCAPE = /[\x00-\x1f"\\/\x7f]/;
 
 function encodeString(s: string): string {
