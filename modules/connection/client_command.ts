@@ -179,7 +179,8 @@ function parseKillFilter(ctx: CommandContext, argv: string[]): KillFilter {
     else if (opt === "addr") f.addr = val;
     else if (opt === "laddr") f.laddr = val;
     else if (opt === "user") {
-      const known = val === "default" || [...ctx.server.clients.values()].some((c) => c.user === val);
+      const known = val === "default" ||
+        [...ctx.server.clients.values()].some((c) => c.user === val);
       if (!known) throw new ReplyError(`ERR No such user '${val}'`);
       f.user = val;
     } else if (opt === "skipme") {
@@ -223,7 +224,10 @@ function onOff(arg: string): boolean {
   return v === "on";
 }
 
-const base: Pick<CommandSpec, "group" | "flags"> = { group: "connection", flags: ["noscript", "loading", "stale"] };
+const base: Pick<CommandSpec, "group" | "flags"> = {
+  group: "connection",
+  flags: ["noscript", "loading", "stale"],
+};
 const admin: CommandSpec["flags"] = ["admin", "noscript", "loading", "stale"];
 
 /**
@@ -298,9 +302,13 @@ export const clientCommand: CommandSpec = {
       }],
       handler(ctx, argv) {
         const attr = argv[2].toLowerCase();
-        if (attr !== "lib-name" && attr !== "lib-ver") throw new ReplyError(`ERR Unrecognized option '${argv[2]}'`);
+        if (attr !== "lib-name" && attr !== "lib-ver") {
+          throw new ReplyError(`ERR Unrecognized option '${argv[2]}'`);
+        }
         if (!/^[!-~]*$/.test(argv[3])) {
-          throw new ReplyError(`ERR ${argv[2]} cannot contain spaces, newlines or special characters.`);
+          throw new ReplyError(
+            `ERR ${argv[2]} cannot contain spaces, newlines or special characters.`,
+          );
         }
         if (attr === "lib-name") ctx.client.libName = argv[3];
         else ctx.client.libVer = argv[3];
@@ -320,7 +328,10 @@ export const clientCommand: CommandSpec = {
         ["2.8.12", "Added unique client `id` field."],
         ["5.0.0", "Added optional `TYPE` filter."],
         ["6.0.0", "Added `user` field."],
-        ["6.2.0", "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter."],
+        [
+          "6.2.0",
+          "Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` filter.",
+        ],
         ["7.0.0", "Added `resp`, `multi-mem`, `rbs` and `rbp` fields."],
         ["7.0.3", "Added `ssub` field."],
       ],
@@ -337,7 +348,14 @@ export const clientCommand: CommandSpec = {
             token: t,
           })),
         },
-        { name: "client-id", type: "integer", token: "ID", optional: true, multiple: true, since: "6.2.0" },
+        {
+          name: "client-id",
+          type: "integer",
+          token: "ID",
+          optional: true,
+          multiple: true,
+          since: "6.2.0",
+        },
       ],
       handler: clientList,
     },
@@ -365,7 +383,10 @@ export const clientCommand: CommandSpec = {
         ["2.8.12", "Added new filter format."],
         ["2.8.12", "`ID` option."],
         ["3.2.0", "Added `master` type in for `TYPE` option."],
-        ["5.0.0", "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility."],
+        [
+          "5.0.0",
+          "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.",
+        ],
         ["6.2.0", "`LADDR` option."],
         ["7.4.0", "`MAXAGE` option."],
       ],
@@ -380,10 +401,23 @@ export const clientCommand: CommandSpec = {
             multiple: true,
             arguments: [
               { name: "client-id", type: "integer", token: "ID", optional: true, since: "2.8.12" },
-              { name: "client-type", type: "string", token: "TYPE", optional: true, since: "2.8.12" },
+              {
+                name: "client-type",
+                type: "string",
+                token: "TYPE",
+                optional: true,
+                since: "2.8.12",
+              },
               { name: "username", type: "string", token: "USER", optional: true },
               { name: "addr", type: "string", value: "ip:port", token: "ADDR", optional: true },
-              { name: "laddr", type: "string", value: "ip:port", token: "LADDR", optional: true, since: "6.2.0" },
+              {
+                name: "laddr",
+                type: "string",
+                value: "ip:port",
+                token: "LADDR",
+                optional: true,
+                since: "6.2.0",
+              },
               { name: "skipme", type: "string", token: "SKIPME", optional: true },
               { name: "maxage", type: "integer", token: "MAXAGE", optional: true, since: "7.4.0" },
             ],
@@ -413,11 +447,17 @@ export const clientCommand: CommandSpec = {
         },
       ],
       handler(ctx, argv) {
-        if (argv.length > 4) throw new ReplyError(`ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.`);
+        if (argv.length > 4) {
+          throw new ReplyError(
+            `ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.`,
+          );
+        }
         let mode: "timeout" | "error" = "timeout";
         if (argv.length === 4) {
           const m = argv[3].toLowerCase();
-          if (m !== "timeout" && m !== "error") throw new ReplyError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+          if (m !== "timeout" && m !== "error") {
+            throw new ReplyError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+          }
           mode = m;
         }
         const id = parseInteger(argv[2]);
@@ -436,7 +476,11 @@ export const clientCommand: CommandSpec = {
       arguments: [{
         name: "action",
         type: "oneof",
-        arguments: ["on", "off", "skip"].map((t) => ({ name: t, type: "pure-token" as const, token: t.toUpperCase() })),
+        arguments: ["on", "off", "skip"].map((t) => ({
+          name: t,
+          type: "pure-token" as const,
+          token: t.toUpperCase(),
+        })),
       }],
       handler(ctx, argv) {
         const mode = argv[2].toLowerCase();
@@ -461,7 +505,11 @@ export const clientCommand: CommandSpec = {
       arguments: [{
         name: "enabled",
         type: "oneof",
-        arguments: [{ name: "on", type: "pure-token", token: "ON" }, { name: "off", type: "pure-token", token: "OFF" }],
+        arguments: [{ name: "on", type: "pure-token", token: "ON" }, {
+          name: "off",
+          type: "pure-token",
+          token: "OFF",
+        }],
       }],
       handler(ctx, argv) {
         ctx.client.noEvict = onOff(argv[2]);
@@ -478,7 +526,11 @@ export const clientCommand: CommandSpec = {
       arguments: [{
         name: "enabled",
         type: "oneof",
-        arguments: [{ name: "on", type: "pure-token", token: "ON" }, { name: "off", type: "pure-token", token: "OFF" }],
+        arguments: [{ name: "on", type: "pure-token", token: "ON" }, {
+          name: "off",
+          type: "pure-token",
+          token: "OFF",
+        }],
       }],
       handler(ctx, argv) {
         ctx.client.noTouch = onOff(argv[2]);

@@ -14,7 +14,7 @@
 import type { CommandContext, CommandSpec, ConfigSpec, ModuleSpec } from "../../core/spec.ts";
 import type { ClientState } from "../../core/client.ts";
 import type { ServerApi } from "../../core/server.ts";
-import { ReplyError, DB_INDEX_OUT_OF_RANGE } from "../../core/errors.ts";
+import { DB_INDEX_OUT_OF_RANGE, ReplyError } from "../../core/errors.ts";
 import { parseInteger } from "../../core/numbers.ts";
 import { clientCommand } from "./client_command.ts";
 
@@ -170,7 +170,10 @@ const commands: CommandSpec[] = [
     complexity: "O(1)",
     arity: -1,
     flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
-    history: [["6.2.0", "`protover` made optional; when called without arguments the command reports the current connection's context."]],
+    history: [[
+      "6.2.0",
+      "`protover` made optional; when called without arguments the command reports the current connection's context.",
+    ]],
     arguments: [{
       name: "arguments",
       type: "block",
@@ -192,7 +195,9 @@ const commands: CommandSpec[] = [
       let i = 1;
       if (argv.length >= 2) {
         const v = parseInteger(argv[1]);
-        if (v === null) throw new ReplyError("ERR Protocol version is not an integer or out of range");
+        if (v === null) {
+          throw new ReplyError("ERR Protocol version is not an integer or out of range");
+        }
         if (v < 2 || v > 3) throw new ReplyError("NOPROTO unsupported protocol version");
         ver = v;
         i = 2;

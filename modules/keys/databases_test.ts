@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { keysFixture, type KeysFixture } from "./testing.ts";
+import { type KeysFixture, keysFixture } from "./testing.ts";
 import type { ModuleSpec } from "../../core/spec.ts";
 
 let fx: KeysFixture;
@@ -29,7 +29,10 @@ describe("DBSIZE / FLUSHDB / FLUSHALL", () => {
 
   test("FLUSHALL empties every db and tells listeners (-1)", async () => {
     const flushed: number[] = [];
-    const listener: ModuleSpec = { name: "flush-listener", hooks: { flushed: (i) => flushed.push(i) } };
+    const listener: ModuleSpec = {
+      name: "flush-listener",
+      hooks: { flushed: (i) => flushed.push(i) },
+    };
     await fx.modis.server.loadModule(listener);
     fx.put("a", "1");
     fx.put("b", "2", { db: 5 });

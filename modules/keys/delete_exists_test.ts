@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { keysFixture, type KeysFixture } from "./testing.ts";
+import { type KeysFixture, keysFixture } from "./testing.ts";
 
 let fx: KeysFixture;
 beforeEach(async () => {
@@ -86,7 +86,11 @@ describe("EXISTS / TOUCH / TYPE", () => {
   });
 
   test("arity errors come from core with Redis's text", async () => {
-    await expect(fx.modis.call("DEL")).rejects.toThrow("ERR wrong number of arguments for 'del' command");
-    await expect(fx.modis.call("TYPE", "a", "b")).rejects.toThrow("ERR wrong number of arguments for 'type' command");
+    await expect(fx.modis.call("DEL")).rejects.toThrow(
+      "ERR wrong number of arguments for 'del' command",
+    );
+    await expect(fx.modis.call("TYPE", "a", "b")).rejects.toThrow(
+      "ERR wrong number of arguments for 'type' command",
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { keysFixture, type KeysFixture } from "./testing.ts";
+import { type KeysFixture, keysFixture } from "./testing.ts";
 
 let fx: KeysFixture;
 beforeEach(async () => {
@@ -93,14 +93,22 @@ describe("EXPIRE family", () => {
       "ERR GT and LT options at the same time are not compatible",
     );
     await expect(call("EXPIRE", "k", 10, "AB")).rejects.toThrow("ERR Unsupported option AB");
-    await expect(call("EXPIRE", "k", "")).rejects.toThrow("ERR value is not an integer or out of range");
-    await expect(call("EXPIRE", "k", "1.5")).rejects.toThrow("ERR value is not an integer or out of range");
+    await expect(call("EXPIRE", "k", "")).rejects.toThrow(
+      "ERR value is not an integer or out of range",
+    );
+    await expect(call("EXPIRE", "k", "1.5")).rejects.toThrow(
+      "ERR value is not an integer or out of range",
+    );
   });
 
   test("overflow checks, as Redis does them", async () => {
     fx.put("k", "v");
-    for (const v of ["9223370399119966", "9223372036854776", "10000000000000000", "-9223372036854776"]) {
-      await expect(call("EXPIRE", "k", v)).rejects.toThrow("ERR invalid expire time in 'expire' command");
+    for (
+      const v of ["9223370399119966", "9223372036854776", "10000000000000000", "-9223372036854776"]
+    ) {
+      await expect(call("EXPIRE", "k", v)).rejects.toThrow(
+        "ERR invalid expire time in 'expire' command",
+      );
     }
     await expect(call("PEXPIRE", "k", "9223372036854770000")).rejects.toThrow(
       "ERR invalid expire time in 'pexpire' command",

@@ -36,7 +36,11 @@ const INT32_MAX = 2n ** 31n - 1n;
  * ctx.reply.simple(value === undefined ? "none" : typeOf(value).name);
  * ```
  */
-export function lookupNoTouch(ctx: CommandContext, key: string, notifyMiss = true): Value | undefined {
+export function lookupNoTouch(
+  ctx: CommandContext,
+  key: string,
+  notifyMiss = true,
+): Value | undefined {
   const value = ctx.db.peek(key);
   ctx.server.hit(value !== undefined);
   if (value === undefined && notifyMiss) ctx.db.notify("m", "keymiss", key);
@@ -57,7 +61,9 @@ export function lookupNoTouch(ctx: CommandContext, key: string, notifyMiss = tru
 export function parseDbIndex(arg: string, notInteger?: string): number {
   const n = parseInt64(arg);
   if (n === null) throw new ReplyError(notInteger ?? NOT_INTEGER);
-  if (n < INT32_MIN || n > INT32_MAX) throw new ReplyError(notInteger ?? "ERR value is out of range");
+  if (n < INT32_MIN || n > INT32_MAX) {
+    throw new ReplyError(notInteger ?? "ERR value is out of range");
+  }
   return Number(n);
 }
 

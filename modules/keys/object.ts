@@ -45,7 +45,8 @@ function isSharedInteger(ctx: CommandContext, value: Value): boolean {
   if (typeof value !== "string" || !/^(0|[1-9][0-9]{0,3})$/.test(value)) return false;
   if (Number(value) >= SHARED_INTEGERS) return false;
   const policy = ctx.server.config.get("maxmemory-policy");
-  return ctx.server.config.get("maxmemory") === "0" || !(policy.endsWith("-lru") || policy.endsWith("-lfu"));
+  return ctx.server.config.get("maxmemory") === "0" ||
+    !(policy.endsWith("-lru") || policy.endsWith("-lfu"));
 }
 
 /** A subcommand taking one key that answers null when the key is missing. */
@@ -105,13 +106,23 @@ export const objectCommand: CommandSpec = {
   arity: -2,
   flags: [],
   subcommands: [
-    keySubcommand("encoding", "2.2.3", "Names the internal representation of a key's value.", (ctx, key) => {
-      ctx.reply.bulk(ctx.db.objectEncoding(key));
-    }),
-    keySubcommand("idletime", "2.2.3", "Tells how many seconds ago a key was last accessed.", (ctx, key) => {
-      if (lfuPolicy(ctx)) throw new ReplyError(IDLETIME_UNDER_LFU);
-      ctx.reply.int(ctx.db.idleSeconds(key));
-    }),
+    keySubcommand(
+      "encoding",
+      "2.2.3",
+      "Names the internal representation of a key's value.",
+      (ctx, key) => {
+        ctx.reply.bulk(ctx.db.objectEncoding(key));
+      },
+    ),
+    keySubcommand(
+      "idletime",
+      "2.2.3",
+      "Tells how many seconds ago a key was last accessed.",
+      (ctx, key) => {
+        if (lfuPolicy(ctx)) throw new ReplyError(IDLETIME_UNDER_LFU);
+        ctx.reply.int(ctx.db.idleSeconds(key));
+      },
+    ),
     keySubcommand("freq", "4.0.0", "Estimates a key's access frequency.", (ctx, key) => {
       if (!lfuPolicy(ctx)) throw new ReplyError(FREQ_WITHOUT_LFU);
       const access = ctx.server.keyAccess;
@@ -123,9 +134,14 @@ export const objectCommand: CommandSpec = {
       const periods = decay > 0 ? Math.floor(ctx.db.idleSeconds(key) / 60 / decay) : 0;
       ctx.reply.int(Math.max(0, LFU_INIT_VAL - periods));
     }),
-    keySubcommand("refcount", "2.2.3", "Tells how many references hold a key's value.", (ctx, _key, value) => {
-      ctx.reply.int(isSharedInteger(ctx, value) ? SHARED_REFCOUNT : 1);
-    }),
+    keySubcommand(
+      "refcount",
+      "2.2.3",
+      "Tells how many references hold a key's value.",
+      (ctx, _key, value) => {
+        ctx.reply.int(isSharedInteger(ctx, value) ? SHARED_REFCOUNT : 1);
+      },
+    ),
     {
       name: "help",
       group: "generic",

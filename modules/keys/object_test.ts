@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { keysFixture, type KeysFixture } from "./testing.ts";
+import { type KeysFixture, keysFixture } from "./testing.ts";
 
 let fx: KeysFixture;
 beforeEach(async () => {
@@ -29,12 +29,16 @@ describe("OBJECT", () => {
     expect(await call("OBJECT", "IDLETIME", "k")).toBe(42);
     expect(await call("OBJECT", "IDLETIME", "k")).toBe(42);
     fx.modis.server.config.set("maxmemory-policy", "allkeys-lfu", "config-set");
-    await expect(call("OBJECT", "IDLETIME", "k")).rejects.toThrow("ERR An LFU maxmemory policy is selected");
+    await expect(call("OBJECT", "IDLETIME", "k")).rejects.toThrow(
+      "ERR An LFU maxmemory policy is selected",
+    );
   });
 
   test("FREQ needs an LFU policy; a fresh key reads 5", async () => {
     fx.put("k", "v");
-    await expect(call("OBJECT", "FREQ", "k")).rejects.toThrow("ERR An LFU maxmemory policy is not selected");
+    await expect(call("OBJECT", "FREQ", "k")).rejects.toThrow(
+      "ERR An LFU maxmemory policy is not selected",
+    );
     fx.modis.server.config.set("maxmemory-policy", "volatile-lfu", "config-set");
     expect(await call("OBJECT", "FREQ", "k")).toBe(5);
     fx.modis.server.db(0).setIdleSeconds("k", 3 * 60);
@@ -52,7 +56,9 @@ describe("OBJECT", () => {
     const help = (await call("OBJECT", "HELP")) as string[];
     expect(help[0]).toStartWith("OBJECT <subcommand>");
     expect(help.some((l) => l.startsWith("ENCODING"))).toBe(true);
-    await expect(call("OBJECT", "FOO", "k")).rejects.toThrow("ERR unknown subcommand 'FOO'. Try OBJECT HELP.");
+    await expect(call("OBJECT", "FOO", "k")).rejects.toThrow(
+      "ERR unknown subcommand 'FOO'. Try OBJECT HELP.",
+    );
     await expect(call("OBJECT", "ENCODING")).rejects.toThrow(
       "ERR wrong number of arguments for 'object|encoding' command",
     );

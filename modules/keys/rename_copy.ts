@@ -104,7 +104,10 @@ export const renameCopyCommands: CommandSpec[] = [
     flags: ["write", "fast"],
     keys: renameKeys("insert"),
     arguments: renameArgs,
-    history: [["3.2.0", "The command no longer returns an error when source and destination names are the same."]],
+    history: [[
+      "3.2.0",
+      "The command no longer returns an error when source and destination names are the same.",
+    ]],
     handler: (ctx, argv) => renameKey(ctx, argv, true),
   },
   {
@@ -148,7 +151,8 @@ export const renameCopyCommands: CommandSpec[] = [
     group: "generic",
     summary: "Duplicates a key's value, and its TTL, under another name or database.",
     since: "6.2.0",
-    complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+    complexity:
+      "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
     arity: -3,
     flags: ["write", "denyoom"],
     keys: [{ flags: ["RO", "access"], begin: 1 }, { flags: ["OW", "update"], begin: 2 }],

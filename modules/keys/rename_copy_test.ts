@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { keysFixture, type KeysFixture, type ToyList } from "./testing.ts";
+import { type KeysFixture, keysFixture, type ToyList } from "./testing.ts";
 
 let fx: KeysFixture;
 beforeEach(async () => {
@@ -84,10 +84,14 @@ describe("MOVE", () => {
 
   test("errors: same db, bad index", async () => {
     fx.put("k", "v");
-    await expect(call("MOVE", "k", 0)).rejects.toThrow("ERR source and destination objects are the same");
+    await expect(call("MOVE", "k", 0)).rejects.toThrow(
+      "ERR source and destination objects are the same",
+    );
     await expect(call("MOVE", "k", 16)).rejects.toThrow("ERR DB index is out of range");
     await expect(call("MOVE", "k", -1)).rejects.toThrow("ERR DB index is out of range");
-    await expect(call("MOVE", "k", "x")).rejects.toThrow("ERR value is not an integer or out of range");
+    await expect(call("MOVE", "k", "x")).rejects.toThrow(
+      "ERR value is not an integer or out of range",
+    );
     await expect(call("MOVE", "k", "4294967296")).rejects.toThrow("ERR value is out of range");
   });
 });
@@ -120,8 +124,12 @@ describe("COPY", () => {
     expect(await call("COPY", "a", "a", "DB", 2)).toBe(1);
     expect(db(2).peek("a")).toBe("1");
     expect(fx.events).toEqual(["copy_to:a@2"]);
-    await expect(call("COPY", "a", "a")).rejects.toThrow("ERR source and destination objects are the same");
-    await expect(call("COPY", "a", "a", "DB", 0)).rejects.toThrow("ERR source and destination objects are the same");
+    await expect(call("COPY", "a", "a")).rejects.toThrow(
+      "ERR source and destination objects are the same",
+    );
+    await expect(call("COPY", "a", "a", "DB", 0)).rejects.toThrow(
+      "ERR source and destination objects are the same",
+    );
     await expect(call("COPY", "a", "b", "DB")).rejects.toThrow("ERR syntax error");
     await expect(call("COPY", "a", "b", "foo")).rejects.toThrow("ERR syntax error");
     await expect(call("COPY", "a", "b", "DB", "notanumber")).rejects.toThrow(

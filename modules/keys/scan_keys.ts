@@ -114,7 +114,9 @@ export const scanKeysCommands: CommandSpec[] = [
       let typeName: string | null = null;
       for (let i = 2; i < argv.length; i += 2) {
         const opt = argv[i].toLowerCase();
-        if (opt === "novalues") throw new ReplyError("ERR NOVALUES option can only be used in HSCAN");
+        if (opt === "novalues") {
+          throw new ReplyError("ERR NOVALUES option can only be used in HSCAN");
+        }
         if (i + 1 >= argv.length) throw new ReplyError(SYNTAX_ERR);
         if (opt === "count") {
           const n = parseInt64(argv[i + 1]);

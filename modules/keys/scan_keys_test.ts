@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { keysFixture, type KeysFixture } from "./testing.ts";
+import { type KeysFixture, keysFixture } from "./testing.ts";
 import { parseScanCursor } from "./scan_keys.ts";
 
 let fx: KeysFixture;
@@ -11,7 +11,10 @@ afterEach(() => fx.close());
 const call = (...args: (string | number)[]) => fx.modis.call(...args);
 
 /** Run a whole SCAN, optionally doing something between calls; returns every key seen. */
-async function scanAll(extra: string[] = [], between?: (iteration: number) => void): Promise<string[]> {
+async function scanAll(
+  extra: string[] = [],
+  between?: (iteration: number) => void,
+): Promise<string[]> {
   const seen: string[] = [];
   let cursor = "0";
   let iteration = 0;
@@ -68,7 +71,10 @@ describe("SCAN", () => {
     fx.put("gone2", ["x"], { ttlMs: -1 });
     expect(new Set(await scanAll(["COUNT", "10"])).size).toBe(100);
     expect(await call("DBSIZE")).toBe(100);
-    expect(fx.events.filter((e) => e.startsWith("expired:")).sort()).toEqual(["expired:gone1@0", "expired:gone2@0"]);
+    expect(fx.events.filter((e) => e.startsWith("expired:")).sort()).toEqual([
+      "expired:gone1@0",
+      "expired:gone2@0",
+    ]);
   });
 
   test("cursor and option errors", async () => {
@@ -76,10 +82,14 @@ describe("SCAN", () => {
       await expect(call("SCAN", bad)).rejects.toThrow("ERR invalid cursor");
     }
     await expect(call("SCAN", 0, "COUNT", 0)).rejects.toThrow("ERR syntax error");
-    await expect(call("SCAN", 0, "COUNT", "x")).rejects.toThrow("ERR value is not an integer or out of range");
+    await expect(call("SCAN", 0, "COUNT", "x")).rejects.toThrow(
+      "ERR value is not an integer or out of range",
+    );
     await expect(call("SCAN", 0, "COUNT")).rejects.toThrow("ERR syntax error");
     await expect(call("SCAN", 0, "FOO", "bar")).rejects.toThrow("ERR syntax error");
-    await expect(call("SCAN", 0, "NOVALUES")).rejects.toThrow("ERR NOVALUES option can only be used in HSCAN");
+    await expect(call("SCAN", 0, "NOVALUES")).rejects.toThrow(
+      "ERR NOVALUES option can only be used in HSCAN",
+    );
   });
 
   test("cursor parsing follows string2ull", () => {
@@ -102,7 +112,7 @@ describe("SCAN", () => {
       const seen = new Set(
         await scanAll(["COUNT", "5"], (it) => {
           // Grow far past the stable set, then shrink back: forces several rehashes mid-scan.
-          if (it < 40) for (let j = 0; j < 100; j++) fx.put(`churn:${churn++}`, "v");
+          if (it < 40) { for (let j = 0; j < 100; j++) fx.put(`churn:${churn++}`, "v"); }
           else for (let j = 0; j < 200 && churn > 0; j++) db.remove(`churn:${--churn}`);
           buckets.add(db.main.bucketCount);
         }),

@@ -11,7 +11,7 @@
  */
 
 import { createServer, type ModisServer } from "../../mod.ts";
-import type { ModuleSpec, TypeSpec, TypedValue } from "../../core/spec.ts";
+import type { ModuleSpec, TypedValue, TypeSpec } from "../../core/spec.ts";
 import { connectionModule } from "../connection/mod.ts";
 import { keysModule } from "./mod.ts";
 
@@ -58,7 +58,9 @@ export interface KeysFixture {
  * await fx.close();
  * ```
  */
-export async function keysFixture(config: Record<string, string | number> = {}): Promise<KeysFixture> {
+export async function keysFixture(
+  config: Record<string, string | number> = {},
+): Promise<KeysFixture> {
   const events: string[] = [];
   const propagated: string[] = [];
   const recorder: ModuleSpec = {
@@ -81,7 +83,11 @@ export async function keysFixture(config: Record<string, string | number> = {}):
       propagated: (db, argv) => propagated.push(`${db}: ${argv.join(" ")}`),
     },
   };
-  const modis = createServer({ builtins: [connectionModule, keysModule, recorder], log: false, config });
+  const modis = createServer({
+    builtins: [connectionModule, keysModule, recorder],
+    log: false,
+    config,
+  });
   await modis.ready;
   const put: KeysFixture["put"] = (key, value, options = {}) => {
     const db = modis.server.db(options.db ?? 0);

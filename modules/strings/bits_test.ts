@@ -166,7 +166,13 @@ describe("BITOP", () => {
     expect(await h.raw("GET", "d")).toBe("\xf0");
     expect(await h.run("BITOP", "OR", "d", "nokey", "nokey2")).toBe(0);
     expect(h.db.exists("d")).toBe(false);
-    expect(h.events).toEqual(["$:set:d", "$:set:d", "m:keymiss:nokey", "m:keymiss:nokey2", "g:del:d"]);
+    expect(h.events).toEqual([
+      "$:set:d",
+      "$:set:d",
+      "m:keymiss:nokey",
+      "m:keymiss:nokey2",
+      "g:del:d",
+    ]);
     expect(await h.run("BITOP", "OR", "d", "nokey")).toBe(0);
     expect(h.events.length).toBe(6);
   });

@@ -19,7 +19,14 @@
  * load stops with an error naming "cntr-type", exactly like Redis with a missing module.
  */
 
-import { type CommandSpec, type ModuleSpec, type RdbInput, type RdbOutput, ReplyError, type TypeSpec } from "../../mod.ts";
+import {
+  type CommandSpec,
+  type ModuleSpec,
+  type RdbInput,
+  type RdbOutput,
+  ReplyError,
+  type TypeSpec,
+} from "../../mod.ts";
 
 /** A counter value. */
 export class Counter {

@@ -32,7 +32,9 @@ const world: CommandSpec = {
   flags: ["fast"],
   arguments: [{ name: "name", type: "string", optional: true }],
   handler(ctx, argv) {
-    if (argv.length > 2) throw new ReplyError("ERR wrong number of arguments for 'hello.world' command");
+    if (argv.length > 2) {
+      throw new ReplyError("ERR wrong number of arguments for 'hello.world' command");
+    }
     const greeting = ctx.server.config.get("hello.greeting");
     greetings.set(ctx.server, (greetings.get(ctx.server) ?? 0) + 1);
     ctx.reply.bulk(`${greeting}, ${argv[1] ?? "world"}!`);

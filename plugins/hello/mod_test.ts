@@ -14,7 +14,10 @@ describe("hello plugin, embedded", () => {
     const list = (await m.call("MODULE", "LIST")) as unknown[];
     expect(list.length).toBe(1);
     expect(list[0]).toEqual(["name", "hello", "ver", 1, "path", "", "args", []]);
-    expect(await m.call("COMMAND", "LIST", "FILTERBY", "MODULE", "hello")).toEqual(["hello.world", "hello.count"]);
+    expect(await m.call("COMMAND", "LIST", "FILTERBY", "MODULE", "hello")).toEqual([
+      "hello.world",
+      "hello.count",
+    ]);
     await expect(m.call("HELLO.WORLD", "a", "b")).rejects.toThrow("wrong number of arguments");
     await m.close();
   });
@@ -42,7 +45,9 @@ describe("hello plugin, --loadmodule", () => {
     const c = await server().client();
     expect(await c.send("HELLO.WORLD", "Lea")).toBe("Bonjour, Lea!");
     const list = (await c.send("MODULE", "LIST")) as unknown[];
-    expect(list).toEqual([["name", "hello", "ver", 1, "path", "./plugins/hello/mod.ts", "args", ["Bonjour"]]]);
+    expect(list).toEqual([["name", "hello", "ver", 1, "path", "./plugins/hello/mod.ts", "args", [
+      "Bonjour",
+    ]]]);
   });
 
   test("MODULE UNLOAD removes its commands, MODULE LOAD brings them back", async () => {
@@ -58,7 +63,9 @@ describe("hello plugin, --loadmodule", () => {
     expect(await c.send("MODULE", "UNLOAD", "server")).toEqual({
       error: "ERR Error unloading module: no such module with that name",
     });
-    expect(await c.send("MODULE", "LOAD", `${REPO_ROOT}/plugins/hello/mod.ts`, "Hej")).toEqual({ simple: "OK" });
+    expect(await c.send("MODULE", "LOAD", `${REPO_ROOT}/plugins/hello/mod.ts`, "Hej")).toEqual({
+      simple: "OK",
+    });
     expect(await c.send("HELLO.WORLD")).toBe("Hej, world!");
     expect(await c.send("MODULE", "LOAD", `${REPO_ROOT}/plugins/hello/mod.ts`)).toEqual({
       error: "ERR Error loading the extension. Please check the server logs.",
@@ -69,7 +76,14 @@ describe("hello plugin, --loadmodule", () => {
     // Pipelined commands wait for the asynchronous load and keep their order.
     await c.send("MODULE", "UNLOAD", "hello");
     const replies = await Promise.all([
-      c.send("MODULE", "LOADEX", `${REPO_ROOT}/plugins/hello/mod.ts`, "CONFIG", "hello.greeting", "Ciao"),
+      c.send(
+        "MODULE",
+        "LOADEX",
+        `${REPO_ROOT}/plugins/hello/mod.ts`,
+        "CONFIG",
+        "hello.greeting",
+        "Ciao",
+      ),
       c.send("HELLO.WORLD"),
     ]);
     expect(replies).toEqual([{ simple: "OK" }, "Ciao, world!"]);

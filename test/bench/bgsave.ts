@@ -14,7 +14,7 @@
  * Modis process also runs its persistence code cold (JIT).
  */
 
-import { makeTempDir, startServer, type ServerHandle } from "../helpers/mod.ts";
+import { makeTempDir, type ServerHandle, startServer } from "../helpers/mod.ts";
 import { startRedis } from "../helpers/mod.ts";
 import type { RespClient } from "../helpers/resp_client.ts";
 
@@ -78,22 +78,34 @@ async function round(name: string, h: ServerHandle, admin: RespClient): Promise<
   const size = Bun.file(`${h.dir}/dump.rdb`).size;
   const f = (x: number) => x.toFixed(2);
   console.log(
-    `${name.padEnd(12)} no save: p50 ${f(pct(base, 0.5))} p99 ${f(pct(base, 0.99))} max ${f(base.at(-1)!)} ms | ` +
-      `during BGSAVE: p50 ${f(pct(during, 0.5))} p99 ${f(pct(during, 0.99))} max ${f(during.at(-1)!)} ms (${during.length} reqs) | ` +
-      `BGSAVE ${KEYS} keys: ${Math.round(saveMs)} ms, ${Math.round(KEYS / (saveMs / 1000) / 1000)}k keys/s, ${(size / 1e6).toFixed(1)} MB`,
+    `${name.padEnd(12)} no save: p50 ${f(pct(base, 0.5))} p99 ${f(pct(base, 0.99))} max ${
+      f(base.at(-1)!)
+    } ms | ` +
+      `during BGSAVE: p50 ${f(pct(during, 0.5))} p99 ${f(pct(during, 0.99))} max ${
+        f(during.at(-1)!)
+      } ms (${during.length} reqs) | ` +
+      `BGSAVE ${KEYS} keys: ${Math.round(saveMs)} ms, ${
+        Math.round(KEYS / (saveMs / 1000) / 1000)
+      }k keys/s, ${(size / 1e6).toFixed(1)} MB`,
   );
 }
 
 for (const runtime of (["bun", "deno"] as const).filter((r) => SERVERS.includes(r))) {
   const dir = makeTempDir("modis-bench");
-  const h = await startServer({ runtime, dir, persistence: true, args: ["--dir", dir, "--save", "", "--enable-debug-command", "yes"] });
+  const h = await startServer({
+    runtime,
+    dir,
+    persistence: true,
+    args: ["--dir", dir, "--save", "", "--enable-debug-command", "yes"],
+  });
   await bench(`modis-${runtime}`, h);
   await h.stop("SIGKILL");
   Bun.spawnSync(["rm", "-rf", dir]);
 }
-const redis = SERVERS.includes("redis") ? await startRedis({ args: ["--enable-debug-command", "yes"] }) : null;
+const redis = SERVERS.includes("redis")
+  ? await startRedis({ args: ["--enable-debug-command", "yes"] })
+  : null;
 if (redis) {
   await bench("redis", redis);
   await redis.stop();
 }
-

@@ -146,7 +146,9 @@ describe("scripting: Modis vs redis-server", () => {
     for (const argv of CASES) {
       let [ref, got] = await p.both(...argv);
       // FUNCTION LIST walks a hash table: the order of libraries is unspecified in Redis.
-      if (argv[0] === "FUNCTION" && argv[1] === "LIST") [ref, got] = [sortedByJson(ref), sortedByJson(got)];
+      if (argv[0] === "FUNCTION" && argv[1] === "LIST") {
+        [ref, got] = [sortedByJson(ref), sortedByJson(got)];
+      }
       if (!Bun.deepEquals(ref, got, true)) {
         mismatches.push(
           `${JSON.stringify(argv)}\n  redis: ${JSON.stringify(ref)}\n  modis: ${

@@ -10,19 +10,42 @@ import type { Reply, RespClient } from "../helpers/mod.ts";
 export function datasetCommands(tag = ""): (string | number)[][] {
   const cmds: (string | number)[][] = [["SELECT", 0]];
   const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
-  cmds.push(["SET", `str${tag}`, "hello"], ["SET", `int${tag}`, "12345"], ["SET", `big${tag}`, "abc".repeat(400)]);
+  cmds.push(["SET", `str${tag}`, "hello"], ["SET", `int${tag}`, "12345"], [
+    "SET",
+    `big${tag}`,
+    "abc".repeat(400),
+  ]);
   cmds.push(["SET", `bin${tag}\x00\xff`, "\x00\x01\xfe\xff binary"]);
   cmds.push(["SET", `ttl${tag}`, "v", "PX", 3_600_000]);
-  cmds.push(["RPUSH", `list${tag}`, "a", "b", "c", "12"], ["RPUSH", `biglist${tag}`, ...many(1000, (i) => `item-${i}`)]);
+  cmds.push(["RPUSH", `list${tag}`, "a", "b", "c", "12"], [
+    "RPUSH",
+    `biglist${tag}`,
+    ...many(1000, (i) => `item-${i}`),
+  ]);
   cmds.push(["SADD", `iset${tag}`, "1", "2", "300000"], ["SADD", `lset${tag}`, "x", "y", "z"]);
   cmds.push(["SADD", `hset${tag}`, ...many(600, (i) => `m${i}`)]);
   cmds.push(["ZADD", `zs${tag}`, "1", "a", "2.5", "b", "-inf", "c"]);
   cmds.push(["ZADD", `bigzs${tag}`, ...many(300, (i) => [String(i / 7), `z${i}`]).flat()]);
-  cmds.push(["HSET", `h${tag}`, "f1", "v1", "f2", "22"], ["HSET", `bigh${tag}`, ...many(300, (i) => [`f${i}`, `v${i}`]).flat()]);
-  cmds.push(["XADD", `stream${tag}`, "1-1", "a", "1"], ["XADD", `stream${tag}`, "2-0", "b", "2", "c", "3"]);
+  cmds.push(["HSET", `h${tag}`, "f1", "v1", "f2", "22"], [
+    "HSET",
+    `bigh${tag}`,
+    ...many(300, (i) => [`f${i}`, `v${i}`]).flat(),
+  ]);
+  cmds.push(["XADD", `stream${tag}`, "1-1", "a", "1"], [
+    "XADD",
+    `stream${tag}`,
+    "2-0",
+    "b",
+    "2",
+    "c",
+    "3",
+  ]);
   cmds.push(["XGROUP", "CREATE", `stream${tag}`, "g1", "0"]);
   cmds.push(["XREADGROUP", "GROUP", "g1", "alice", "COUNT", 1, "STREAMS", `stream${tag}`, ">"]);
-  cmds.push(["SELECT", 2], ["SET", `db2${tag}`, "in db 2"], ["RPUSH", `db2list${tag}`, "q"], ["SELECT", 0]);
+  cmds.push(["SELECT", 2], ["SET", `db2${tag}`, "in db 2"], ["RPUSH", `db2list${tag}`, "q"], [
+    "SELECT",
+    0,
+  ]);
   return cmds;
 }
 
@@ -58,8 +81,7 @@ export async function readAll(c: RespClient): Promise<string> {
         // Scores compared as numbers: Redis 7.0 replies "%.17g", 7.4 the shortest form.
         const flat = (await c.send("ZRANGE", k, 0, -1, "WITHSCORES")) as Reply[];
         v = flat.map((x, i) => (i % 2 ? String(Number(String(x).replace(/inf$/, "Infinity"))) : x));
-      }
-      else if (type === "hash") v = sortPairs((await c.send("HGETALL", k)) as Reply[]);
+      } else if (type === "hash") v = sortPairs((await c.send("HGETALL", k)) as Reply[]);
       else if (type === "stream") {
         const groups = (await c.send("XINFO", "GROUPS", k)) as Reply[][];
         v = {
@@ -87,8 +109,14 @@ export async function runTool(cmd: string[]): Promise<{ code: number; out: strin
 
 /** Whether Debian's redis-server and its check tools are installed. */
 export function haveRedisTools(): boolean {
-  const ok = ["redis-server", "redis-check-rdb", "redis-check-aof"].every((t) => Bun.which(t) !== null);
-  if (!ok) console.warn("SKIP: redis-server / redis-check-rdb / redis-check-aof not installed; interop checks skipped");
+  const ok = ["redis-server", "redis-check-rdb", "redis-check-aof"].every((t) =>
+    Bun.which(t) !== null
+  );
+  if (!ok) {
+    console.warn(
+      "SKIP: redis-server / redis-check-rdb / redis-check-aof not installed; interop checks skipped",
+    );
+  }
   return ok;
 }
 

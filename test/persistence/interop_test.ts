@@ -6,7 +6,14 @@
  */
 
 import { describe, expect, test } from "bun:test";
-import { makeTempDir, RUNTIMES, startRedis, startServer, runServerToExit, type RespClient } from "../helpers/mod.ts";
+import {
+  makeTempDir,
+  type RespClient,
+  runServerToExit,
+  RUNTIMES,
+  startRedis,
+  startServer,
+} from "../helpers/mod.ts";
 import { haveRedisTools, readAll, removeDir, runTool, writeDataset } from "./dataset.ts";
 
 const tools = haveRedisTools();
@@ -24,7 +31,11 @@ for (const runtime of RUNTIMES) {
   describe.skipIf(!tools)(`persistence interop [${runtime}]`, () => {
     test("an RDB saved by Modis passes redis-check-rdb and loads in redis-server with the same data", async () => {
       const dir = makeTempDir("modis-rdb");
-      const modis = await startServer({ runtime, persistence: true, args: ["--dir", dir, "--save", ""] });
+      const modis = await startServer({
+        runtime,
+        persistence: true,
+        args: ["--dir", dir, "--save", ""],
+      });
       const c = await modis.client();
       await writeDataset(c);
       expect(await c.send("SAVE")).toEqual({ simple: "OK" });
@@ -46,12 +57,20 @@ for (const runtime of RUNTIMES) {
       await rc.send("SAVE");
       const expected = await readAll(rc);
       await redis.stop();
-      const modis = await startServer({ runtime, persistence: true, args: ["--dir", dir, "--save", "3600 1"] });
+      const modis = await startServer({
+        runtime,
+        persistence: true,
+        args: ["--dir", dir, "--save", "3600 1"],
+      });
       const c = await modis.client();
       expect(await readAll(c)).toBe(expected);
       await c.send("SET", "added", "after load");
       expect(await modis.stop("SIGTERM")).toBe(0);
-      const again = await startServer({ runtime, persistence: true, args: ["--dir", dir, "--save", ""] });
+      const again = await startServer({
+        runtime,
+        persistence: true,
+        args: ["--dir", dir, "--save", ""],
+      });
       expect(await (await again.client()).send("GET", "added")).toBe("after load");
       await again.stop();
       removeDir(dir);
@@ -59,11 +78,17 @@ for (const runtime of RUNTIMES) {
 
     test("a Modis AOF (base + incr, after BGREWRITEAOF) passes redis-check-aof and loads in redis-server", async () => {
       const dir = makeTempDir("modis-aof");
-      const modis = await startServer({ runtime, persistence: true, args: ["--dir", dir, "--save", "", "--appendonly", "yes"] });
+      const modis = await startServer({
+        runtime,
+        persistence: true,
+        args: ["--dir", dir, "--save", "", "--appendonly", "yes"],
+      });
       const c = await modis.client();
       await writeDataset(c, "-1");
       await waitFor(c, "aof_rewrite_in_progress", "0");
-      expect(await c.send("BGREWRITEAOF")).toEqual({ simple: "Background append only file rewriting started" });
+      expect(await c.send("BGREWRITEAOF")).toEqual({
+        simple: "Background append only file rewriting started",
+      });
       await waitFor(c, "aof_rewrite_in_progress", "0");
       await writeDataset(c, "-2");
       await c.send("INCRBY", "int-1", 5);
@@ -81,14 +106,20 @@ for (const runtime of RUNTIMES) {
 
     test("a redis-server AOF directory loads in Modis", async () => {
       const dir = makeTempDir("modis-aof");
-      const redis = (await startRedis({ args: ["--dir", dir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no"] }))!;
+      const redis = (await startRedis({
+        args: ["--dir", dir, "--appendonly", "yes", "--aof-use-rdb-preamble", "no"],
+      }))!;
       const rc = await redis.client();
       await writeDataset(rc, "-1");
       await writeDataset(rc, "-2");
       await rc.send("EXPIRE", "str-1", 1000);
       const expected = await readAll(rc);
       await redis.stop();
-      const modis = await startServer({ runtime, persistence: true, args: ["--dir", dir, "--save", "", "--appendonly", "yes"] });
+      const modis = await startServer({
+        runtime,
+        persistence: true,
+        args: ["--dir", dir, "--save", "", "--appendonly", "yes"],
+      });
       expect(await readAll(await modis.client())).toBe(expected);
       await modis.stop();
       removeDir(dir);
@@ -96,7 +127,11 @@ for (const runtime of RUNTIMES) {
 
     test("a truncated RDB stops the server with the file, offset and reason", async () => {
       const dir = makeTempDir("modis-bad");
-      const modis = await startServer({ runtime, persistence: true, args: ["--dir", dir, "--save", ""] });
+      const modis = await startServer({
+        runtime,
+        persistence: true,
+        args: ["--dir", dir, "--save", ""],
+      });
       const c = await modis.client();
       await writeDataset(c);
       await c.send("SAVE");
