@@ -23,6 +23,7 @@ import { sortModule } from "./sort/mod.ts";
 import { streamsModule } from "./streams/mod.ts";
 import { trackingModule } from "./tracking/mod.ts";
 import { persistenceModule } from "./persistence/mod.ts";
+import { clusterModule } from "./cluster/mod.ts";
 
 /**
  * Every built-in module.
@@ -48,6 +49,7 @@ export const builtinModules: ModuleSpec[] = [
   hyperloglogModule,
   geoModule,
   sortModule,
+  clusterModule,
   // Gates of the modules above (auth, pause, subscribed mode, busy scripts...) run before
   // MULTI queueing, as in Redis: transactions stays last.
   pubsubModule,
