@@ -68,6 +68,8 @@ export class ClientState implements CommandContext {
   propagationTargets = PROPAGATE_ALL;
   /** Set while commands must not block (EXEC, scripts, embedded calls). */
   denyBlocking = false;
+  /** `server.propagatedCount` after this client's last write went out (Redis's woff). */
+  writeOffset = 0;
   /**
    * The client that runs a script's commands (Redis's CLIENT_SCRIPT): a command whose reply
    * would otherwise follow hash order (SORT BY a constant of a set) sorts it, so a script

@@ -348,8 +348,18 @@ export class Server implements DbHost {
     if (this.hooks.propagated.length === 0) return; // nobody listens: no AOF, no replicas
     if (targets === 0) return;
     if (this.currentClient !== null) this.pendingPropagation.push([dbIndex, argv, targets]);
-    else for (const h of this.hooks.propagated) h(dbIndex, argv, this, targets);
+    else {
+      this.propagatedCount++;
+      for (const h of this.hooks.propagated) h(dbIndex, argv, this, targets);
+    }
   }
+
+  /**
+   * Writes announced to `propagated` hooks so far: a position in the stream of writes (Redis's
+   * master_repl_offset counts bytes; this counts commands). A client's `writeOffset` is where
+   * its last write ended; WAITAOF compares it with how far the AOF is fsynced.
+   */
+  propagatedCount = 0;
 
   /**
    * totalErrorReplies when the running command (or the last command it ran) started or
@@ -372,19 +382,25 @@ export class Server implements DbHost {
    * it found expired — reach AOF and replicas as one unit, wrapped in MULTI/EXEC when there
    * are several, so a replica never applies half of a transaction.
    */
-  private flushPropagation(): void {
+  private flushPropagation(client: ClientState | null): void {
     const ops = this.pendingPropagation;
     this.pendingPropagation = [];
     const hooks = this.hooks.propagated;
+    // Counted before the hooks run, so a hook sees the count its write ends at.
+    const emit = (db: number, argv: string[], targets: number) => {
+      this.propagatedCount++;
+      for (const h of hooks) h(db, argv, this, targets);
+    };
     const wrap = ops.length > 1;
     // MULTI/EXEC go wherever one of the unit's writes goes.
     let all = 0;
     if (wrap) {
       for (const op of ops) all |= op[2];
-      for (const h of hooks) h(ops[0][0], ["MULTI"], this, all);
+      emit(ops[0][0], ["MULTI"], all);
     }
-    for (const [db, argv, targets] of ops) for (const h of hooks) h(db, argv, this, targets);
-    if (wrap) { for (const h of hooks) h(ops[ops.length - 1][0], ["EXEC"], this, all); }
+    for (const [db, argv, targets] of ops) emit(db, argv, targets);
+    if (wrap) emit(ops[ops.length - 1][0], ["EXEC"], all);
+    if (client !== null) client.writeOffset = this.propagatedCount;
   }
 
   /** Announce that a database was flushed (-1: all). */
@@ -590,7 +606,7 @@ export class Server implements DbHost {
         this.holding.ops = this.pendingPropagation;
         this.pendingPropagation = [];
         this.holding = null;
-      } else if (this.pendingPropagation.length > 0) this.flushPropagation();
+      } else if (this.pendingPropagation.length > 0) this.flushPropagation(c);
     }
     const after = this.hooks.afterCommand;
     if (after.length > 0) {
@@ -649,7 +665,7 @@ export class Server implements DbHost {
         }
         const prevOps = this.pendingPropagation;
         this.pendingPropagation = state.ops;
-        this.flushPropagation();
+        this.flushPropagation(client);
         this.pendingPropagation = prevOps;
         if (this.currentClient === null && this.heldUnits === 0) this.blocking.handleReady();
       },

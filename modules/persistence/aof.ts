@@ -131,6 +131,14 @@ export class Aof {
   rewrites = 0;
   /** True while replaying: nothing is appended. */
   loading = false;
+  /**
+   * `server.propagatedCount` up to which every AOF write is on disk (Redis's
+   * fsynced_reploff): WAITAOF's local acknowledgement. Under appendfsync no it never moves,
+   * as in Redis.
+   */
+  fsyncedThrough = 0;
+  /** Called whenever `fsyncedThrough` moves (WAITAOF's waiters). */
+  onFsynced: (() => void) | null = null;
   /** The `propagated` hook: what is for replicas only (PUBLISH, set_repl) is not logged. */
   private readonly hook = (db: number, argv: string[], _server: unknown, targets: number) => {
     if ((targets & PROPAGATE_AOF) !== 0) this.feed(db, argv);
@@ -175,6 +183,7 @@ export class Aof {
   enable(): void {
     if (this.on) return;
     this.on = true;
+    this.fsyncedThrough = this.server.propagatedCount;
     this.server.addHook("propagated", this.hook);
     if (this.files.some((f) => f.type === "b") || this.files.some((f) => f.type === "i")) {
       const last = this.files.filter((f) => f.type === "i").at(-1);
@@ -240,6 +249,7 @@ export class Aof {
         this.unsynced = false;
         this.lastFsync = Date.now();
       }
+      if (fsync) this.markFsynced();
       this.lastWriteStatus = "ok";
     } catch (e) {
       this.lastWriteStatus = "err";
@@ -250,6 +260,27 @@ export class Aof {
     }
   }
 
+  /** Everything written so far is on disk: so is everything propagated so far. */
+  private markFsynced(): void {
+    if (this.fsyncedThrough === this.server.propagatedCount) return;
+    this.fsyncedThrough = this.server.propagatedCount;
+    this.onFsynced?.();
+  }
+
+  /**
+   * Bring `fsyncedThrough` up to date when no AOF write is waiting for an fsync (writes that
+   * went to replicas only, PUBLISH, moved the count without touching the file). Not under
+   * appendfsync no, as in Redis.
+   */
+  catchUp(): void {
+    if (
+      this.on && !this.unsynced && this.buf.length === 0 &&
+      this.server.config.get("appendfsync") !== "no"
+    ) {
+      this.markFsynced();
+    }
+  }
+
   /** Cron: the everysec fsync, scheduled and automatic rewrites. */
   cron(): void {
     if (!this.on) return;
@@ -257,6 +288,7 @@ export class Aof {
     if (policy === "everysec" && this.unsynced && Date.now() - this.lastFsync >= 1000) {
       this.flush(true);
     }
+    this.catchUp();
     if (this.rewriting) return;
     if (this.rewriteScheduled) {
       this.startRewrite();

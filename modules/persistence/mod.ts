@@ -26,6 +26,7 @@
  * are needed, so a server with persistence idle pays nothing per command.
  */
 
+import { waitCommands } from "./wait_commands.ts";
 import type { CommandContext, CommandSpec, ConfigSpec, ModuleSpec } from "../../core/spec.ts";
 import type { ServerApi } from "../../core/server.ts";
 import { ReplyError } from "../../core/errors.ts";
@@ -131,7 +132,7 @@ function beforeCommand(ctx: CommandContext, cmd: CommandSpec, argv: string[]): b
  */
 export const persistenceModule: ModuleSpec = {
   name: "persistence",
-  commands: [...saveCommands, ...dumpCommands],
+  commands: [...saveCommands, ...dumpCommands, ...waitCommands],
   configs,
   hooks: {
     beforeCommand,
