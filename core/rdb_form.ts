@@ -86,8 +86,11 @@ export interface StreamConsumer {
 export interface StreamGroup {
   name: string;
   lastId: string;
-  /** -1 when unknown (Redis's "invalid entries read"). */
-  entriesRead: number;
+  /**
+   * -1 when unknown (Redis's "invalid entries read"); null when the file did not store it
+   * (RDB before version 10): the loader estimates it from the stream, as Redis does.
+   */
+  entriesRead: number | null;
   pending: StreamPendingEntry[];
   consumers: StreamConsumer[];
 }

@@ -59,7 +59,8 @@ export interface StreamRdbForm {
   groups: {
     name: string;
     lastId: string;
-    entriesRead: number;
+    /** null: not stored (RDB before version 10), estimated when loaded. */
+    entriesRead: number | null;
     pending: { id: string; deliveryTime: number; deliveryCount: number }[];
     consumers: { name: string; seenTime: number; activeTime: number; pending: string[] }[];
   }[];
@@ -336,7 +337,7 @@ export class Stream {
     s.entriesAdded = this.entriesAdded;
     if (this.groups) {
       const rdb = this.toRdb(false);
-      s.groups = Stream.groupsFromRdb(rdb.groups);
+      s.groups = Stream.groupsFromRdb(rdb.groups, s);
     }
     return s;
   }
@@ -407,14 +408,20 @@ export class Stream {
     s.firstId = parseId(v.firstId);
     s.maxDeletedId = parseId(v.maxDeletedId);
     s.entriesAdded = v.entriesAdded;
-    if (v.groups.length) s.groups = Stream.groupsFromRdb(v.groups);
+    if (v.groups.length) s.groups = Stream.groupsFromRdb(v.groups, s);
     return s;
   }
 
-  private static groupsFromRdb(groups: StreamRdbForm["groups"]): Map<string, ConsumerGroup> {
+  /** The groups of a persistence form, for stream `s` (its entries and IDs already set). */
+  private static groupsFromRdb(
+    groups: StreamRdbForm["groups"],
+    s: Stream,
+  ): Map<string, ConsumerGroup> {
     const out = new Map<string, ConsumerGroup>();
     for (const g of groups) {
-      const group = new ConsumerGroup(g.name, parseId(g.lastId), g.entriesRead);
+      const lastId = parseId(g.lastId);
+      // Files from before RDB 10 have no read counters: estimate them as Redis's loader does.
+      const group = new ConsumerGroup(g.name, lastId, g.entriesRead ?? s.estimateDistance(lastId));
       const nacks = new Map<string, Nack>();
       for (const c of g.consumers) {
         const consumer = group.consumer(c.name, c.seenTime).consumer;

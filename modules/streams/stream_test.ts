@@ -61,6 +61,26 @@ describe("stream IDs", () => {
 });
 
 describe("Stream", () => {
+  test("read counters missing from old files (RDB < 10) are estimated on load, as Redis does", () => {
+    const group = (name: string, lastId: string) => ({
+      name,
+      lastId,
+      entriesRead: null,
+      pending: [],
+      consumers: [],
+    });
+    const s = Stream.fromRdb({
+      kind: "stream",
+      entries: [{ id: "5-0", fields: [["data", "e"]] }, { id: "6-0", fields: [["data", "f"]] }],
+      lastId: "6-0",
+      firstId: "5-0",
+      maxDeletedId: "0-0",
+      entriesAdded: 2,
+      groups: [group("g1", "5-0"), group("g2", "0-0")],
+    }, { nodeMaxBytes: 4096, nodeMaxEntries: 100 });
+    expect(s.toRdb(false).groups.map((g) => g.entriesRead)).toEqual([1, 0]);
+  });
+
   test("appends split into blocks by entry count and by bytes", () => {
     expect(filled(250).blockCount).toBe(3);
     const big = new Stream();

@@ -161,7 +161,7 @@ export function readStream(r: ByteReader, type: number): StreamValue {
   for (let g = 0; g < nGroups; g++) {
     const name = readString(r, "stream group name");
     const groupLastId = readId(r, "stream group last ID");
-    let entriesRead = -1;
+    let entriesRead: number | null = null;
     if (v2) {
       const big = readLengthBig(r, "stream group entries read");
       entriesRead = big === U64_MAX ? -1 : Number(big);
@@ -316,7 +316,7 @@ export function writeStream(
   for (const g of s.groups) {
     writeString(w, g.name);
     writeId(w, g.lastId);
-    writeLength(w, g.entriesRead < 0 ? U64_MAX : g.entriesRead);
+    writeLength(w, g.entriesRead === null || g.entriesRead < 0 ? U64_MAX : g.entriesRead);
     writeLength(w, g.pending.length);
     for (const p of g.pending) {
       writeRawId(w, p.id);
