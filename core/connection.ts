@@ -131,13 +131,14 @@ export class NetworkClient extends ClientState implements ConnectionHandler {
 
   /**
    * Out-of-command writes. One produced by this client's own command (PUBLISH to a channel it
-   * is subscribed to, an invalidation of a key it wrote) waits until that command's reply is
+   * is subscribed to, an invalidation of a key it wrote, also from a script it runs) waits
+   * until that command's reply is
    * written — inside MULTI/EXEC, until after EXEC's — as Redis 7.2+ does; such pushes are not
    * silenced by CLIENT REPLY OFF either.
    */
   override deliver(write: (reply: ReplyWriter) => void): void {
     if (this.gone) return;
-    if (this.server.currentClient === this) {
+    if (this.server.unitClient === this) {
       this.deferred.push(write);
       if (this.deferred.length === 1 && !this.processing) {
         queueMicrotask(() => this.writeDeferred());

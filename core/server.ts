@@ -162,6 +162,11 @@ export class Server implements DbHost {
   };
   /** The client whose command is running (null between commands). */
   currentClient: ClientState | null = null;
+  /**
+   * The client whose outermost command is running (the caller of a script, not the script's
+   * own client): pushes produced for it wait until that command has answered.
+   */
+  unitClient: ClientState | null = null;
   /** Whether the active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE). */
   activeExpire = true;
   /** Set while the server is a replica: keys expire only by the master's DEL. */
@@ -535,6 +540,7 @@ export class Server implements DbHost {
   call(c: ClientState, e: CommandEntry, argv: string[]): void {
     const prevClient = this.currentClient;
     this.currentClient = c;
+    if (prevClient === null) this.unitClient = c;
     const dirtyBefore = this.dirty;
     this.errorMark = this.stats.totalErrorReplies;
     // A command run by another (EXEC, scripts) must not leave its propagation override or
@@ -602,6 +608,7 @@ export class Server implements DbHost {
     }
     this.currentClient = prevClient;
     if (prevClient === null) {
+      this.unitClient = null;
       if (this.holding !== null) {
         this.holding.ops = this.pendingPropagation;
         this.pendingPropagation = [];
@@ -637,7 +644,9 @@ export class Server implements DbHost {
         const prevClient = this.currentClient;
         const prevTime = this.cmdTime;
         const prevOps = this.pendingPropagation;
+        const prevUnitClient = this.unitClient;
         this.currentClient = client;
+        this.unitClient = client;
         this.cmdTime = state.time;
         this.pendingPropagation = state.ops;
         const start = (this.clock = performance.now());
@@ -651,6 +660,7 @@ export class Server implements DbHost {
           state.ops = this.pendingPropagation;
           this.pendingPropagation = prevOps;
           this.currentClient = prevClient;
+          this.unitClient = prevUnitClient;
           this.cmdTime = prevTime;
         }
       },

@@ -179,6 +179,13 @@ for (const runtime of RUNTIMES) {
       const r = await c.pipeline([["MULTI"], ["PUBLISH", "self", "b"], ["PING", "x"], ["EXEC"]]);
       expect(r[3]).toEqual([1, "x"]);
       expect(frame(await c.read())).toEqual(["message", "self", "b"]);
+      // ... and after the reply of a script that published (the script's client is not the
+      // subscriber; the caller is).
+      const script =
+        "redis.call('publish', 'self', 'c') redis.call('publish', 'self', 'd') return 'done'";
+      expect(await c.send("EVAL", script, "0")).toBe("done");
+      expect(frame(await c.read())).toEqual(["message", "self", "c"]);
+      expect(frame(await c.read())).toEqual(["message", "self", "d"]);
     });
   });
 }
