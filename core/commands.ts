@@ -13,6 +13,7 @@
  */
 
 import type { CommandFlag, CommandSpec, KeySpec } from "./spec.ts";
+import type { ServerApi } from "./server.ts";
 
 /** A registered command or subcommand. */
 export interface CommandEntry {
@@ -242,6 +243,18 @@ export function unknownCommandError(table: CommandTable, argv: string[]): string
     msg = `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
   }
   return msg.replace(/[\r\n]/g, " ");
+}
+
+/**
+ * A call's flags: the command's own, or what its `runFlags` says for these arguments.
+ *
+ * @example
+ * ```ts
+ * runFlagsOf(evalSpec, server, ["EVAL", "#!lua flags=no-writes\nreturn 1", "0"]); // no "write"
+ * ```
+ */
+export function runFlagsOf(spec: CommandSpec, server: ServerApi, argv: string[]): CommandFlag[] {
+  return spec.runFlags?.(server, argv) ?? spec.flags;
 }
 
 /**

@@ -171,6 +171,12 @@ export class Server implements DbHost {
   activeExpire = true;
   /** Set while the server is a replica: keys expire only by the master's DEL. */
   isReplica = false;
+  /**
+   * Set while CLIENT PAUSE holds writes: keys past their TTL read as missing but are not
+   * deleted, and active expiry and eviction wait (Redis's paused expire / evict actions),
+   * so nothing changes the dataset during the pause.
+   */
+  writesPaused = false;
   /** DbHost: announce key creations as "new" keyspace events (set by whoever wants them). */
   notifyNewKeys = false;
   /** DbHost: how per-key access words are kept (null: a seconds clock; see KeyAccess). */
@@ -329,7 +335,7 @@ export class Server implements DbHost {
   }
 
   expiresOnAccess(): boolean {
-    return !this.isReplica;
+    return !this.isReplica && !this.writesPaused;
   }
 
   // ---- Public API for modules ---------------------------------------------------------
@@ -935,7 +941,7 @@ export class Server implements DbHost {
         output: st.netOutputBytes,
       };
     }
-    if (this.activeExpire && !this.isReplica) this.expireCycle();
+    if (this.activeExpire && !this.isReplica && !this.writesPaused) this.expireCycle();
     this.closeIdleClients(now);
     for (const h of this.hooks.cron) h(this);
   }

@@ -199,6 +199,13 @@ export interface CommandSpec {
    * GETKEYSANDFLAGS reports them.
    */
   variableKeyFlags?(argv: string[], pos: number): KeySpecFlag[];
+  /**
+   * The flags this very call has, when the arguments decide (Redis's getCommandFlags: EVAL,
+   * EVALSHA and FCALL take write / denyoom / stale from the script's declared flags). Gates
+   * that judge a command by its flags (OOM, CLIENT PAUSE WRITE) read them through
+   * `runFlagsOf`.
+   */
+  runFlags?(server: ServerApi, argv: string[]): CommandFlag[];
   arguments?: ArgSpec[];
   tips?: string[];
   history?: [string, string][];

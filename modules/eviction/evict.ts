@@ -51,7 +51,7 @@ export function evictionTimeLimitMs(tenacity: number): number {
  */
 export function performEvictions(server: ServerApi): EvictionResult {
   const st = evictionStateOf(server);
-  if (st.maxmemory === 0) return "ok";
+  if (st.maxmemory === 0 || server.writesPaused) return "ok";
   const used = usedMemory(server);
   if (used <= st.maxmemory) return "ok";
   if (st.policy.how === "none") return "fail";

@@ -22,9 +22,9 @@
 import type { CommandContext, CommandSpec } from "../../core/spec.ts";
 import type { ServerApi } from "../../core/server.ts";
 import type { ClientState } from "../../core/client.ts";
-import type { CommandEntry } from "../../core/commands.ts";
-import { parseScriptHeader, type ScriptFlag } from "../scripting/shebang.ts";
-import { scriptingOf, scriptsStartOutOfMemory } from "../scripting/state.ts";
+import { runFlagsOf } from "../../core/commands.ts";
+import { scriptsStartOutOfMemory } from "../scripting/state.ts";
+import { queuedCommands } from "../transactions/mod.ts";
 import { performEvictions } from "./evict.ts";
 
 /** Redis's error for commands refused over the limit. */
@@ -53,54 +53,22 @@ export function oomGate(ctx: CommandContext, cmd: CommandSpec, argv: string[]): 
   return true;
 }
 
-/** Whether a command counts as denyoom (with EXEC's queue and script flags). */
+/**
+ * Whether a call counts as denyoom: by its run flags (a script's declared flags decide for
+ * EVAL / FCALL, see scripting's run_flags.ts), and EXEC by its queue.
+ */
 function usesMemory(server: ServerApi, c: ClientState, cmd: CommandSpec, argv: string[]): boolean {
-  if (cmd.flags.includes("denyoom")) return true;
+  if (runFlagsOf(cmd, server, argv).includes("denyoom")) return true;
   switch (cmd.name) {
     case "exec":
-      return queuedOf(c).some((q) => usesMemory(server, c, q.entry.spec, q.argv));
+      return queuedCommands(c).some((q) => usesMemory(server, c, q.entry.spec, q.argv));
     case "eval":
     case "evalsha":
-    case "fcall": {
-      if (scriptUsesMemory(server, cmd.name, argv)) return true;
+    case "fcall":
       // Let it run; its first denyoom redis.call will be refused (compatibility mode).
       scriptsStartOutOfMemory(server, argv);
       return false;
-    }
     default:
       return false;
   }
-}
-
-/** Script flags decide (Redis 7: no allow-oom and no no-writes means denyoom). */
-function scriptUsesMemory(server: ServerApi, name: string, argv: string[]): boolean {
-  if (!server.modules.has("scripting") || argv.length < 2) return false;
-  let flags: Set<ScriptFlag> | undefined;
-  if (name === "fcall") {
-    flags = scriptingOf(server).libraries.functions.get(argv[1].toLowerCase())?.flags;
-  } else {
-    let header;
-    try {
-      header = name === "eval"
-        ? parseScriptHeader(argv[1])
-        : scriptingOf(server).scripts.get(argv[1].toLowerCase())?.header;
-    } catch {
-      return false; // a bad shebang: the command fails on its own
-    }
-    if (header === undefined || header.compat) return false;
-    flags = header.flags;
-  }
-  return flags !== undefined && !flags.has("allow-oom") && !flags.has("no-writes");
-}
-
-/**
- * The queued commands of a client in MULTI. The transactions module keeps them in
- * `client.ext` under "transactions" (entries resolved at queueing time); an absent module
- * or state means an empty queue.
- */
-function queuedOf(c: ClientState): { entry: CommandEntry; argv: string[] }[] {
-  const tx = c.ext.get("transactions") as {
-    queue?: { entry: CommandEntry; argv: string[] }[] | null;
-  } | undefined;
-  return tx?.queue ?? [];
 }

@@ -257,10 +257,11 @@ export function expireField(
 
 /**
  * Whether lazy expiry may delete on this server for this caller: replicas never delete
- * (the master's HDEL will), and a replica's master stream sees fields until then.
+ * (the master's HDEL will), and a replica's master stream sees fields until then; nor does
+ * anyone while CLIENT PAUSE holds writes (expired fields then only read as missing).
  */
 function mayDelete(ctx: CommandContext): boolean {
-  return !ctx.server.isReplica;
+  return !ctx.server.isReplica && !ctx.server.writesPaused;
 }
 
 /**
@@ -352,13 +353,13 @@ export function activeExpireFields(server: ServerApi): void {
     s.flushEpoch = flushes;
     visitLive(s, server, () => {});
   }
-  if (!server.activeExpire || server.isReplica) return;
+  if (!server.activeExpire || server.isReplica || server.writesPaused) return;
   const hz = server.settings.hz;
   let quota = Math.max(1, Math.floor(FIELDS_PER_SECOND / hz));
   let budget = 250 / hz;
   const slice = () => {
     s.running = false;
-    if (!server.activeExpire || server.isReplica) return;
+    if (!server.activeExpire || server.isReplica || server.writesPaused) return;
     const start = performance.now();
     const deadline = start + SLICE_MS;
     const now = Date.now();

@@ -10,8 +10,9 @@
  * _RO variants still refuse their write commands one by one.
  */
 
+import { scriptRunFlags } from "./run_flags.ts";
 import { ReplyError } from "../../core/errors.ts";
-import type { CommandContext, CommandSpec, KeySpec } from "../../core/spec.ts";
+import type { CommandContext, CommandFlag, CommandSpec, KeySpec } from "../../core/spec.ts";
 import { parseInteger } from "../../core/numbers.ts";
 import { LuaTable } from "./lua/mod.ts";
 import { scriptingOf } from "./state.ts";
@@ -118,6 +119,9 @@ export function numKeysSpec(ro: boolean): KeySpec {
 }
 
 function evalSpec(name: string, bySha: boolean, ro: boolean, summary: string): CommandSpec {
+  const flags: CommandFlag[] = ro
+    ? ["noscript", "skip_monitor", "no_mandatory_keys", "stale", "readonly"]
+    : ["noscript", "skip_monitor", "may_replicate", "no_mandatory_keys", "stale"];
   return {
     name,
     group: "scripting",
@@ -125,9 +129,8 @@ function evalSpec(name: string, bySha: boolean, ro: boolean, summary: string): C
     since: ro ? "7.0.0" : "2.6.0",
     complexity: "Depends on the script that is executed.",
     arity: -3,
-    flags: ro
-      ? ["noscript", "skip_monitor", "no_mandatory_keys", "stale", "readonly"]
-      : ["noscript", "skip_monitor", "may_replicate", "no_mandatory_keys", "stale"],
+    flags,
+    runFlags: (server, argv) => scriptRunFlags(flags, server, bySha ? "evalsha" : "eval", argv),
     keys: [numKeysSpec(ro)],
     arguments: [
       { name: bySha ? "sha1" : "script", type: "string" },

@@ -8,10 +8,11 @@
  * and replicas like Redis's.
  */
 
+import { scriptRunFlags } from "./run_flags.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { globMatch } from "../../core/glob.ts";
 import { binaryToBytes, bytesToBinary } from "../../core/bytes.ts";
-import type { CommandContext, CommandSpec } from "../../core/spec.ts";
+import type { CommandContext, CommandFlag, CommandSpec } from "../../core/spec.ts";
 import {
   argTable,
   flushMode,
@@ -44,6 +45,9 @@ function fcall(ctx: CommandContext, argv: string[], ro: boolean): void {
 }
 
 function fcallSpec(name: string, ro: boolean): CommandSpec {
+  const flags: CommandFlag[] = ro
+    ? ["noscript", "skip_monitor", "no_mandatory_keys", "stale", "readonly"]
+    : ["noscript", "skip_monitor", "may_replicate", "no_mandatory_keys", "stale"];
   return {
     name,
     group: "scripting",
@@ -51,9 +55,8 @@ function fcallSpec(name: string, ro: boolean): CommandSpec {
     since: "7.0.0",
     complexity: "Depends on the function that is executed.",
     arity: -3,
-    flags: ro
-      ? ["noscript", "skip_monitor", "no_mandatory_keys", "stale", "readonly"]
-      : ["noscript", "skip_monitor", "may_replicate", "no_mandatory_keys", "stale"],
+    flags,
+    runFlags: (server, argv) => scriptRunFlags(flags, server, "fcall", argv),
     keys: [numKeysSpec(ro)],
     arguments: [
       { name: "function", type: "string" },

@@ -23,6 +23,7 @@ import type { ServerApi } from "../../core/server.ts";
 import { NetworkClient } from "../../core/connection.ts";
 import { stateOf } from "./state.ts";
 import { pluginModules } from "./module_command.ts";
+import { postponedCount } from "./pause.ts";
 
 type Renderer = (server: ServerApi) => string[];
 
@@ -103,7 +104,7 @@ function clientsSection(server: ServerApi): string[] {
     `maxclients:${server.settings.maxclients}`,
     `client_recent_max_input_buffer:${maxIn}`,
     `client_recent_max_output_buffer:${maxOut}`,
-    `blocked_clients:${server.blocking.blockedCount}`,
+    `blocked_clients:${server.blocking.blockedCount + postponedCount(server)}`,
     `tracking_clients:${tracking}`,
     `pubsub_clients:${pubsub}`,
     `watching_clients:${watching}`,

@@ -20,6 +20,8 @@ import type { ServerApi } from "../../core/server.ts";
 import { NetworkClient } from "../../core/connection.ts";
 import { ReplyError } from "../../core/errors.ts";
 import { parseInteger } from "../../core/numbers.ts";
+import { runFlagsOf } from "../../core/commands.ts";
+import { queuedCommands } from "../transactions/mod.ts";
 
 interface PauseState {
   until: number;
@@ -34,6 +36,7 @@ function release(server: ServerApi): void {
   const p = pauses.get(server);
   if (!p) return;
   pauses.delete(server);
+  server.writesPaused = false;
   server.removeHook("beforeCommand", postponeIfPaused);
   if (p.timer) clearTimeout(p.timer);
   for (const { client, argv } of p.postponed) {
@@ -41,6 +44,25 @@ function release(server: ServerApi): void {
     server.execute(client, argv);
     client.resume();
   }
+}
+
+/**
+ * Clients whose command waits for the pause to end (Redis counts them in INFO
+ * blocked_clients).
+ *
+ * @example
+ * ```ts
+ * postponedCount(server); // 1
+ * ```
+ */
+export function postponedCount(server: ServerApi): number {
+  return pauses.get(server)?.postponed.length ?? 0;
+}
+
+/** What CLIENT PAUSE WRITE holds back: writes and calls that may replicate (run flags). */
+function mayWrite(server: ServerApi, cmd: CommandSpec, argv: string[]): boolean {
+  const flags = runFlagsOf(cmd, server, argv);
+  return flags.includes("write") || flags.includes("may_replicate");
 }
 
 /**
@@ -57,7 +79,13 @@ export function postponeIfPaused(ctx: CommandContext, cmd: CommandSpec, argv: st
   if (!p) return false;
   const c = ctx.client;
   if (!(c instanceof NetworkClient) || c.kind === "replica" || c.kind === "master") return false;
-  if (!p.all && !cmd.flags.includes("write") && !cmd.flags.includes("may_replicate")) return false;
+  if (
+    !p.all && !mayWrite(ctx.server, cmd, argv) &&
+    !(cmd.name === "exec" &&
+      queuedCommands(c).some((q) => mayWrite(ctx.server, q.entry.spec, q.argv)))
+  ) {
+    return false;
+  }
   c.suspend();
   p.postponed.push({ client: c, argv });
   return true;
@@ -115,6 +143,7 @@ export const pauseSubcommands: CommandSpec[] = [
       let p = pauses.get(server);
       if (!p) {
         pauses.set(server, p = { until, all, timer: null, postponed: [] });
+        server.writesPaused = true;
         server.addHook("beforeCommand", postponeIfPaused, "server");
       }
       p.until = Math.max(p.until, until);

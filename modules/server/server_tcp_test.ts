@@ -125,6 +125,32 @@ describe("server module over TCP", () => {
     expect(await held).toEqual({ simple: "OK" });
   });
 
+  test("CLIENT PAUSE WRITE judges scripts and EXEC by what they may write; expiry waits", async () => {
+    const a = await server().client();
+    const b = await server().client();
+    const c = await server().client();
+    await a.send("SET", "short", "v", "PX", "20");
+    // Queued before the pause (a write sent in MULTI during the pause waits, as in Redis).
+    await c.send("MULTI");
+    await c.send("SET", "in-multi", "1");
+    expect(await a.send("CLIENT", "PAUSE", "10000", "WRITE")).toEqual({ simple: "OK" });
+    // Declared no-writes: runs. No shebang (may write): held. EXEC of a write: held.
+    expect(await b.send("EVAL", "#!lua flags=no-writes\nreturn 1", "0")).toBe(1);
+    const held = [b.send("EVAL", "return 2", "0"), c.send("EXEC")];
+    await Bun.sleep(50);
+    // The key is past its TTL: it reads as missing, but nothing deletes it during the pause.
+    const before = String(await a.send("INFO", "stats")).match(/expired_keys:(\d+)/)![1];
+    expect(await a.send("GET", "short")).toBeNull();
+    expect(String(await a.send("INFO", "stats"))).toContain(`expired_keys:${before}\r\n`);
+    expect(String(await a.send("INFO", "clients"))).toContain("blocked_clients:2\r\n");
+    expect(await a.send("CLIENT", "UNPAUSE")).toEqual({ simple: "OK" });
+    expect(await Promise.all(held)).toEqual([2, [{ simple: "OK" }]]);
+    await a.send("GET", "short");
+    expect(String(await a.send("INFO", "stats"))).toContain(
+      `expired_keys:${Number(before) + 1}\r\n`,
+    );
+  });
+
   test("CONFIG REWRITE keeps the user's file and records changes", async () => {
     const c = await server().client();
     const info = (await c.send("INFO", "server")) as string;

@@ -65,6 +65,19 @@ function stateOf(c: ClientState): TxState | undefined {
   return c.ext.get(EXT) as TxState | undefined;
 }
 
+/**
+ * The commands a client in MULTI has queued (empty otherwise): gates that judge an EXEC by
+ * what it will run (the OOM gate, CLIENT PAUSE WRITE) read them here.
+ *
+ * @example
+ * ```ts
+ * queuedCommands(c).some((q) => q.entry.isWrite); // an EXEC that writes
+ * ```
+ */
+export function queuedCommands(c: ClientState): readonly { entry: CommandEntry; argv: string[] }[] {
+  return stateOf(c)?.queue ?? [];
+}
+
 function ensureState(c: ClientState): TxState {
   let st = stateOf(c);
   if (st === undefined) {
