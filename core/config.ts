@@ -111,6 +111,7 @@ export function normalizeConfigValue(spec: ConfigSpec, raw: string): string {
       return words.join(" ");
     }
     default:
+      spec.validate?.(raw);
       return raw;
   }
 }

@@ -360,6 +360,12 @@ export interface ConfigSpec {
   immutable?: boolean;
   sensitive?: boolean;
   hidden?: boolean;
+  /**
+   * Check a value's syntax before anything is applied (CONFIG SET checks every argument
+   * first, like Redis's set phase): for "special" kinds, whose syntax core cannot know.
+   * Throw `Error(msg)` to refuse it.
+   */
+  validate?(value: string): void;
   /** Make a validated value effective; runs with the default when the module loads. */
   apply?(value: string, server: ServerApi): void;
   /** Format the stored value for CONFIG GET when it differs from the stored text. */

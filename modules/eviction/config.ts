@@ -77,7 +77,12 @@ function applyPolicy(value: string, server: ServerApi): void {
 
 /** maxmemory-clients: bytes, or a percentage of maxmemory ("10%"). */
 function parseClientsLimit(value: string): string {
-  if (/^\d+%$/.test(value)) return value;
+  if (/^\d+%$/.test(value)) {
+    if (Number(value.slice(0, -1)) > 100) {
+      throw new Error("percentage argument must be less or equal to 100");
+    }
+    return value;
+  }
   const n = parseMemory(value);
   if (n === null || n < 0) throw new Error("argument must be a memory or percent value");
   return String(n);
@@ -122,7 +127,7 @@ export const evictionConfigs: ConfigSpec[] = [
     name: "maxmemory-clients",
     kind: "special",
     default: "0",
-    apply: (v) => void parseClientsLimit(v),
+    validate: (v) => void parseClientsLimit(v),
     format: (v) => parseClientsLimit(v),
   },
   {

@@ -3,7 +3,7 @@ import { createServer } from "../../mod.ts";
 import type { CommandSpec } from "../../core/spec.ts";
 import { connectionModule } from "../connection/mod.ts";
 import { serverModule } from "./mod.ts";
-import { stringsModule } from "../strings/mod.ts";
+import { builtinModules } from "../mod.ts";
 
 const mset: CommandSpec = {
   name: "mset",
@@ -148,7 +148,7 @@ describe("COMMAND", () => {
 
   test("GETKEYSANDFLAGS of variable_flags keys (SET, BITFIELD) follows the arguments", async () => {
     const m = createServer({
-      builtins: [connectionModule, serverModule, stringsModule],
+      builtins: builtinModules,
       log: false,
     });
     // variable_flags: what SET and BITFIELD really do to the key with these arguments.
@@ -163,6 +163,10 @@ describe("COMMAND", () => {
       "update",
     ]);
     expect(await flagsOf("bitfield", "k", "GET", "u8")).toEqual(["RW", "access", "update"]);
+    expect(await m.call("COMMAND", "GETKEYSANDFLAGS", "sort", "k1", "store", "k2")).toEqual([
+      ["k1", ["RO", "access"]],
+      ["k2", ["OW", "update"]],
+    ]);
     await m.close();
   });
 

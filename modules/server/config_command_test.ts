@@ -17,6 +17,13 @@ function server() {
         apply: (v) => {
           if (v === "13") throw new Error("unlucky number");
         },
+      }, {
+        name: "picky.word",
+        kind: "special",
+        default: "a",
+        validate: (v) => {
+          if (!/^[a-z]+$/.test(v)) throw new Error("letters only");
+        },
       }],
     }],
     log: false,
@@ -70,6 +77,11 @@ describe("CONFIG GET / SET", () => {
     await expect(m.call("CONFIG", "SET", "hz", "5", "maxmemory")).rejects.toThrow(
       "ERR syntax error",
     );
+    expect(await m.call("CONFIG", "GET", "hz")).toEqual(["hz", "10"]);
+    // A value refused by its validate hook fails the whole SET in the set phase, in
+    // argument order, before anything is applied.
+    await expect(m.call("CONFIG", "SET", "hz", "5", "picky.word", "B1", "maxmemory", "x")).rejects
+      .toThrow("ERR CONFIG SET failed (possibly related to argument 'picky.word') - letters only");
     expect(await m.call("CONFIG", "GET", "hz")).toEqual(["hz", "10"]);
     await m.close();
   });

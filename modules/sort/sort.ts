@@ -337,6 +337,8 @@ export const sortCommands: CommandSpec[] = [
     aclCategories: ["set", "sortedset", "list", "dangerous"],
     keys: [{ flags: ["RO", "access"], begin: 1, find: { lastKey: 0, step: 1, limit: 0 } }],
     getKeys: sortKeys,
+    // The STORE destination is overwritten; the sorted key is only read.
+    variableKeyFlags: (_argv, pos) => pos === 1 ? ["RO", "access"] : ["OW", "update"],
     arguments: [
       ...SORT_ARGS,
       { name: "destination", token: "STORE", type: "key", keySpecIndex: 2, optional: true },
