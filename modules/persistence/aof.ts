@@ -117,6 +117,8 @@ export class Aof {
   private multi = 0;
   private flushQueued = false;
   private unsynced = false;
+  /** An everysec fsync is running off the event loop. */
+  private syncing = false;
   private lastFsync = Date.now();
   private lastTs = 0;
   /** Bytes in the base and incr files, and the size after the last rewrite. */
@@ -261,10 +263,36 @@ export class Aof {
   }
 
   /** Everything written so far is on disk: so is everything propagated so far. */
-  private markFsynced(): void {
-    if (this.fsyncedThrough === this.server.propagatedCount) return;
-    this.fsyncedThrough = this.server.propagatedCount;
+  private markFsynced(through = this.server.propagatedCount): void {
+    if (this.fsyncedThrough >= through) return;
+    this.fsyncedThrough = through;
     this.onFsynced?.();
+  }
+
+  /**
+   * appendfsync everysec: write the buffer, then fsync off the event loop (Redis hands it to
+   * a background thread), so a slow disk never stalls clients; what was written before it
+   * started counts as fsynced when it completes.
+   */
+  private backgroundFsync(): void {
+    this.flush(false);
+    const file = this.incr;
+    if (file === null || !this.unsynced) return;
+    const through = this.server.propagatedCount;
+    this.unsynced = false;
+    this.syncing = true;
+    this.lastFsync = Date.now();
+    file.syncAsync().then(
+      () => {
+        this.syncing = false;
+        this.markFsynced(through);
+      },
+      (e) => {
+        this.syncing = false;
+        this.unsynced = true;
+        this.server.log("warning", `AOF fsync failed: ${e instanceof Error ? e.message : e}`);
+      },
+    );
   }
 
   /**
@@ -274,7 +302,7 @@ export class Aof {
    */
   catchUp(): void {
     if (
-      this.on && !this.unsynced && this.buf.length === 0 &&
+      this.on && !this.unsynced && !this.syncing && this.buf.length === 0 &&
       this.server.config.get("appendfsync") !== "no"
     ) {
       this.markFsynced();
@@ -285,8 +313,11 @@ export class Aof {
   cron(): void {
     if (!this.on) return;
     const policy = this.server.config.get("appendfsync");
-    if (policy === "everysec" && this.unsynced && Date.now() - this.lastFsync >= 1000) {
-      this.flush(true);
+    if (
+      policy === "everysec" && (this.unsynced || this.buf.length > 0) && !this.syncing &&
+      Date.now() - this.lastFsync >= 1000
+    ) {
+      this.backgroundFsync();
     }
     this.catchUp();
     if (this.rewriting) return;
