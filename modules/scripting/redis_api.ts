@@ -23,6 +23,7 @@
  * cmsgpack, bit, struct) and the functions defined here.
  */
 
+import { NOREPLICAS, replicasMissing } from "../server/min_replicas.ts";
 import type { ClientState } from "../../core/client.ts";
 import { arityOk } from "../../core/commands.ts";
 import type { ServerApi } from "../../core/server.ts";
@@ -272,6 +273,10 @@ export class LuaEnv {
     else if (run === null) refusal = "redis.call() can only be used while a script runs";
     else if (run.readOnly && (e.isWrite || e.flags.has("may_replicate"))) {
       refusal = "Write commands are not allowed from read-only scripts.";
+    } else if (e.isWrite && replicasMissing(server)) {
+      // A script without a shebang may still write: each write is checked (Redis's
+      // scriptVerifyWriteCommandAllow); declared ones were refused up front.
+      refusal = "-" + NOREPLICAS;
     } else if (run.oomAtStart && !run.writeDirty && e.flags.has("denyoom")) {
       // Redis refuses it only before the first write: a script is never stopped half-way.
       refusal = "-" + OOM_ERROR;

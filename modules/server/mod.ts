@@ -48,6 +48,7 @@ import {
 } from "./admin_commands.ts";
 import { stateOf } from "./state.ts";
 import { pauseSubcommands } from "./pause.ts";
+import { minReplicasConfigs } from "./min_replicas.ts";
 
 /**
  * The server module.
@@ -77,7 +78,7 @@ export const serverModule: ModuleSpec = {
     lolwutCommand,
     ...pauseSubcommands,
   ],
-  configs: timingConfigs,
+  configs: [...timingConfigs, ...minReplicasConfigs],
   requires: ["connection"],
   hooks: {
     clientDisconnected(c) {
