@@ -37,6 +37,16 @@ const RANGES: ArgSpec = {
   arguments: [{ name: "start-slot", type: "integer" }, { name: "end-slot", type: "integer" }],
 };
 
+/** An optional choice of one of `tokens` (FAILOVER's FORCE | TAKEOVER...). */
+function optionalToken(name: string, ...tokens: string[]): ArgSpec {
+  return {
+    name,
+    type: "oneof",
+    optional: true,
+    arguments: tokens.map((t) => ({ name: t.toLowerCase(), type: "pure-token", token: t })),
+  };
+}
+
 function sub(
   name: string,
   arity: number,
@@ -102,15 +112,7 @@ const clusterCommand: CommandSpec = {
       arguments: [RANGES],
     }),
     sub("failover", -2, "3.0.0", ADMIN, "Makes a replica take over from its master.", {
-      arguments: [{
-        name: "options",
-        type: "oneof",
-        optional: true,
-        arguments: [
-          { name: "force", type: "pure-token", token: "FORCE" },
-          { name: "takeover", type: "pure-token", token: "TAKEOVER" },
-        ],
-      }],
+      arguments: [optionalToken("options", "FORCE", "TAKEOVER")],
     }),
     sub("flushslots", 2, "3.0.0", ADMIN, "Unassigns every hash slot of the node."),
     sub("forget", 3, "3.0.0", ADMIN, "Drops a node from the node table.", {
@@ -160,15 +162,7 @@ const clusterCommand: CommandSpec = {
     }),
     sub("reset", -2, "3.0.0", ["admin", "stale", "noscript"], "Resets the node's cluster state.", {
       complexity: "O(N) in the number of known nodes; may flush the dataset",
-      arguments: [{
-        name: "reset-type",
-        type: "oneof",
-        optional: true,
-        arguments: [
-          { name: "hard", type: "pure-token", token: "HARD" },
-          { name: "soft", type: "pure-token", token: "SOFT" },
-        ],
-      }],
+      arguments: [optionalToken("reset-type", "HARD", "SOFT")],
     }),
     sub("saveconfig", 2, "3.0.0", ADMIN, "Writes the cluster configuration to disk."),
     sub("set-config-epoch", 3, "3.0.0", ADMIN, "Sets the config epoch of a new node.", {
