@@ -12,108 +12,43 @@
  * Run on demand: bun run modules/streams/memory_bench.ts [--entries 1000000] [--groups] [--warm]
  */
 
-import { encodeCommands, isError } from "../../test/helpers/mod.ts";
-import {
-  parseFlags,
-  rssOf,
-  startContenders,
-  stopContenders,
-  table,
-} from "../../test/bench/common.ts";
+import { measureGrowth, parseFlags } from "../../test/bench/common.ts";
 
 // deno-lint-ignore no-explicit-any
 const proc = (globalThis as any).process;
 const flags = parseFlags(proc.argv.slice(2));
 const N = Number(flags.entries ?? 1_000_000);
 const BATCH = 10_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
 
-const contenders = await startContenders();
-const rows: string[][] = [[
-  "server",
-  "RSS before",
-  "RSS after",
-  "XLEN",
-  "bytes/entry",
-  "load time",
-]];
-try {
-  for (const c of contenders) {
-    const client = await c.server.client();
-    await client.send("PING");
-    if (flags.warm) {
-      const warm: string[][] = [];
-      for (let i = 1; i <= N; i++) {
-        warm.push(["XADD", "warm", "MAXLEN", "100", "*", "item", String(i)]);
-        if (warm.length >= BATCH || i === N) {
-          client.write(encodeCommands(warm));
-          for (let j = 0; j < warm.length; j++) await client.read(60_000);
-          warm.length = 0;
-        }
-      }
-      await client.send("DEL", "warm");
+await measureGrowth({
+  title: `RSS growth after ${N} XADDs to one stream${
+    flags.groups ? " + one group reading all" : ""
+  }${flags.warm ? " (warmed up)" : ""}`,
+  count: N,
+  lengthLabel: "XLEN",
+  perItemLabel: "bytes/entry",
+  lengthCommand: ["XLEN", "big"],
+  warmup: flags.warm
+    ? function* () {
+      for (let i = 1; i <= N; i++) yield ["XADD", "warm", "MAXLEN", "100", "*", "item", String(i)];
+      yield ["DEL", "warm"];
     }
-    await sleep(500);
-    const before = await rssOf(c.server.pid);
-    const t0 = performance.now();
-    let failed = "";
-    const send = async (cmds: string[][]) => {
-      client.write(encodeCommands(cmds));
-      for (let i = 0; i < cmds.length; i++) {
-        const r = await client.read(60_000);
-        if (isError(r)) failed ||= r.error;
-      }
-    };
-    const cmds: string[][] = [];
+    : undefined,
+  *commands() {
     for (let i = 1; i <= N; i++) {
-      cmds.push([
+      yield [
         "XADD",
         "big",
         `${1_700_000_000_000 + Math.floor(i / 10)}-${i % 10}`,
         "item",
         String(i),
-      ]);
-      if (cmds.length >= BATCH || i === N) {
-        await send(cmds);
-        cmds.length = 0;
-      }
+      ];
     }
     if (flags.groups) {
-      await send([["XGROUP", "CREATE", "big", "g", "0"]]);
+      yield ["XGROUP", "CREATE", "big", "g", "0"];
       for (let i = 0; i < N; i += BATCH) {
-        await send([[
-          "XREADGROUP",
-          "GROUP",
-          "g",
-          "c",
-          "COUNT",
-          String(BATCH),
-          "STREAMS",
-          "big",
-          ">",
-        ]]);
+        yield ["XREADGROUP", "GROUP", "g", "c", "COUNT", String(BATCH), "STREAMS", "big", ">"];
       }
     }
-    const loadMs = performance.now() - t0;
-    await sleep(2000);
-    const after = await rssOf(c.server.pid);
-    const len = await client.send("XLEN", "big");
-    rows.push([
-      c.name + (failed ? ` (${failed.slice(0, 30)})` : ""),
-      mb(before),
-      mb(after),
-      String(len),
-      ((after - before) / N).toFixed(1),
-      `${(loadMs / 1000).toFixed(1)} s`,
-    ]);
-  }
-  console.log(
-    `RSS growth after ${N} XADDs to one stream${flags.groups ? " + one group reading all" : ""}${
-      flags.warm ? " (warmed up)" : ""
-    }:`,
-  );
-  console.log(table(rows));
-} finally {
-  await stopContenders(contenders);
-}
+  },
+});

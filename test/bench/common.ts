@@ -4,7 +4,14 @@
  * capture its output, read a process's RSS, and format tables.
  */
 
-import { RUNTIMES, type ServerHandle, startRedis, startServer } from "../helpers/mod.ts";
+import {
+  encodeCommands,
+  isError,
+  RUNTIMES,
+  type ServerHandle,
+  startRedis,
+  startServer,
+} from "../helpers/mod.ts";
 
 // deno-lint-ignore no-explicit-any
 const Bun = (globalThis as any).Bun;
@@ -135,4 +142,106 @@ export function parseFlags(argv: string[]): Record<string, string | true> {
     } else out[name] = true;
   }
   return out;
+}
+
+/** A memory measurement: what to load into every server, and how to report it. */
+export interface GrowthRun {
+  /** The table's title. */
+  title: string;
+  /** Loaded items (the per-item column divides the RSS growth by it). */
+  count: number;
+  /** Column names: the length check and the per-item figure ("DBSIZE", "bytes/key"). */
+  lengthLabel: string;
+  perItemLabel: string;
+  /** A command whose integer reply shows what was stored (DBSIZE, HLEN big...). */
+  lengthCommand: string[];
+  /** The commands that load the data, in order (sent pipelined in batches). */
+  commands(): Iterable<string[]>;
+  /** Commands to run (pipelined) before the "before" reading, e.g. a warm-up. */
+  warmup?(): Iterable<string[]>;
+}
+
+/**
+ * Send commands pipelined in batches of `batch`, reading every reply; returns the first
+ * error reply's text, or "".
+ *
+ * @example
+ * ```ts
+ * const failed = await sendBatches(client, [["SET", "k", "v"]]);
+ * ```
+ */
+export async function sendBatches(
+  client: Awaited<ReturnType<ServerHandle["client"]>>,
+  commands: Iterable<string[]>,
+  batch = 10_000,
+): Promise<string> {
+  let failed = "";
+  let cmds: string[][] = [];
+  const flush = async () => {
+    client.write(encodeCommands(cmds));
+    for (let i = 0; i < cmds.length; i++) {
+      const r = await client.read(60_000);
+      if (isError(r)) failed ||= r.error;
+    }
+    cmds = [];
+  };
+  for (const c of commands) {
+    cmds.push(c);
+    if (cmds.length >= batch) await flush();
+  }
+  if (cmds.length > 0) await flush();
+  return failed;
+}
+
+/**
+ * RSS growth of each server (redis-server, Modis on Bun, Modis on Deno) while the same data
+ * is loaded the same way: RSS read before loading and after loading plus a settle (letting
+ * a collector run), printed as a table. Growth / count is the cost per item, allocator and
+ * GC overhead included — what an operator would see.
+ *
+ * @example
+ * ```ts
+ * await measureGrowth({ title: "1M SETs", count: 1e6, lengthLabel: "DBSIZE",
+ *   perItemLabel: "bytes/key", lengthCommand: ["DBSIZE"], commands: () => sets() });
+ * ```
+ */
+export async function measureGrowth(run: GrowthRun): Promise<void> {
+  const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const contenders = await startContenders();
+  const rows = [[
+    "server",
+    "RSS before",
+    "RSS after",
+    run.lengthLabel,
+    run.perItemLabel,
+    "load time",
+  ]];
+  try {
+    for (const c of contenders) {
+      const client = await c.server.client();
+      await client.send("PING");
+      if (run.warmup) await sendBatches(client, run.warmup());
+      await sleep(500);
+      const before = await rssOf(c.server.pid);
+      const t0 = performance.now();
+      const failed = await sendBatches(client, run.commands());
+      const loadMs = performance.now() - t0;
+      await sleep(2000);
+      const after = await rssOf(c.server.pid);
+      const length = await client.send(...run.lengthCommand);
+      rows.push([
+        c.name + (failed ? ` (${failed.slice(0, 30)})` : ""),
+        mb(before),
+        mb(after),
+        String(length),
+        ((after - before) / run.count).toFixed(1),
+        `${(loadMs / 1000).toFixed(1)} s`,
+      ]);
+    }
+    console.log(`${run.title}:`);
+    console.log(table(rows));
+  } finally {
+    await stopContenders(contenders);
+  }
 }
