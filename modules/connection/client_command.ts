@@ -20,7 +20,7 @@
  * belong to the client-tracking module.
  */
 
-import type { CommandContext, CommandSpec } from "../../core/spec.ts";
+import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import type { ClientState } from "../../core/client.ts";
 import { NetworkClient } from "../../core/connection.ts";
 import { ReplyError, SYNTAX_ERR } from "../../core/errors.ts";
@@ -229,6 +229,16 @@ const base: Pick<CommandSpec, "group" | "flags"> = {
   flags: ["noscript", "loading", "stale"],
 };
 const admin: CommandSpec["flags"] = ["admin", "noscript", "loading", "stale"];
+
+/** The ON | OFF argument of NO-EVICT and NO-TOUCH. */
+const ON_OFF: ArgSpec = {
+  name: "enabled",
+  type: "oneof",
+  arguments: [
+    { name: "on", type: "pure-token", token: "ON" },
+    { name: "off", type: "pure-token", token: "OFF" },
+  ],
+};
 
 /**
  * The CLIENT container command and its subcommands.
@@ -502,15 +512,7 @@ export const clientCommand: CommandSpec = {
       complexity: "O(1)",
       arity: 3,
       flags: admin,
-      arguments: [{
-        name: "enabled",
-        type: "oneof",
-        arguments: [{ name: "on", type: "pure-token", token: "ON" }, {
-          name: "off",
-          type: "pure-token",
-          token: "OFF",
-        }],
-      }],
+      arguments: [ON_OFF],
       handler(ctx, argv) {
         ctx.client.noEvict = onOff(argv[2]);
         ctx.reply.ok();
@@ -523,15 +525,7 @@ export const clientCommand: CommandSpec = {
       since: "7.2.0",
       complexity: "O(1)",
       arity: 3,
-      arguments: [{
-        name: "enabled",
-        type: "oneof",
-        arguments: [{ name: "on", type: "pure-token", token: "ON" }, {
-          name: "off",
-          type: "pure-token",
-          token: "OFF",
-        }],
-      }],
+      arguments: [ON_OFF],
       handler(ctx, argv) {
         ctx.client.noTouch = onOff(argv[2]);
         ctx.reply.ok();

@@ -24,9 +24,9 @@ import {
   streamCommand,
   subcommandSyntaxError,
 } from "./common.ts";
-import type { ConsumerGroup } from "./groups.ts";
+import type { ConsumerGroup, Nack } from "./groups.ts";
 import type { Stream } from "./stream.ts";
-import { MAX_ID, MIN_ID } from "./stream_id.ts";
+import { MAX_ID, MIN_ID, type StreamId } from "./stream_id.ts";
 
 const XINFO_HELP = [
   "CONSUMERS <key> <groupname>",
@@ -76,6 +76,29 @@ function header(r: ReplyWriter, s: Stream, fields: number): void {
   replyId(r, s.firstId);
 }
 
+/**
+ * A pending-entries list of XINFO STREAM FULL (at most `count`, 0 = all): [id, consumer,
+ * delivery time, delivery count] for a group's list, without the consumer for a
+ * consumer's own.
+ */
+function replyPending(
+  r: ReplyWriter,
+  pel: [StreamId, Nack][],
+  count: number,
+  withConsumer: boolean,
+): void {
+  const n = count === 0 ? pel.length : Math.min(count, pel.length);
+  r.array(n);
+  for (let i = 0; i < n; i++) {
+    const [id, nack] = pel[i];
+    r.array(withConsumer ? 4 : 3);
+    replyId(r, id);
+    if (withConsumer) r.bulk(nack.consumer.name);
+    r.int(nack.deliveryTime);
+    r.int(nack.deliveryCount);
+  }
+}
+
 function fullGroup(r: ReplyWriter, s: Stream, g: ConsumerGroup, count: number): void {
   r.map(7);
   r.bulk("name");
@@ -89,17 +112,7 @@ function fullGroup(r: ReplyWriter, s: Stream, g: ConsumerGroup, count: number): 
   r.bulk("pel-count");
   r.int(g.pel.size);
   r.bulk("pending");
-  const pel = g.pel.entries();
-  const n = count === 0 ? pel.length : Math.min(count, pel.length);
-  r.array(n);
-  for (let i = 0; i < n; i++) {
-    const [id, nack] = pel[i];
-    r.array(4);
-    replyId(r, id);
-    r.bulk(nack.consumer.name);
-    r.int(nack.deliveryTime);
-    r.int(nack.deliveryCount);
-  }
+  replyPending(r, g.pel.entries(), count, true);
   r.bulk("consumers");
   const consumers = g.sortedConsumers();
   r.array(consumers.length);
@@ -114,16 +127,7 @@ function fullGroup(r: ReplyWriter, s: Stream, g: ConsumerGroup, count: number): 
     r.bulk("pel-count");
     r.int(c.pel.size);
     r.bulk("pending");
-    const own = c.pel.entries();
-    const m = count === 0 ? own.length : Math.min(count, own.length);
-    r.array(m);
-    for (let i = 0; i < m; i++) {
-      const [id, nack] = own[i];
-      r.array(3);
-      replyId(r, id);
-      r.int(nack.deliveryTime);
-      r.int(nack.deliveryCount);
-    }
+    replyPending(r, c.pel.entries(), count, false);
   }
 }
 
