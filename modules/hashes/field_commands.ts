@@ -17,7 +17,7 @@
  * Redis's, and propagates as HSET of the result so replicas store the same digits.
  */
 
-import type { CommandContext, CommandSpec } from "../../core/spec.ts";
+import type { ArgSpec, CommandContext, CommandSpec } from "../../core/spec.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, ReplyError, wrongArity } from "../../core/errors.ts";
 import { INT64_MAX, INT64_MIN } from "../../core/numbers.ts";
 import {
@@ -132,6 +132,14 @@ function getAll(ctx: CommandContext, key: string, what: "keys" | "vals" | "all")
   });
 }
 
+/** HSET / HMSET's repeated field-value argument block (COMMAND DOCS). */
+const FIELD_VALUE_PAIRS: ArgSpec = {
+  name: "data",
+  type: "block",
+  multiple: true,
+  arguments: [{ name: "field", type: "string" }, { name: "value", type: "string" }],
+};
+
 /**
  * The field commands.
  *
@@ -149,12 +157,7 @@ export const fieldCommands: CommandSpec[] = [
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     keyFlags: ["RW", "update"],
-    args: [{
-      name: "data",
-      type: "block",
-      multiple: true,
-      arguments: [{ name: "field", type: "string" }, { name: "value", type: "string" }],
-    }],
+    args: [FIELD_VALUE_PAIRS],
     history: [["4.0.0", "Accepts multiple `field` and `value` arguments."]],
     handler: (ctx, argv) => hset(ctx, argv, "hset"),
   }),
@@ -166,12 +169,7 @@ export const fieldCommands: CommandSpec[] = [
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     keyFlags: ["RW", "update"],
-    args: [{
-      name: "data",
-      type: "block",
-      multiple: true,
-      arguments: [{ name: "field", type: "string" }, { name: "value", type: "string" }],
-    }],
+    args: [FIELD_VALUE_PAIRS],
     docFlags: ["deprecated"],
     deprecatedSince: "4.0.0",
     replacedBy: "`HSET` with multiple field-value pairs",
