@@ -223,6 +223,27 @@ const EXPIRY_ARGS: ArgSpec[] = [
  * const spec: ModuleSpec = { name: "strings", commands: [...setGetCommands] };
  * ```
  */
+/** SETEX / PSETEX: SET with a time to live in seconds (EX) or milliseconds (PX). */
+function timedSet(name: string, unit: "EX" | "PX", argName: string, since: string): CommandSpec {
+  return {
+    name,
+    group: "string",
+    summary: `Stores a string value with a time to live in ${argName}.`,
+    since,
+    complexity: "O(1)",
+    arity: 4,
+    flags: ["write", "denyoom"],
+    keys: [{ flags: ["OW", "update"], begin: 1 }],
+    docFlags: ["deprecated"],
+    deprecatedSince: "2.6.12",
+    replacedBy: `\`SET\` with the \`${unit}\` argument`,
+    arguments: [KEY_ARG, { name: argName, type: "integer" }, { name: "value", type: "string" }],
+    handler(ctx, argv) {
+      setGeneric(ctx, argv, { cmd: name, options: { ...NO_OPTIONS, unit, expire: argv[2] } });
+    },
+  };
+}
+
 /** MSET / MSETNX's repeated key-value argument block (COMMAND DOCS). */
 const KEY_VALUE_PAIRS: ArgSpec = {
   name: "data",
@@ -304,49 +325,8 @@ export const setGetCommands: CommandSpec[] = [
       setGeneric(ctx, argv, { cmd: "setnx", options: { ...NO_OPTIONS, nx: true }, intReply: true });
     },
   },
-  {
-    name: "setex",
-    group: "string",
-    summary: "Stores a string value with a time to live in seconds.",
-    since: "2.0.0",
-    complexity: "O(1)",
-    arity: 4,
-    flags: ["write", "denyoom"],
-    keys: [{ flags: ["OW", "update"], begin: 1 }],
-    docFlags: ["deprecated"],
-    deprecatedSince: "2.6.12",
-    replacedBy: "`SET` with the `EX` argument",
-    arguments: [KEY_ARG, { name: "seconds", type: "integer" }, { name: "value", type: "string" }],
-    handler(ctx, argv) {
-      setGeneric(ctx, argv, {
-        cmd: "setex",
-        options: { ...NO_OPTIONS, unit: "EX", expire: argv[2] },
-      });
-    },
-  },
-  {
-    name: "psetex",
-    group: "string",
-    summary: "Stores a string value with a time to live in milliseconds.",
-    since: "2.6.0",
-    complexity: "O(1)",
-    arity: 4,
-    flags: ["write", "denyoom"],
-    keys: [{ flags: ["OW", "update"], begin: 1 }],
-    docFlags: ["deprecated"],
-    deprecatedSince: "2.6.12",
-    replacedBy: "`SET` with the `PX` argument",
-    arguments: [KEY_ARG, { name: "milliseconds", type: "integer" }, {
-      name: "value",
-      type: "string",
-    }],
-    handler(ctx, argv) {
-      setGeneric(ctx, argv, {
-        cmd: "psetex",
-        options: { ...NO_OPTIONS, unit: "PX", expire: argv[2] },
-      });
-    },
-  },
+  timedSet("setex", "EX", "seconds", "2.0.0"),
+  timedSet("psetex", "PX", "milliseconds", "2.6.0"),
   {
     name: "getset",
     group: "string",
